@@ -1,0 +1,55 @@
+# libtracia — build, test, demo, install.
+PREFIX ?= /usr/local
+SCRATCH ?= .build
+CONFIG ?= release
+VERSION := 0.1.0
+SOMAJOR := 0
+SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
+BIN = $(SCRATCH)/$(CONFIG)
+
+.PHONY: all deps build test test-swift test-c test-python lint demo install clean
+
+all: build
+
+# Installs the two system libraries when they are missing (fresh Debian machine).
+deps:
+	@pkg-config --exists libcurl jansson 2>/dev/null || { \
+	  echo "installing libcurl4-openssl-dev libjansson-dev"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev libjansson-dev pkg-config; }
+
+build: deps
+	$(SWIFT_BUILD) --product tracia
+	$(SWIFT_BUILD) --product tracia-cli
+	@mkdir -p build/lib build/bin
+	cp $(BIN)/libtracia.so build/lib/libtracia.so.$(VERSION)
+	ln -sf libtracia.so.$(VERSION) build/lib/libtracia.so.$(SOMAJOR)
+	ln -sf libtracia.so.$(SOMAJOR) build/lib/libtracia.so
+	cp $(BIN)/tracia-cli build/bin/tracia
+
+test: build
+	bash Tests/run-all.sh
+
+test-swift: deps
+	swift test --scratch-path $(SCRATCH)
+
+test-c: build
+	bash Tests/c/run.sh
+
+test-python: build
+	bash bindings/python/run-tests.sh
+
+demo: build
+	./build/bin/tracia run --model mock/echo "Say hello to libtracia"
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 build/lib/libtracia.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libtracia.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtracia.so.$(SOMAJOR)
+	ln -sf libtracia.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libtracia.so
+	install -m 0644 include/tracia.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tracia.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tracia.pc
+	install -m 0755 build/bin/tracia $(DESTDIR)$(PREFIX)/bin/tracia
+
+clean:
+	rm -rf build $(SCRATCH)

@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tracia",
+    products: [
+        .library(name: "tracia", type: .dynamic, targets: ["TraciaC"]),
+        .library(name: "TraciaCore", targets: ["TraciaCore"]),
+        .executable(name: "tracia", targets: ["tracia-cli"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+        .target(
+            name: "TraciaCore",
+            dependencies: ["CCurl", "CJansson"]),
+        .target(
+            name: "TraciaC",
+            dependencies: ["TraciaCore"],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib",
+                    "-Xlinker", "-soname=libtracia.so.0",
+                    "-Xlinker", "--version-script=include/tracia.map",
+                ])
+            ]),
+        .executableTarget(name: "tracia-cli", dependencies: ["TraciaCore"]),
+        .testTarget(name: "TraciaCoreTests", dependencies: ["TraciaCore"]),
+    ]
+)

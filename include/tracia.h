@@ -1,0 +1,304 @@
+/*
+ * tracia.h — libtracia, a native LLM client with streaming and tracing.
+ *
+ * OBJECT MODEL
+ *   tracia_client  owns one engine thread that drives every network transfer
+ *                  of the client (a curl multi loop) and exports its spans.
+ *   tracia_stream  one call to a model. Its span id and trace id exist before
+ *                  any I/O; its text arrives chunk by chunk through
+ *                  tracia_stream_next(); its final result is a JSON document.
+ *
+ * JSON AT THE BOUNDARY
+ *   Options, requests and results are UTF-8 JSON strings. The request mirrors
+ *   the keyword arguments of the Tracia SDK's run_local() in snake_case:
+ *     {"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hi"}],
+ *      "stream":true,"temperature":0.2,"tools":[...],"tool_choice":"auto"}
+ *   Unknown keys are an error naming the key (TRACIA_E_INVALID_REQUEST).
+ *   The result mirrors StreamResult: text, span_id, trace_id, latency_ms,
+ *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
+ *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
+ *   error{code,message,status_code} when the call failed.
+ *
+ * OWNERSHIP — three phrases are used below:
+ *   "owned by the caller, free with tracia_free()"  a char * the library made.
+ *   "borrowed, valid until X"  a const char * the library keeps.
+ *   "copied"  inputs may be freed as soon as the call returns.
+ *
+ * THREADING
+ *   A client may be shared by threads. A stream is used by one thread at a
+ *   time for next/result/free; tracia_stream_abort(), tracia_stream_fd() and
+ *   the id getters may be called from any thread at any time until free.
+ *   Abort is idempotent and safe against a concurrent tracia_stream_next():
+ *   the blocked call returns 0 at once.
+ *
+ * ERRORS
+ *   Failures return NULL or a negative TRACIA_E_* code. tracia_last_error()
+ *   then holds a thread-local JSON {"code","message"} with the detail. A
+ *   stream's own failure also lives in its result JSON. The library never
+ *   aborts the process on bad input.
+ *
+ * LIFETIMES
+ *   Freeing a client whose streams are still alive defers the real free
+ *   until its last stream is freed, so garbage-collected hosts may free in
+ *   any order. Every *_free(NULL) is a no-op.
+ *
+ * EXAMPLE
+ *   tracia_client *c = tracia_client_new(NULL);
+ *   tracia_stream *s = tracia_run_local(c,
+ *       "{\"model\":\"gpt-4.1-mini\",\"stream\":true,"
+ *       "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
+ *   if (!s) { fprintf(stderr, "%s\n", tracia_last_error()); return 1; }
+ *   printf("span %s\n", tracia_stream_span_id(s));
+ *   const char *chunk; size_t len;
+ *   while (tracia_stream_next(s, &chunk, &len) == 1) fwrite(chunk, 1, len, stdout);
+ *   char *result = tracia_stream_result(s);
+ *   puts(result);
+ *   tracia_free(result);
+ *   tracia_stream_free(s);
+ *   tracia_client_free(c);
+ */
+#ifndef TRACIA_H
+#define TRACIA_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TRACIA_VERSION_MAJOR 0
+#define TRACIA_VERSION_MINOR 1
+#define TRACIA_VERSION_PATCH 0
+#define TRACIA_VERSION_NUMBER (TRACIA_VERSION_MAJOR * 10000 + TRACIA_VERSION_MINOR * 100 + TRACIA_VERSION_PATCH)
+#define TRACIA_VERSION_STRING "0.1.0"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TRACIA_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define TRACIA_WARN_UNUSED
+#endif
+
+/* Error codes: one per Tracia SDK error code, plus misuse. Append-only. */
+#define TRACIA_OK 0
+#define TRACIA_E_UNKNOWN (-1)
+#define TRACIA_E_INVALID_REQUEST (-2)
+#define TRACIA_E_MISSING_PROVIDER_API_KEY (-3)
+#define TRACIA_E_UNSUPPORTED_MODEL (-4)
+#define TRACIA_E_PROVIDER_ERROR (-5)
+#define TRACIA_E_NETWORK_ERROR (-6)
+#define TRACIA_E_TIMEOUT (-7)
+#define TRACIA_E_ABORTED (-8)
+#define TRACIA_E_UNAUTHORIZED (-9)
+#define TRACIA_E_NOT_FOUND (-10)
+#define TRACIA_E_CONFLICT (-11)
+#define TRACIA_E_MISSING_VARIABLES (-12)
+#define TRACIA_E_MISSING_PROVIDER_SDK (-13)
+#define TRACIA_E_MISUSE (-14)
+
+typedef struct tracia_client tracia_client;
+typedef struct tracia_stream tracia_stream;
+
+/*
+ * Called on the engine thread when a span could not be delivered after its
+ * retries, or was dropped because the export queue was full.
+ * span_id and error_json ({"code","message"}) are borrowed, valid until the
+ * callback returns. The callback must not free the client.
+ */
+typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json, void *user_data);
+
+/* ---- client ------------------------------------------------------------ */
+
+/*
+ * Creates a client. options_json may be NULL (defaults and environment).
+ * Keys: api_key (else TRACIA_API_KEY), base_url (else TRACIA_BASE_URL,
+ * default https://app.tracia.io), spans_file (JSONL sink used when there is
+ * no Tracia key; else TRACIA_SPANS_FILE, default
+ * $XDG_STATE_HOME/tracia/spans.jsonl or ~/.local/state/tracia/spans.jsonl),
+ * openai_api_key (else OPENAI_API_KEY), openai_base_url (else
+ * OPENAI_BASE_URL, default https://api.openai.com/v1), connect_timeout_ms
+ * (10000), idle_timeout_ms (60000, longest silence between bytes of a
+ * stream), timeout_ms (120000, default total per call), max_retries (2),
+ * span_queue_size (1000), span_max_attempts (3), span_retry_base_ms (500),
+ * flush_timeout_ms (5000, bound of the flush done by tracia_client_free).
+ * Returns NULL on error (see tracia_last_error()).
+ * Ownership: the client is freed with tracia_client_free(); options copied.
+ * Thread safety: any thread.
+ * Blocks: never (starts the engine thread).
+ * Since: 0.1.0
+ */
+tracia_client *tracia_client_new(const char *options_json);
+
+/*
+ * Flushes queued spans (bounded by the client's flush_timeout_ms), then frees
+ * the client. Live streams keep working; the real free happens when the last
+ * of them is freed. NULL is a no-op.
+ * Ownership: the handle is invalid after the call.
+ * Thread safety: one thread, once; not from a span-error callback.
+ * Blocks: up to flush_timeout_ms.
+ * Since: 0.1.0
+ */
+void tracia_client_free(tracia_client *client);
+
+/*
+ * Waits until every span queued so far has been delivered or has failed.
+ * Returns 0 when all were delivered, TRACIA_E_TIMEOUT when timeout_ms passed
+ * first, TRACIA_E_NETWORK_ERROR when some failed or were dropped since the
+ * last flush, TRACIA_E_MISUSE for a NULL client. timeout_ms < 0 waits without
+ * bound.
+ * Ownership: none.
+ * Thread safety: the client may be shared by threads.
+ * Blocks: up to timeout_ms.
+ * Since: 0.1.0
+ */
+int tracia_flush(tracia_client *client, int timeout_ms);
+
+/*
+ * Sets (or, with fn NULL, clears) the callback told of spans that could not
+ * be delivered. Returns 0, or TRACIA_E_MISUSE for a NULL client.
+ * Ownership: user_data is the caller's; it must outlive the client.
+ * Thread safety: the client may be shared by threads.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+int tracia_client_set_span_error_callback(tracia_client *client, tracia_span_error_fn fn, void *user_data);
+
+/*
+ * Counters of the client's span export as JSON: {"queued","delivered",
+ * "failed","dropped","pending"}. NULL for a NULL client.
+ * Ownership: owned by the caller, free with tracia_free().
+ * Thread safety: the client may be shared by threads.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
+
+/* ---- streams ----------------------------------------------------------- */
+
+/*
+ * Starts a call. With "stream":false the provider's non-streaming endpoint is
+ * used and tracia_stream_next() yields the whole text once. Returns NULL when
+ * the request is invalid (bad JSON, unknown key, unknown model, missing key);
+ * failures of the call itself arrive through the stream.
+ * Ownership: free the stream with tracia_stream_free(); request copied.
+ * Thread safety: the client may be shared by threads.
+ * Blocks: never (no network I/O happens on the calling thread).
+ * Since: 0.1.0
+ */
+tracia_stream *tracia_run_local(tracia_client *client, const char *request_json);
+
+/*
+ * The span id ("sp_" + 16 hex) and trace id ("tr_" + 16 hex) of the call,
+ * known before the first chunk. Empty strings when send_trace is false and no
+ * id was given. NULL for a NULL stream.
+ * Ownership: borrowed, valid until tracia_stream_free().
+ * Thread safety: any thread, any time until free.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+const char *tracia_stream_span_id(const tracia_stream *stream);
+const char *tracia_stream_trace_id(const tracia_stream *stream);
+
+/*
+ * Waits for the next text chunk. Returns 1 with *chunk/*length set (the
+ * chunk is NUL-terminated and never splits a UTF-8 character), 0 at the end
+ * (also after an abort), or a negative TRACIA_E_* code when the call failed
+ * (detail in tracia_last_error() and in the result). Once it has ended it
+ * keeps returning the same value. chunk and length may not be NULL
+ * (TRACIA_E_MISUSE).
+ * Ownership: *chunk is borrowed, valid until the next tracia_stream_next()
+ *   or tracia_stream_free().
+ * Thread safety: one thread at a time per stream.
+ * Blocks: until a chunk, the end, an error or an abort.
+ * Since: 0.1.0
+ */
+int tracia_stream_next(tracia_stream *stream, const char **chunk, size_t *length);
+
+/*
+ * A file descriptor that is readable exactly while tracia_stream_next() would
+ * not block (level-triggered). Poll it; never read, write or close it.
+ * Returns -1 for a NULL stream.
+ * Ownership: borrowed, valid until tracia_stream_free().
+ * Thread safety: any thread, any time until free.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+int tracia_stream_fd(const tracia_stream *stream);
+
+/*
+ * Stops the call: a blocked tracia_stream_next() returns 0 at once, the
+ * upstream connection is closed, and the result reports aborted with the
+ * text received so far. Idempotent; a no-op after the end and for NULL.
+ * Ownership: none.
+ * Thread safety: any thread, any time until free.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+void tracia_stream_abort(tracia_stream *stream);
+
+/*
+ * The final result as JSON (see the top of this file). Waits for the end of
+ * the call; chunks not yet read by tracia_stream_next() are still in the
+ * result's text. May be called more than once. NULL only for a NULL stream.
+ * Ownership: owned by the caller, free with tracia_free().
+ * Thread safety: one thread at a time per stream.
+ * Blocks: until the end of the call (abort it to end it early).
+ * Since: 0.1.0
+ */
+TRACIA_WARN_UNUSED char *tracia_stream_result(tracia_stream *stream);
+
+/*
+ * Aborts the call if it is still running and frees the stream. NULL is a
+ * no-op.
+ * Ownership: the handle, its ids and its last chunk are invalid after it.
+ * Thread safety: one thread at a time per stream.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+void tracia_stream_free(tracia_stream *stream);
+
+/* ---- errors, memory, versions ------------------------------------------ */
+
+/*
+ * JSON {"code","message"} describing the last failure on this thread; "{}"
+ * style defaults are never NULL.
+ * Ownership: borrowed, valid until the next libtracia call on this thread.
+ * Thread safety: thread-local.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+const char *tracia_last_error(void);
+
+/*
+ * Static name of an error code ("OK", "INVALID_REQUEST", ..., "MISUSE";
+ * "UNKNOWN" for codes it does not know).
+ * Ownership: static.
+ * Thread safety: any thread.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+const char *tracia_strerror(int code);
+
+/*
+ * Frees a string the library returned as owned by the caller. NULL is a
+ * no-op.
+ * Thread safety: any thread.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+void tracia_free(void *ptr);
+
+/*
+ * The library's version, "MAJOR.MINOR.PATCH", and as MAJOR*10000+MINOR*100+PATCH.
+ * Ownership: static.
+ * Thread safety: any thread.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+const char *tracia_version(void);
+int tracia_version_number(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRACIA_H */
