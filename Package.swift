@@ -6,7 +6,7 @@ let package = Package(
     products: [
         .library(name: "tracia", type: .dynamic, targets: ["TraciaC"]),
         .library(name: "TraciaCore", targets: ["TraciaCore"]),
-        .executable(name: "tracia", targets: ["tracia-cli"]),
+        .executable(name: "tracia-cli", targets: ["tracia-cli"]),
     ],
     targets: [
         .systemLibrary(

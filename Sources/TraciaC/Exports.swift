@@ -1,4 +1,175 @@
+import Glibc
 import TraciaCore
 
+// The C ABI of include/tracia.h. Each function checks its arguments, moves handles,
+// and maps failures to a code and the thread's last error; the work is in TraciaCore.
+
+public typealias SpanErrorFunction = @convention(c) (UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void
+
+@_cdecl("tracia_client_new")
+public func tracia_client_new(_ optionsJSON: UnsafePointer<CChar>?) -> OpaquePointer? {
+    do throws(TraciaError) {
+        let options = try ClientOptions.resolve(json: optionsJSON.map { String(cString: $0) })
+        return Handle.make(ClientHandle(try TraciaClient(options: options)))
+    } catch {
+        LastError.set(error)
+        return nil
+    }
+}
+
+@_cdecl("tracia_client_free")
+public func tracia_client_free(_ client: OpaquePointer?) {
+    guard let client, let handle = Handle.borrow(client, as: ClientHandle.self) else { return }
+    handle.client.close()
+    Handle.release(client, as: ClientHandle.self)
+}
+
+@_cdecl("tracia_flush")
+public func tracia_flush(_ client: OpaquePointer?, _ timeoutMS: Int32) -> Int32 {
+    guard let handle = Handle.borrow(client, as: ClientHandle.self) else { return LastError.fail(.misuse, "tracia_flush: client is NULL") }
+    guard let code = handle.client.flush(timeoutMS: Int(timeoutMS)) else { return 0 }
+    let message = code == .timeout ? "spans were still pending after \(timeoutMS) ms" : "some spans could not be delivered"
+    return LastError.fail(code, message)
+}
+
+@_cdecl("tracia_client_set_span_error_callback")
+public func tracia_client_set_span_error_callback(_ client: OpaquePointer?, _ fn: SpanErrorFunction?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    guard let handle = Handle.borrow(client, as: ClientHandle.self) else {
+        return LastError.fail(.misuse, "tracia_client_set_span_error_callback: client is NULL")
+    }
+    guard let fn else {
+        handle.client.onSpanError(nil)
+        return 0
+    }
+    let context = UInt(bitPattern: userData)
+    handle.client.onSpanError { spanID, error in
+        let json = error.jsonText()
+        spanID.withCString { id in json.withCString { fn(id, $0, UnsafeMutableRawPointer(bitPattern: context)) } }
+    }
+    return 0
+}
+
+@_cdecl("tracia_client_stats")
+public func tracia_client_stats(_ client: OpaquePointer?) -> UnsafeMutablePointer<CChar>? {
+    guard let handle = Handle.borrow(client, as: ClientHandle.self) else {
+        _ = LastError.fail(.misuse, "tracia_client_stats: client is NULL")
+        return nil
+    }
+    let s = handle.client.spanStats
+    return strdup("{\"queued\":\(s.queued),\"delivered\":\(s.delivered),\"failed\":\(s.failed),\"dropped\":\(s.dropped),\"pending\":\(s.pending)}")
+}
+
+@_cdecl("tracia_run_local")
+public func tracia_run_local(_ client: OpaquePointer?, _ requestJSON: UnsafePointer<CChar>?) -> OpaquePointer? {
+    guard let handle = Handle.borrow(client, as: ClientHandle.self) else {
+        _ = LastError.fail(.misuse, "tracia_run_local: client is NULL")
+        return nil
+    }
+    guard let requestJSON else {
+        _ = LastError.fail(.invalidRequest, "tracia_run_local: request_json is NULL")
+        return nil
+    }
+    do throws(TraciaError) {
+        let request = try RunRequest.parse(json: String(cString: requestJSON))
+        return Handle.make(StreamHandle(try handle.client.run(request)))
+    } catch {
+        LastError.set(error)
+        return nil
+    }
+}
+
+@_cdecl("tracia_stream_span_id")
+public func tracia_stream_span_id(_ stream: OpaquePointer?) -> UnsafePointer<CChar>? {
+    Handle.borrow(stream, as: StreamHandle.self).map { UnsafePointer($0.stream.spanIDCString) }
+}
+
+@_cdecl("tracia_stream_trace_id")
+public func tracia_stream_trace_id(_ stream: OpaquePointer?) -> UnsafePointer<CChar>? {
+    Handle.borrow(stream, as: StreamHandle.self).map { UnsafePointer($0.stream.traceIDCString) }
+}
+
+@_cdecl("tracia_stream_next")
+public func tracia_stream_next(_ stream: OpaquePointer?, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?) -> Int32 {
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else { return LastError.fail(.misuse, "tracia_stream_next: stream is NULL") }
+    guard let chunk, let length else { return LastError.fail(.misuse, "tracia_stream_next: chunk and length must not be NULL") }
+    switch handle.stream.next() {
+    case .chunk(let bytes, let count):
+        chunk.pointee = bytes
+        length.pointee = count
+        return 1
+    case .end:
+        chunk.pointee = nil
+        length.pointee = 0
+        return 0
+    case .failed(let error):
+        chunk.pointee = nil
+        length.pointee = 0
+        LastError.set(error)
+        return error.code.rawValue
+    }
+}
+
+@_cdecl("tracia_stream_fd")
+public func tracia_stream_fd(_ stream: OpaquePointer?) -> Int32 {
+    Handle.borrow(stream, as: StreamHandle.self)?.stream.readyFD ?? -1
+}
+
+@_cdecl("tracia_stream_abort")
+public func tracia_stream_abort(_ stream: OpaquePointer?) {
+    Handle.borrow(stream, as: StreamHandle.self)?.stream.abort()
+}
+
+@_cdecl("tracia_stream_result")
+public func tracia_stream_result(_ stream: OpaquePointer?) -> UnsafeMutablePointer<CChar>? {
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        _ = LastError.fail(.misuse, "tracia_stream_result: stream is NULL")
+        return nil
+    }
+    return handle.stream.result().jsonCString()
+}
+
+@_cdecl("tracia_stream_free")
+public func tracia_stream_free(_ stream: OpaquePointer?) {
+    guard let stream, let handle = Handle.borrow(stream, as: StreamHandle.self) else { return }
+    handle.stream.abort()
+    Handle.release(stream, as: StreamHandle.self)
+}
+
+@_cdecl("tracia_last_error")
+public func tracia_last_error() -> UnsafePointer<CChar> { LastError.current }
+
+@_cdecl("tracia_strerror")
+public func tracia_strerror(_ code: Int32) -> UnsafePointer<CChar> {
+    if code == 0 { return StaticText.pointer("OK") }
+    return ErrorNames.pointer(for: ErrorCode(rawValue: code) ?? .unknown)
+}
+
+@_cdecl("tracia_free")
+public func tracia_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
+
+@_cdecl("tracia_version")
+public func tracia_version() -> UnsafePointer<CChar> { StaticText.pointer("0.1.0") }
+
 @_cdecl("tracia_version_number")
-public func tracia_version_number() -> Int32 { 100 }
+public func tracia_version_number() -> Int32 { Int32(TraciaVersion.number) }
+
+enum ErrorNames {
+    static func pointer(for code: ErrorCode) -> UnsafePointer<CChar> {
+        switch code {
+        case .unknown: StaticText.pointer("UNKNOWN")
+        case .invalidRequest: StaticText.pointer("INVALID_REQUEST")
+        case .missingProviderAPIKey: StaticText.pointer("MISSING_PROVIDER_API_KEY")
+        case .unsupportedModel: StaticText.pointer("UNSUPPORTED_MODEL")
+        case .providerError: StaticText.pointer("PROVIDER_ERROR")
+        case .networkError: StaticText.pointer("NETWORK_ERROR")
+        case .timeout: StaticText.pointer("TIMEOUT")
+        case .aborted: StaticText.pointer("ABORTED")
+        case .unauthorized: StaticText.pointer("UNAUTHORIZED")
+        case .notFound: StaticText.pointer("NOT_FOUND")
+        case .conflict: StaticText.pointer("CONFLICT")
+        case .missingVariables: StaticText.pointer("MISSING_VARIABLES")
+        case .missingProviderSDK: StaticText.pointer("MISSING_PROVIDER_SDK")
+        case .misuse: StaticText.pointer("MISUSE")
+        }
+    }
+}

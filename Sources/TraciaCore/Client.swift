@@ -1,0 +1,77 @@
+/// A client: configuration, an engine thread, and a span exporter. Share it freely.
+public final class TraciaClient: @unchecked Sendable {
+    public let options: ClientOptions
+    let engine: Engine
+    private let exporter: SpanExporter
+
+    public init(options: ClientOptions) throws(TraciaError) {
+        self.options = options
+        exporter = try SpanExporter(options: options)
+        engine = try Engine(exporter: exporter)
+    }
+
+    /// Starts a call; returns at once. Fails for requests that cannot be sent.
+    public func run(_ request: RunRequest) throws(TraciaError) -> CallStream {
+        let call = try resolve(request)
+        let stream = try CallStream(call: call, engine: engine, exporter: exporter)
+        let task: EngineTask
+        if call.provider == .mock {
+            task = MockCall(stream: stream)
+        } else {
+            guard let adapter = Providers.adapter(for: call.provider) else {
+                throw TraciaError(.unsupportedModel, "the \(call.provider.rawValue) provider is not available in this version")
+            }
+            task = try HTTPCall(stream: stream, adapter: adapter)
+        }
+        engine.submit(task)
+        return stream
+    }
+
+    /// Waits until queued spans are delivered; nil on success, else the error code.
+    public func flush(timeoutMS: Int) -> ErrorCode? { exporter.flush(timeoutMS: timeoutMS) }
+
+    public var spanStats: SpanStats { exporter.stats }
+
+    public func onSpanError(_ fn: (@Sendable (String, TraciaError) -> Void)?) { exporter.setCallback(fn) }
+
+    /// Flushes within the configured bound and lets the engine stop once no stream uses it.
+    public func close() {
+        _ = exporter.flush(timeoutMS: options.flushTimeoutMS)
+        engine.releaseUser()
+    }
+
+    func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {
+        guard let provider = request.provider ?? ProviderKind.resolve(model: request.model) else {
+            throw TraciaError(.unsupportedModel, "cannot tell the provider of model '\(request.model)'; pass 'provider' (openai, anthropic, google, amazon_bedrock or mock)")
+        }
+        var request = request
+        if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
+        let key = request.providerAPIKey ?? options.providerKeys[provider]
+        if provider != .mock && key == nil && request.baseURL == nil && options.providerBaseURLs[provider] == nil {
+            throw TraciaError(.missingProviderAPIKey, "no API key for \(provider.rawValue): set \(provider.keyVariable) or pass provider_api_key")
+        }
+        var secrets = options.secrets
+        if let key, key.count >= 4 { secrets.append(key) }
+        return ResolvedCall(
+            request: request, provider: provider, apiKey: key, baseURL: request.baseURL ?? options.providerBaseURLs[provider],
+            timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
+            connectTimeoutMS: options.connectTimeoutMS, maxRetries: options.maxRetries,
+            maxResponseBytes: options.maxResponseBytes, secrets: secrets)
+    }
+}
+
+/// `{{name}}` placeholders in message text, as the Tracia SDKs fill them (tool messages are left alone).
+enum Interpolation {
+    static func apply(_ variables: [(String, String)], to messages: [Message]) -> [Message] {
+        messages.map { message in
+            guard message.role != .tool else { return message }
+            var m = message
+            m.parts = m.parts.map { part in
+                guard case .text(var text) = part else { return part }
+                for (name, value) in variables { text = text.replacingAll("{{\(name)}}", with: value) }
+                return .text(text)
+            }
+            return m
+        }
+    }
+}

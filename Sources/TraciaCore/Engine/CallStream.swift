@@ -1,0 +1,226 @@
+import Glibc
+import Synchronization
+
+/// How a call ended.
+public enum Outcome: Sendable, Equatable {
+    case success
+    case failure(TraciaError)
+    case aborted
+}
+
+/// One call: the engine thread feeds it events; the caller's thread reads chunks and the
+/// result. Chunks are malloc'd, NUL-terminated copies handed out zero-copy by `next`.
+public final class CallStream: @unchecked Sendable {
+    public let spanID: String
+    public let traceID: String
+    public let call: ResolvedCall
+    public let spanIDCString: UnsafeMutablePointer<CChar>
+    public let traceIDCString: UnsafeMutablePointer<CChar>
+    private let ready: ReadyFD
+    private let done: ReadyFD
+    private let state = Mutex(State())
+    private let startedMS = Clock.nowMS()
+    private let engine: Engine
+    private let exporter: SpanExporter?
+
+    struct Chunk {
+        let bytes: UnsafeMutablePointer<CChar>
+        let count: Int
+    }
+
+    struct State: @unchecked Sendable {
+        var queue: [Chunk] = []
+        var head = 0
+        var current: UnsafeMutablePointer<CChar>?
+        var accumulator = Accumulator()
+        var outcome: Outcome?
+        var isReady = false
+        var latencyMS = 0
+        var toolCalls: [ToolCall] = []
+    }
+
+    public enum Step {
+        case chunk(UnsafePointer<CChar>, Int)
+        case end
+        case failed(TraciaError)
+    }
+
+    init(call: ResolvedCall, engine: Engine, exporter: SpanExporter?) throws(TraciaError) {
+        self.call = call
+        self.engine = engine
+        self.exporter = exporter
+        let traced = call.request.sendTrace
+        spanID = call.request.spanID ?? (traced ? Ids.span() : "")
+        traceID = call.request.traceID ?? (traced ? Ids.trace() : "")
+        spanIDCString = strdup(spanID)
+        traceIDCString = strdup(traceID)
+        ready = try ReadyFD()
+        done = try ReadyFD()
+        engine.retainUser()
+    }
+
+    deinit {
+        state.withLock { s in
+            if let c = s.current { free(c) }
+            for chunk in s.queue[s.head...] { free(chunk.bytes) }
+        }
+        free(spanIDCString)
+        free(traceIDCString)
+        engine.releaseUser()
+    }
+
+    public var readyFD: Int32 { ready.fd }
+    public var isFinished: Bool { state.withLock { $0.outcome != nil } }
+
+    // MARK: caller side
+
+    /// The next chunk, the end, or the failure; blocks until one of them.
+    public func next() -> Step {
+        while true {
+            let step: Step? = state.withLock { s in
+                if let c = s.current {
+                    free(c)
+                    s.current = nil
+                }
+                if s.outcome == .aborted { return .end }
+                if s.head < s.queue.count {
+                    let chunk = s.queue[s.head]
+                    s.head += 1
+                    if s.head == s.queue.count {
+                        s.queue.removeAll(keepingCapacity: true)
+                        s.head = 0
+                        if s.outcome == nil { setReady(&s, false) }
+                    }
+                    s.current = chunk.bytes
+                    return .chunk(chunk.bytes, chunk.count)
+                }
+                switch s.outcome {
+                case .success, .aborted: return .end
+                case .failure(let e): return .failed(e)
+                case nil: return nil
+                }
+            }
+            if let step { return step }
+            _ = ready.wait()
+        }
+    }
+
+    /// Stops the call; the text so far stays in the result. Idempotent.
+    public func abort() {
+        let aborted = state.withLock { s -> Bool in
+            guard s.outcome == nil else { return false }
+            for chunk in s.queue[s.head...] { free(chunk.bytes) }
+            s.queue.removeAll()
+            s.head = 0
+            end(&s, .aborted)
+            return true
+        }
+        if aborted { engine.cancel(self) }
+    }
+
+    /// Waits for the end of the call.
+    public func waitForEnd() {
+        while !isFinished { _ = done.wait() }
+    }
+
+    /// The final result; waits for the end of the call.
+    public func result() -> CallResult {
+        waitForEnd()
+        return state.withLock { s in
+            var failure: TraciaError?
+            var aborted = false
+            switch s.outcome {
+            case .failure(let e): failure = e
+            case .aborted: aborted = true
+            default: break
+            }
+            return CallResult(
+                text: s.accumulator.textString, spanID: spanID, traceID: traceID, latencyMS: s.latencyMS,
+                usage: s.accumulator.usage, provider: call.provider, model: call.request.model, toolCalls: s.toolCalls,
+                finishReason: s.accumulator.finishReason, aborted: aborted, error: failure)
+        }
+    }
+
+    // MARK: engine side
+
+    /// Ends the call with success (nil) or a failure. Returns false when it had already ended.
+    @discardableResult
+    func complete(_ failure: TraciaError?) -> Bool {
+        state.withLock { s in
+            guard s.outcome == nil else { return false }
+            var outcome = failure.map(Outcome.failure) ?? .success
+            if failure == nil {
+                do throws(TraciaError) { s.toolCalls = try s.accumulator.toolCalls() } catch { outcome = .failure(error) }
+            }
+            end(&s, outcome)
+            return true
+        }
+    }
+
+    /// Whether events are still wanted (false once ended or aborted).
+    var isLive: Bool { state.withLock { $0.outcome == nil } }
+
+    private func end(_ s: inout State, _ outcome: Outcome) {
+        s.latencyMS = Int(Clock.nowMS() - startedMS)
+        s.outcome = outcome
+        if call.request.sendTrace, let exporter {
+            let span = SpanPayload.build(call: call, spanID: spanID, traceID: traceID, accumulator: s.accumulator,
+                                         toolCalls: s.toolCalls, outcome: outcome, latencyMS: s.latencyMS)
+            exporter.enqueue(spanID: spanID, body: span)
+        }
+        setReady(&s, true)
+        done.set()
+    }
+
+    private func setReady(_ s: inout State, _ value: Bool) {
+        guard s.isReady != value else { return }
+        s.isReady = value
+        if value { ready.set() } else { ready.clear() }
+    }
+}
+
+extension CallStream: EventSink {
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { return }
+        state.withLock { s in
+            guard s.outcome == nil else { return }
+            s.accumulator.appendText(bytes)
+            guard let copy = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return }
+            memcpy(copy, bytes.baseAddress!, bytes.count)
+            copy[bytes.count] = 0
+            s.queue.append(Chunk(bytes: copy, count: bytes.count))
+            setReady(&s, true)
+        }
+    }
+
+    func toolCallStart(index: Int, id: String?, name: String?) {
+        state.withLock { s in if s.outcome == nil { s.accumulator.startToolCall(index: index, id: id, name: name) } }
+    }
+
+    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) {
+        state.withLock { s in if s.outcome == nil { s.accumulator.appendArguments(index: index, fragment) } }
+    }
+
+    func usage(_ usage: Usage) {
+        state.withLock { s in if s.outcome == nil { s.accumulator.setUsage(usage) } }
+    }
+
+    func finish(_ reason: ProviderFinish) {
+        state.withLock { s in if s.outcome == nil { s.accumulator.setFinish(reason) } }
+    }
+}
+
+/// The final result of a call, as `StreamResult` in the Tracia SDKs.
+public struct CallResult: Sendable {
+    public var text: String
+    public var spanID: String
+    public var traceID: String
+    public var latencyMS: Int
+    public var usage: Usage
+    public var provider: ProviderKind
+    public var model: String
+    public var toolCalls: [ToolCall]
+    public var finishReason: FinishReason
+    public var aborted: Bool
+    public var error: TraciaError?
+}

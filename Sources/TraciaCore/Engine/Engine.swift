@@ -1,0 +1,192 @@
+import CCurl
+import CJansson
+import Glibc
+import Synchronization
+
+/// Something the engine drives for a call: an HTTP exchange or the in-process mock.
+protocol EngineTask: AnyObject {
+    var stream: CallStream { get }
+    func start(on engine: Engine)
+    /// Stops the task without completing its stream (the stream was aborted).
+    func cancel(on engine: Engine)
+    /// Ends the task if a deadline passed; returns its next deadline.
+    func checkDeadlines(now: Int64, on engine: Engine) -> Int64
+}
+
+/// Owns a curl easy handle while it is in the multi handle.
+protocol CurlOwner: AnyObject {
+    func transferDone(_ code: CURLcode, on engine: Engine)
+}
+
+private let curlReady: Bool = {
+    json_object_seed(0)
+    return curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+}()
+
+/// One thread per client drives every transfer of the client through one curl multi
+/// handle. Only this thread touches curl handles; other threads post commands and wake it.
+final class Engine: @unchecked Sendable {
+    private enum Command {
+        case start(EngineTask)
+        case cancel(CallStream)
+    }
+
+    private struct Inbox: @unchecked Sendable {
+        var commands: [Command] = []
+        var stopping = false
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let inbox = Mutex(Inbox())
+    private let users = Atomic<Int>(1)
+    private let stopped: ReadyFD
+    private var thread = pthread_t()
+    let exporter: SpanExporter
+
+    // Engine thread only.
+    private var handles: [UnsafeMutableRawPointer: CurlOwner] = [:]
+    private var tasks: [ObjectIdentifier: EngineTask] = [:]
+    private var timers: [(due: Int64, seq: Int, action: () -> Void)] = []
+    private var timerSeq = 0
+    private var nextDeadline = Int64.max
+
+    init(exporter: SpanExporter) throws(TraciaError) {
+        guard curlReady, let multi = curl_multi_init() else { throw TraciaError(.unknown, "libcurl failed to initialise") }
+        self.multi = multi
+        self.exporter = exporter
+        stopped = try ReadyFD()
+        _ = tracia_multi_set_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0)
+        exporter.wake = { [weak self] in self?.wake() }
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let rc = pthread_create(&thread, &attributes, { context in
+            let engine = Unmanaged<Engine>.fromOpaque(context!).takeRetainedValue()
+            engine.run()
+            return nil
+        }, context)
+        pthread_attr_destroy(&attributes)
+        if rc != 0 {
+            Unmanaged<Engine>.fromOpaque(context).release()
+            curl_multi_cleanup(multi)
+            throw TraciaError(.unknown, "could not start the engine thread (error \(rc))")
+        }
+    }
+
+    // MARK: any thread
+
+    func submit(_ task: EngineTask) { post(.start(task)) }
+    func cancel(_ stream: CallStream) { post(.cancel(stream)) }
+
+    func wake() { curl_multi_wakeup(multi) }
+
+    func retainUser() { users.add(1, ordering: .relaxed) }
+
+    /// When the last user (the client or a stream) lets go, the thread stops.
+    func releaseUser() {
+        guard users.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+        inbox.withLock { $0.stopping = true }
+        wake()
+        if pthread_equal(pthread_self(), thread) == 0 { _ = stopped.wait(timeoutMS: 2000) }
+    }
+
+    private func post(_ command: Command) {
+        inbox.withLock { $0.commands.append(command) }
+        wake()
+    }
+
+    // MARK: engine thread
+
+    private func run() {
+        while true {
+            let (commands, stopping) = inbox.withLock { inbox in
+                defer { inbox.commands.removeAll(keepingCapacity: true) }
+                return (inbox.commands, inbox.stopping)
+            }
+            for command in commands { handle(command) }
+            if stopping { break }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            drainCompletions()
+            let now = Clock.nowMS()
+            runTimers(now: now)
+            if now >= nextDeadline { checkDeadlines(now: now) }
+            let exportDue = exporter.pump(on: self, now: now)
+            let wake = min(timers.first?.due ?? .max, nextDeadline, exportDue, now + 1000)
+            let wait = Int32(clamping: max(0, wake - now))
+            var fds: Int32 = 0
+            curl_multi_poll(multi, nil, 0, wait, &fds)
+        }
+        for (easy, _) in handles {
+            curl_multi_remove_handle(multi, easy)
+            curl_easy_cleanup(easy)
+        }
+        handles.removeAll()
+        tasks.removeAll()
+        timers.removeAll()
+        curl_multi_cleanup(multi)
+        stopped.set()
+    }
+
+    private func handle(_ command: Command) {
+        switch command {
+        case .start(let task):
+            tasks[ObjectIdentifier(task.stream)] = task
+            task.start(on: self)
+            nextDeadline = min(nextDeadline, task.checkDeadlines(now: Clock.nowMS(), on: self))
+        case .cancel(let stream):
+            if let task = tasks.removeValue(forKey: ObjectIdentifier(stream)) { task.cancel(on: self) }
+        }
+    }
+
+    private func drainCompletions() {
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(multi, &left) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            guard let owner = handles[easy] else { continue }
+            owner.transferDone(code, on: self)
+        }
+    }
+
+    private func checkDeadlines(now: Int64) {
+        var next = Int64.max
+        for task in Array(tasks.values) { next = min(next, task.checkDeadlines(now: now, on: self)) }
+        nextDeadline = next
+    }
+
+    private func runTimers(now: Int64) {
+        while let first = timers.first, first.due <= now {
+            timers.removeFirst()
+            first.action()
+        }
+    }
+
+    /// Runs `action` on the engine thread after `delayMS`.
+    func schedule(afterMS delayMS: Int64, _ action: @escaping () -> Void) {
+        timerSeq += 1
+        let due = Clock.nowMS() + delayMS
+        let index = timers.firstIndex(where: { $0.due > due }) ?? timers.endIndex
+        timers.insert((due, timerSeq, action), at: index)
+    }
+
+    /// A task's deadline moved earlier than the engine knows.
+    func noteDeadline(_ deadline: Int64) { nextDeadline = min(nextDeadline, deadline) }
+
+    func add(_ easy: UnsafeMutableRawPointer, owner: CurlOwner) {
+        handles[easy] = owner
+        curl_multi_add_handle(multi, easy)
+    }
+
+    /// Removes and frees an easy handle; an unfinished transfer's connection is closed.
+    func remove(_ easy: UnsafeMutableRawPointer) {
+        curl_multi_remove_handle(multi, easy)
+        curl_easy_cleanup(easy)
+        handles[easy] = nil
+    }
+
+    func taskEnded(_ task: EngineTask) {
+        if tasks[ObjectIdentifier(task.stream)] === task { tasks[ObjectIdentifier(task.stream)] = nil }
+    }
+}

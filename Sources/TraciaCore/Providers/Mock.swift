@@ -1,0 +1,73 @@
+/// The in-process `mock` provider: streams a given response (or an echo of the last user
+/// message), tool calls, delays and injected errors, without any network.
+final class MockCall: EngineTask {
+    let stream: CallStream
+    private let chunks: [String]
+    private let behaviour: MockBehaviour
+    private let deadline: Int64
+    private var emitted = 0
+    private var ended = false
+
+    init(stream: CallStream) {
+        self.stream = stream
+        let request = stream.call.request
+        behaviour = request.mock
+        let lastUser = request.messages.last(where: { $0.role == .user })?.text ?? ""
+        let all = behaviour.chunks ?? MockBehaviour.words(of: lastUser)
+        chunks = request.stream ? all : (all.isEmpty ? [] : [all.joined()])
+        deadline = Clock.nowMS() + Int64(stream.call.timeoutMS)
+    }
+
+    func start(on engine: Engine) { step(on: engine) }
+
+    func cancel(on engine: Engine) { ended = true }
+
+    func checkDeadlines(now: Int64, on engine: Engine) -> Int64 {
+        guard !ended else { return .max }
+        if now >= deadline {
+            end(TraciaError(.timeout, "the call timed out after \(stream.call.timeoutMS) ms"), on: engine)
+            return .max
+        }
+        return deadline
+    }
+
+    private func step(on engine: Engine) {
+        while !ended {
+            guard stream.isLive else { return end(nil, on: engine) }
+            if let error = behaviour.error, emitted >= behaviour.errorAfterChunks {
+                return end(error, on: engine)
+            }
+            if emitted < chunks.count {
+                if behaviour.chunkDelayMS > 0 && !isWaiting {
+                    isWaiting = true
+                    engine.schedule(afterMS: Int64(behaviour.chunkDelayMS)) { [self] in step(on: engine) }
+                    return
+                }
+                isWaiting = false
+                var text = chunks[emitted]
+                text.withUTF8 { stream.text($0) }
+                emitted += 1
+                continue
+            }
+            for (i, call) in behaviour.toolCalls.enumerated() {
+                stream.toolCallStart(index: i, id: call.id, name: call.name)
+                var args = call.argumentsJSON
+                args.withUTF8 { stream.toolCallArguments(index: i, fragment: $0) }
+            }
+            let input = (stream.call.request.messages.reduce(0) { $0 + $1.text.utf8.count } + 3) / 4
+            let output = chunks.count + behaviour.toolCalls.count
+            stream.usage(Usage(inputTokens: input, outputTokens: output, totalTokens: input + output))
+            stream.finish(behaviour.toolCalls.isEmpty ? .stop : .toolCalls)
+            return end(nil, on: engine)
+        }
+    }
+
+    private var isWaiting = false
+
+    private func end(_ error: TraciaError?, on engine: Engine) {
+        guard !ended else { return }
+        ended = true
+        stream.complete(error)
+        engine.taskEnded(self)
+    }
+}

@@ -1,0 +1,59 @@
+/// A call after resolution: the provider, its key and base URL, the limits that apply.
+public struct ResolvedCall: Sendable {
+    public let request: RunRequest
+    public let provider: ProviderKind
+    let apiKey: String?
+    let baseURL: String?
+    let timeoutMS: Int
+    let idleTimeoutMS: Int
+    let connectTimeoutMS: Int
+    let maxRetries: Int
+    let maxResponseBytes: Int
+    /// Secrets to scrub from anything this call reports.
+    let secrets: [String]
+}
+
+/// An HTTP request ready for curl.
+struct HTTPRequest {
+    var url: String
+    var headers: [String]
+    var body: [UInt8]
+}
+
+/// What a provider adds to the shared engine: its request builder, its response decoder,
+/// and how its error bodies read. Wire formats only; no I/O.
+protocol ProviderAdapter: Sendable {
+    func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest
+    func decoder(for call: ResolvedCall) -> any ResponseDecoder
+    /// The error for an HTTP error response.
+    func error(status: Int, body: [UInt8]) -> TraciaError
+}
+
+extension ProviderAdapter {
+    /// The usual mapping of HTTP statuses; `message` is the provider's own text.
+    func httpError(status: Int, message: String) -> TraciaError {
+        let code: ErrorCode
+        switch status {
+        case 401, 403: code = .unauthorized
+        case 404: code = .notFound
+        case 408: code = .timeout
+        default: code = .providerError
+        }
+        return TraciaError(code, "HTTP \(status): \(message)", statusCode: status)
+    }
+
+    /// The text of a body that is not the provider's JSON error shape.
+    func bodyText(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(500), as: UTF8.self)
+        return text.isEmpty ? "empty response body" : text
+    }
+}
+
+enum Providers {
+    static func adapter(for kind: ProviderKind) -> (any ProviderAdapter)? {
+        switch kind {
+        case .openai: OpenAIAdapter()
+        default: nil
+        }
+    }
+}

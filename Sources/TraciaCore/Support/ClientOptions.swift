@@ -1,0 +1,88 @@
+import Glibc
+
+/// Client configuration: explicit options first, then the environment, then defaults.
+public struct ClientOptions: Sendable {
+    public var apiKey: String?
+    public var baseURL = "https://app.tracia.io"
+    public var spansFile: String?
+    public var providerKeys: [ProviderKind: String] = [:]
+    public var providerBaseURLs: [ProviderKind: String] = [:]
+    public var connectTimeoutMS = 10_000
+    public var idleTimeoutMS = 60_000
+    public var timeoutMS = 120_000
+    public var maxRetries = 2
+    public var spanQueueSize = 1000
+    public var spanMaxAttempts = 3
+    public var spanRetryBaseMS = 500
+    public var flushTimeoutMS = 5000
+    /// Largest response body accepted, in bytes.
+    public var maxResponseBytes = 64 << 20
+
+    public init() {}
+
+    static let keys: Set<String> = [
+        "api_key", "base_url", "spans_file", "openai_api_key", "openai_base_url", "anthropic_api_key",
+        "anthropic_base_url", "google_api_key", "google_base_url", "bedrock_api_key", "bedrock_base_url",
+        "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
+        "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes",
+    ]
+
+    /// Options from JSON text (nil: defaults and environment only).
+    public static func resolve(json: String?, environment: (String) -> String? = Environment.get) throws(TraciaError) -> ClientOptions {
+        var o = ClientOptions()
+        o.apiKey = environment("TRACIA_API_KEY").flatMap { $0.isEmpty ? nil : $0 }
+        if let url = environment("TRACIA_BASE_URL"), !url.isEmpty { o.baseURL = url }
+        o.spansFile = environment("TRACIA_SPANS_FILE").flatMap { $0.isEmpty ? nil : $0 }
+        for (kind, vars) in [(ProviderKind.openai, ["OPENAI_API_KEY"]), (.anthropic, ["ANTHROPIC_API_KEY"]),
+                             (.google, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]), (.amazonBedrock, ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"])] {
+            if let key = vars.lazy.compactMap(environment).first(where: { !$0.isEmpty }) { o.providerKeys[kind] = key }
+        }
+        for (kind, variable) in [(ProviderKind.openai, "OPENAI_BASE_URL"), (.anthropic, "ANTHROPIC_BASE_URL"), (.google, "GOOGLE_GEMINI_BASE_URL")] {
+            if let url = environment(variable), !url.isEmpty { o.providerBaseURLs[kind] = url }
+        }
+        var explicitSpansFile = false
+        if let json {
+            let doc = try JSONDocument.parse(json)
+            let r = try ObjectReader(doc.root, context: "options")
+            try r.rejectUnknown(allowed: keys)
+            if let v = try r.string("api_key") { o.apiKey = v.isEmpty ? nil : v }
+            if let v = try r.string("base_url", nonEmpty: true) { o.baseURL = v }
+            if let v = try r.string("spans_file", nonEmpty: true) { o.spansFile = v; explicitSpansFile = true }
+            for kind in [ProviderKind.openai, .anthropic, .google, .amazonBedrock] {
+                let prefix = kind == .amazonBedrock ? "bedrock" : kind.rawValue
+                if let v = try r.string("\(prefix)_api_key", nonEmpty: true) { o.providerKeys[kind] = v }
+                if let v = try r.string("\(prefix)_base_url", nonEmpty: true) { o.providerBaseURLs[kind] = v }
+            }
+            o.connectTimeoutMS = try r.int("connect_timeout_ms", in: 1...600_000) ?? o.connectTimeoutMS
+            o.idleTimeoutMS = try r.int("idle_timeout_ms", in: 1...86_400_000) ?? o.idleTimeoutMS
+            o.timeoutMS = try r.int("timeout_ms", in: 1...86_400_000) ?? o.timeoutMS
+            o.maxRetries = try r.int("max_retries", in: 0...10) ?? o.maxRetries
+            o.spanQueueSize = try r.int("span_queue_size", in: 1...1_000_000) ?? o.spanQueueSize
+            o.spanMaxAttempts = try r.int("span_max_attempts", in: 1...20) ?? o.spanMaxAttempts
+            o.spanRetryBaseMS = try r.int("span_retry_base_ms", in: 0...600_000) ?? o.spanRetryBaseMS
+            o.flushTimeoutMS = try r.int("flush_timeout_ms", in: 0...600_000) ?? o.flushTimeoutMS
+            o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
+        }
+        o.baseURL = try RunRequest.validated(url: o.baseURL, key: "base_url")
+        for (kind, url) in o.providerBaseURLs { o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url") }
+        if o.apiKey == nil || explicitSpansFile { o.spansFile = o.spansFile ?? Self.defaultSpansFile(environment) }
+        if o.apiKey != nil && !explicitSpansFile && environment("TRACIA_SPANS_FILE") == nil { o.spansFile = nil }
+        return o
+    }
+
+    static func defaultSpansFile(_ environment: (String) -> String?) -> String {
+        if let state = environment("XDG_STATE_HOME"), !state.isEmpty { return state + "/tracia/spans.jsonl" }
+        if let home = environment("HOME"), !home.isEmpty { return home + "/.local/state/tracia/spans.jsonl" }
+        return "tracia-spans.jsonl"
+    }
+
+    /// Every secret the client knows, for redaction.
+    var secrets: [String] { ([apiKey].compactMap { $0 } + providerKeys.values).filter { $0.count >= 4 } }
+}
+
+public enum Environment {
+    public static func get(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+}

@@ -1,0 +1,177 @@
+import CJansson
+import Glibc
+
+/// An owned reference to a jansson value. Values reached through subscripts stay
+/// valid only while the document they come from is alive, so they are `JSONRef`s.
+public final class JSONDocument {
+    let raw: UnsafeMutablePointer<json_t>
+
+    /// Takes ownership of a new reference.
+    init(owning raw: UnsafeMutablePointer<json_t>) { self.raw = raw }
+
+    deinit { tracia_json_decref(raw) }
+
+    var root: JSONRef { JSONRef(raw: raw) }
+
+    static func parse(_ text: String) throws(TraciaError) -> JSONDocument {
+        var error = json_error_t()
+        let parsed = text.withCString { json_loads($0, Int(JSON_REJECT_DUPLICATES), &error) }
+        guard let parsed else { throw TraciaError.invalid("invalid JSON at line \(error.line), column \(error.column): \(errorText(&error))") }
+        return JSONDocument(owning: parsed)
+    }
+
+    static func parse(bytes: UnsafeRawBufferPointer) -> JSONDocument? {
+        guard let base = bytes.baseAddress else { return nil }
+        var error = json_error_t()
+        guard let parsed = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, 0, &error) else { return nil }
+        return JSONDocument(owning: parsed)
+    }
+
+    private static func errorText(_ error: inout json_error_t) -> String {
+        withUnsafeBytes(of: &error.text) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+}
+
+/// A borrowed jansson value; the owner keeps it alive.
+struct JSONRef {
+    let raw: UnsafeMutablePointer<json_t>
+
+    var type: json_type { tracia_json_type(raw) }
+    var isNull: Bool { type == JSON_NULL }
+    var isObject: Bool { type == JSON_OBJECT }
+    var isArray: Bool { type == JSON_ARRAY }
+    var isString: Bool { type == JSON_STRING }
+
+    subscript(key: String) -> JSONRef? {
+        guard let value = json_object_get(raw, key) else { return nil }
+        return JSONRef(raw: value)
+    }
+
+    subscript(index: Int) -> JSONRef? {
+        guard let value = json_array_get(raw, index) else { return nil }
+        return JSONRef(raw: value)
+    }
+
+    var count: Int { isArray ? json_array_size(raw) : (isObject ? json_object_size(raw) : 0) }
+
+    var array: [JSONRef] { isArray ? (0..<json_array_size(raw)).map { JSONRef(raw: json_array_get(raw, $0)) } : [] }
+
+    /// Keys and values of an object, in insertion order.
+    var entries: [(String, JSONRef)] {
+        guard isObject else { return [] }
+        var result: [(String, JSONRef)] = []
+        var iter = json_object_iter(raw)
+        while let it = iter {
+            let key = String(cString: json_object_iter_key(it))
+            result.append((key, JSONRef(raw: json_object_iter_value(it))))
+            iter = json_object_iter_next(raw, it)
+        }
+        return result
+    }
+
+    var string: String? {
+        guard isString, let chars = json_string_value(raw) else { return nil }
+        let length = json_string_length(raw)
+        return chars.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+
+    /// The string's bytes without copying; valid while the owner lives.
+    var stringBytes: UnsafeBufferPointer<UInt8>? {
+        guard isString, let chars = json_string_value(raw) else { return nil }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(chars).assumingMemoryBound(to: UInt8.self), count: json_string_length(raw))
+    }
+
+    var bool: Bool? {
+        switch type {
+        case JSON_TRUE: true
+        case JSON_FALSE: false
+        default: nil
+        }
+    }
+
+    var int: Int? { type == JSON_INTEGER ? Int(json_integer_value(raw)) : nil }
+    var number: Double? { (type == JSON_INTEGER || type == JSON_REAL) ? json_number_value(raw) : nil }
+
+    /// A new owned copy (deep) of this value.
+    func copy() -> JSONValue { JSONValue(owning: json_deep_copy(raw)) }
+
+    /// Compact serialisation.
+    func serialized() -> String {
+        guard let text = json_dumps(raw, Int(JSON_COMPACT | JSON_ENCODE_ANY)) else { return "null" }
+        defer { free(text) }
+        return String(cString: text)
+    }
+}
+
+/// An owned, mutable JSON value used to build documents.
+public final class JSONValue {
+    let raw: UnsafeMutablePointer<json_t>
+
+    init(owning raw: UnsafeMutablePointer<json_t>) { self.raw = raw }
+    deinit { tracia_json_decref(raw) }
+
+    static func object() -> JSONValue { JSONValue(owning: json_object()) }
+    static func array() -> JSONValue { JSONValue(owning: json_array()) }
+    static func string(_ s: String) -> JSONValue { JSONValue(owning: makeString(s)) }
+    static func int(_ i: Int) -> JSONValue { JSONValue(owning: json_integer(json_int_t(i))) }
+    static func number(_ d: Double) -> JSONValue { JSONValue(owning: json_real(d)) }
+    static func bool(_ b: Bool) -> JSONValue { JSONValue(owning: b ? json_true() : json_false()) }
+    static func null() -> JSONValue { JSONValue(owning: json_null()) }
+
+    /// Parses compact JSON text that this library produced itself.
+    static func parsed(_ text: String) -> JSONValue? {
+        guard let raw = text.withCString({ json_loads($0, Int(JSON_DECODE_ANY), nil) }) else { return nil }
+        return JSONValue(owning: raw)
+    }
+
+    var ref: JSONRef { JSONRef(raw: raw) }
+
+    subscript(key: String) -> JSONValue? {
+        get { nil }
+        set {
+            if let newValue { json_object_set(raw, key, newValue.raw) } else { json_object_del(raw, key) }
+        }
+    }
+
+    func set(_ key: String, _ value: String) { json_object_set_new(raw, key, Self.makeString(value)) }
+    func set(_ key: String, _ value: Int) { json_object_set_new(raw, key, json_integer(json_int_t(value))) }
+    func set(_ key: String, _ value: Double) { json_object_set_new(raw, key, json_real(value)) }
+    func set(_ key: String, _ value: Bool) { json_object_set_new(raw, key, value ? json_true() : json_false()) }
+    func set(_ key: String, _ value: JSONValue) { json_object_set(raw, key, value.raw) }
+    func set(_ key: String, _ value: JSONRef) { json_object_set(raw, key, value.raw) }
+    func setNull(_ key: String) { json_object_set_new(raw, key, json_null()) }
+
+    func append(_ value: JSONValue) { json_array_append(raw, value.raw) }
+    func append(_ value: String) { json_array_append_new(raw, Self.makeString(value)) }
+    func append(_ value: JSONRef) { json_array_append(raw, value.raw) }
+
+    var count: Int { ref.count }
+
+    func serialized() -> String { ref.serialized() }
+
+    /// Serialises straight into a malloc'd NUL-terminated buffer for the C boundary.
+    func serializedCString() -> UnsafeMutablePointer<CChar>? {
+        json_dumps(raw, Int(JSON_COMPACT | JSON_ENCODE_ANY) | tracia_json_real_precision_15)
+    }
+
+    func serializedBytes() -> [UInt8] {
+        guard let text = serializedCString() else { return Array("null".utf8) }
+        defer { free(text) }
+        return Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
+    }
+
+    /// Swift strings are valid UTF-8 and may hold NUL, so the length-taking constructor is used.
+    static func makeString(_ s: String) -> UnsafeMutablePointer<json_t> {
+        var s = s
+        return s.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { chars in
+                guard let base = chars.baseAddress else { return json_string_nocheck("") }
+                return json_stringn_nocheck(base, buf.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// Reads the fields of a JSON object with precise errors; unknown keys are rejected.
+struct ObjectReader {
+    let object: JSONRef
+    let context: String
+
+    init(_ value: JSONRef, context: String) throws(TraciaError) {
+        guard value.isObject else { throw .invalid("\(context) must be a JSON object") }
+        self.object = value
+        self.context = context
+    }
+
+    func rejectUnknown(allowed: Set<String>) throws(TraciaError) {
+        for (key, _) in object.entries where !allowed.contains(key) {
+            throw .invalid("unknown key '\(key)' in \(context)")
+        }
+    }
+
+    /// The value, or nil when absent or JSON null.
+    func value(_ key: String) -> JSONRef? {
+        guard let v = object[key], !v.isNull else { return nil }
+        return v
+    }
+
+    func string(_ key: String, nonEmpty: Bool = false) throws(TraciaError) -> String? {
+        guard let v = value(key) else { return nil }
+        guard let s = v.string else { throw .invalid("'\(key)' in \(context) must be a string") }
+        if nonEmpty && s.isEmpty { throw .invalid("'\(key)' in \(context) must not be empty") }
+        return s
+    }
+
+    /// The first of several accepted spellings of a field.
+    func firstString(_ keys: [String]) throws(TraciaError) -> String? {
+        for key in keys { if let s = try string(key, nonEmpty: true) { return s } }
+        return nil
+    }
+
+    func requiredString(_ key: String) throws(TraciaError) -> String {
+        guard let s = try string(key, nonEmpty: true) else { throw .invalid("'\(key)' is required in \(context)") }
+        return s
+    }
+
+    func bool(_ key: String) throws(TraciaError) -> Bool? {
+        guard let v = value(key) else { return nil }
+        guard let b = v.bool else { throw .invalid("'\(key)' in \(context) must be true or false") }
+        return b
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws(TraciaError) -> Int? {
+        guard let v = value(key) else { return nil }
+        let number: Double
+        if let i = v.int { number = Double(i) } else if let d = v.number, d == d.rounded() { number = d } else {
+            throw .invalid("'\(key)' in \(context) must be an integer")
+        }
+        guard number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+            throw .invalid("'\(key)' in \(context) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return Int(number)
+    }
+
+    func number(_ key: String, in range: ClosedRange<Double>) throws(TraciaError) -> Double? {
+        guard let v = value(key) else { return nil }
+        guard let d = v.number, d.isFinite else { throw .invalid("'\(key)' in \(context) must be a number") }
+        guard range.contains(d) else { throw .invalid("'\(key)' in \(context) must be between \(range.lowerBound) and \(range.upperBound)") }
+        return d
+    }
+
+    func stringArray(_ key: String) throws(TraciaError) -> [String]? {
+        guard let v = value(key) else { return nil }
+        guard v.isArray else { throw .invalid("'\(key)' in \(context) must be an array of strings") }
+        var result: [String] = []
+        for item in v.array {
+            guard let s = item.string else { throw .invalid("'\(key)' in \(context) must be an array of strings") }
+            result.append(s)
+        }
+        return result
+    }
+
+    func stringMap(_ key: String) throws(TraciaError) -> [(String, String)]? {
+        guard let v = value(key) else { return nil }
+        guard v.isObject else { throw .invalid("'\(key)' in \(context) must be an object of strings") }
+        var result: [(String, String)] = []
+        for (k, item) in v.entries {
+            guard let s = item.string else { throw .invalid("'\(key).\(k)' in \(context) must be a string") }
+            result.append((k, s))
+        }
+        return result
+    }
+
+    func object(_ key: String) throws(TraciaError) -> JSONRef? {
+        guard let v = value(key) else { return nil }
+        guard v.isObject else { throw .invalid("'\(key)' in \(context) must be an object") }
+        return v
+    }
+}

@@ -1,0 +1,40 @@
+/// The providers a call can go to.
+public enum ProviderKind: String, Sendable, CaseIterable {
+    case openai
+    case anthropic
+    case google
+    case amazonBedrock = "amazon_bedrock"
+    case mock
+
+    /// The environment variable holding the provider's key, named in errors.
+    var keyVariable: String {
+        switch self {
+        case .openai: "OPENAI_API_KEY"
+        case .anthropic: "ANTHROPIC_API_KEY"
+        case .google: "GOOGLE_API_KEY"
+        case .amazonBedrock: "BEDROCK_API_KEY"
+        case .mock: ""
+        }
+    }
+
+    /// Resolves the provider from a model name the way the Tracia SDKs do.
+    static func resolve(model: String) -> ProviderKind? {
+        if model.hasPrefix("mock/") { return .mock }
+        let openAIPrefixes = ["gpt-", "o1", "o3", "o4", "chatgpt-", "davinci", "babbage", "text-", "ft:gpt-"]
+        if openAIPrefixes.contains(where: model.hasPrefix) { return .openai }
+        if model.hasPrefix("claude-") { return .anthropic }
+        if model.hasPrefix("gemini-") { return .google }
+        if isBedrockModelID(model) { return .amazonBedrock }
+        return nil
+    }
+
+    private static func isBedrockModelID(_ model: String) -> Bool {
+        var id = Substring(model)
+        for region in ["us.", "eu.", "apac.", "us-gov.", "global.", "jp.", "au.", "ca."] where id.hasPrefix(region) {
+            id = id.dropFirst(region.count)
+            break
+        }
+        let vendors = ["anthropic.", "amazon.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "openai.", "qwen.", "writer.", "twelvelabs.", "stability."]
+        return vendors.contains(where: { id.hasPrefix($0) })
+    }
+}

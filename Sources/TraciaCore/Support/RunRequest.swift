@@ -1,0 +1,255 @@
+/// What the mock provider should do instead of calling a network provider.
+public struct MockBehaviour: Sendable, Equatable {
+    public var chunks: [String]?
+    public var toolCalls: [ToolCall] = []
+    public var chunkDelayMS = 0
+    public var error: TraciaError?
+    public var errorAfterChunks = 0
+}
+
+/// A validated `run_local` request: the Tracia SDK's arguments in snake_case.
+public struct RunRequest: Sendable {
+    public var model: String
+    public var messages: [Message]
+    public var stream = false
+    public var provider: ProviderKind?
+    public var temperature: Double?
+    public var maxOutputTokens: Int?
+    public var topP: Double?
+    public var stopSequences: [String]?
+    public var timeoutMS: Int?
+    public var variables: [(String, String)]?
+    public var providerAPIKey: String?
+    public var tags: [String]?
+    public var userID: String?
+    public var sessionID: String?
+    public var sendTrace = true
+    public var spanID: String?
+    public var traceID: String?
+    public var parentSpanID: String?
+    public var tools: [ToolDefinition] = []
+    public var toolChoice: ToolChoice?
+    public var responseFormat: ResponseFormat?
+    public var baseURL: String?
+    /// Extra provider body fields as compact JSON object text.
+    public var customOptionsJSON: String?
+    public var mock = MockBehaviour()
+
+    public init(model: String, messages: [Message]) {
+        self.model = model
+        self.messages = messages
+    }
+}
+
+extension RunRequest {
+    static let keys: Set<String> = [
+        "model", "messages", "stream", "provider", "temperature", "max_output_tokens", "top_p", "stop_sequences",
+        "timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
+        "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
+        "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error",
+    ]
+
+    /// Parses and validates request JSON text.
+    public static func parse(json: String) throws(TraciaError) -> RunRequest {
+        let doc = try JSONDocument.parse(json)
+        return try parse(doc.root)
+    }
+
+    static func parse(_ root: JSONRef) throws(TraciaError) -> RunRequest {
+        let r = try ObjectReader(root, context: "request")
+        try r.rejectUnknown(allowed: keys)
+        let model = try r.requiredString("model")
+        guard let messagesValue = r.value("messages") else { throw .invalid("'messages' is required in request") }
+        guard messagesValue.isArray, messagesValue.count > 0 else { throw .invalid("'messages' must be a non-empty array") }
+        var messages: [Message] = []
+        for (i, m) in messagesValue.array.enumerated() { messages.append(try parseMessage(m, index: i)) }
+
+        var req = RunRequest(model: model, messages: messages)
+        req.stream = try r.bool("stream") ?? false
+        if let p = try r.string("provider") {
+            guard let kind = ProviderKind(rawValue: p) else {
+                throw .invalid("unknown provider '\(p)' (expected openai, anthropic, google, amazon_bedrock or mock)")
+            }
+            req.provider = kind
+        }
+        req.temperature = try r.number("temperature", in: 0...2)
+        req.maxOutputTokens = try r.int("max_output_tokens", in: 1...10_000_000)
+        req.topP = try r.number("top_p", in: 0...1)
+        req.stopSequences = try r.stringArray("stop_sequences")
+        req.timeoutMS = try r.int("timeout_ms", in: 1...86_400_000)
+        req.variables = try r.stringMap("variables")
+        req.providerAPIKey = try r.string("provider_api_key", nonEmpty: true)
+        req.tags = try r.stringArray("tags")
+        req.userID = try r.string("user_id")
+        req.sessionID = try r.string("session_id")
+        req.sendTrace = try r.bool("send_trace") ?? true
+        if let s = try r.string("span_id") { req.spanID = try validated(id: s, key: "span_id", prefixes: ["sp_", "tr_"]) }
+        if let s = try r.string("trace_id") { req.traceID = try validated(id: s, key: "trace_id", prefixes: ["tr_"]) }
+        if let s = try r.string("parent_span_id") { req.parentSpanID = try validated(id: s, key: "parent_span_id", prefixes: ["sp_", "tr_"]) }
+        if let tools = r.value("tools") {
+            guard tools.isArray else { throw .invalid("'tools' must be an array") }
+            for (i, t) in tools.array.enumerated() { req.tools.append(try parseTool(t, index: i)) }
+        }
+        if let choice = r.value("tool_choice") { req.toolChoice = try parseToolChoice(choice) }
+        if let format = r.value("response_format") { req.responseFormat = try parseResponseFormat(format) }
+        if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, key: "base_url") }
+        req.customOptionsJSON = try r.object("custom_options")?.serialized()
+        try parseMock(r, into: &req.mock)
+        return req
+    }
+
+    private static func parseMessage(_ value: JSONRef, index: Int) throws(TraciaError) -> Message {
+        let context = "messages[\(index)]"
+        let r = try ObjectReader(value, context: context)
+        try r.rejectUnknown(allowed: ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"])
+        let roleName = try r.requiredString("role")
+        guard let role = Role(rawValue: roleName) else {
+            throw .invalid("\(context): unknown role '\(roleName)' (expected system, developer, user, assistant or tool)")
+        }
+        var message: Message
+        guard let content = value["content"] else { throw .invalid("\(context): 'content' is required") }
+        if let text = content.string {
+            message = Message(role: role, text: text)
+        } else if content.isNull, role == .assistant {
+            message = Message(role: role, parts: [])
+        } else if content.isArray {
+            var parts: [ContentPart] = []
+            for (j, p) in content.array.enumerated() { parts.append(try parsePart(p, context: "\(context).content[\(j)]", role: role)) }
+            message = Message(role: role, parts: parts)
+        } else {
+            throw .invalid("\(context): 'content' must be a string or an array of parts")
+        }
+        message.toolCallID = try r.firstString(["tool_call_id", "toolCallId"])
+        message.toolName = try r.firstString(["tool_name", "toolName", "name"])
+        if role == .tool, message.toolCallID == nil {
+            throw .invalid("\(context): a tool message needs 'tool_call_id'")
+        }
+        return message
+    }
+
+    private static func parsePart(_ value: JSONRef, context: String, role: Role) throws(TraciaError) -> ContentPart {
+        let r = try ObjectReader(value, context: context)
+        let type = try r.requiredString("type")
+        switch type {
+        case "text":
+            try r.rejectUnknown(allowed: ["type", "text"])
+            guard let text = try r.string("text") else { throw .invalid("\(context): 'text' is required") }
+            return .text(text)
+        case "tool_call":
+            try r.rejectUnknown(allowed: ["type", "id", "name", "arguments"])
+            guard role == .assistant else { throw .invalid("\(context): tool_call parts belong to assistant messages") }
+            let id = try r.requiredString("id")
+            let name = try r.requiredString("name")
+            let arguments: String
+            if let a = r.value("arguments") {
+                if a.isObject {
+                    arguments = a.serialized()
+                } else if let s = a.string, let parsed = try? JSONDocument.parse(s), parsed.root.isObject {
+                    arguments = parsed.root.serialized()
+                } else {
+                    throw .invalid("\(context): 'arguments' must be an object")
+                }
+            } else {
+                arguments = "{}"
+            }
+            return .toolCall(ToolCall(id: id, name: name, argumentsJSON: arguments))
+        default:
+            throw .invalid("\(context): unknown part type '\(type)' (expected text or tool_call)")
+        }
+    }
+
+    private static func parseTool(_ value: JSONRef, index: Int) throws(TraciaError) -> ToolDefinition {
+        let context = "tools[\(index)]"
+        let r = try ObjectReader(value, context: context)
+        try r.rejectUnknown(allowed: ["name", "description", "parameters"])
+        let name = try r.requiredString("name")
+        let parameters = try r.object("parameters")?.serialized()
+        return ToolDefinition(name: name, description: try r.string("description"), parametersJSON: parameters)
+    }
+
+    private static func parseToolChoice(_ value: JSONRef) throws(TraciaError) -> ToolChoice {
+        if let s = value.string {
+            switch s {
+            case "auto": return .auto
+            case "none": return .none
+            case "required": return .required
+            default: throw .invalid("'tool_choice' must be auto, none, required or {\"tool\": name}")
+            }
+        }
+        let r = try ObjectReader(value, context: "tool_choice")
+        try r.rejectUnknown(allowed: ["tool"])
+        return .tool(try r.requiredString("tool"))
+    }
+
+    private static func parseResponseFormat(_ value: JSONRef) throws(TraciaError) -> ResponseFormat {
+        let r = try ObjectReader(value, context: "response_format")
+        try r.rejectUnknown(allowed: ["type", "schema", "name", "description"])
+        let type = try r.requiredString("type")
+        guard type == "json" else { throw .invalid("'response_format.type' must be 'json'") }
+        return ResponseFormat(
+            schemaJSON: try r.object("schema")?.serialized(), name: try r.string("name"), description: try r.string("description"))
+    }
+
+    private static func parseMock(_ r: ObjectReader, into mock: inout MockBehaviour) throws(TraciaError) {
+        if let response = r.value("mock_response") {
+            if let s = response.string {
+                mock.chunks = MockBehaviour.words(of: s)
+            } else if response.isArray {
+                mock.chunks = try r.stringArray("mock_response")
+            } else {
+                throw .invalid("'mock_response' must be a string or an array of strings")
+            }
+        }
+        if let calls = r.value("mock_tool_calls") {
+            guard calls.isArray else { throw .invalid("'mock_tool_calls' must be an array") }
+            for (i, c) in calls.array.enumerated() {
+                let cr = try ObjectReader(c, context: "mock_tool_calls[\(i)]")
+                try cr.rejectUnknown(allowed: ["id", "name", "arguments"])
+                let args = try cr.object("arguments")?.serialized() ?? "{}"
+                mock.toolCalls.append(ToolCall(id: try cr.string("id", nonEmpty: true) ?? "call_mock_\(i)", name: try cr.requiredString("name"), argumentsJSON: args))
+            }
+        }
+        mock.chunkDelayMS = try r.int("mock_chunk_delay_ms", in: 0...600_000) ?? 0
+        if let e = r.value("mock_error") {
+            let er = try ObjectReader(e, context: "mock_error")
+            try er.rejectUnknown(allowed: ["code", "message", "after_chunks", "status_code"])
+            let codeName = try er.string("code") ?? "PROVIDER_ERROR"
+            guard let code = ErrorCode.allCases.first(where: { $0.name == codeName }) else { throw .invalid("unknown error code '\(codeName)' in mock_error") }
+            mock.error = TraciaError(code, try er.string("message") ?? "mock error", statusCode: try er.int("status_code", in: 100...599))
+            mock.errorAfterChunks = try er.int("after_chunks", in: 0...1_000_000) ?? 0
+        }
+    }
+
+    static func validated(id: String, key: String, prefixes: [String]) throws(TraciaError) -> String {
+        let utf8 = Array(id.utf8)
+        let isHex = { (c: UInt8) in (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) }
+        guard utf8.count == 19, prefixes.contains(where: id.hasPrefix), utf8[3...].allSatisfy(isHex) else {
+            throw .invalid("'\(key)' must look like \(prefixes[0])<16 hex digits>, got '\(id.prefix(64))'")
+        }
+        return id
+    }
+
+    static func validated(url: String, key: String) throws(TraciaError) -> String {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.utf8.contains(where: { $0 <= 32 }) else {
+            throw .invalid("'\(key)' must be an http:// or https:// URL without spaces")
+        }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}
+
+extension MockBehaviour {
+    /// Splits text after each space, as a model streams words.
+    static func words(of text: String) -> [String] {
+        var chunks: [String] = []
+        var current = ""
+        for ch in text {
+            current.append(ch)
+            if ch == " " {
+                chunks.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { chunks.append(current) }
+        return chunks
+    }
+}

@@ -1,0 +1,218 @@
+import CCurl
+import Glibc
+import Synchronization
+
+/// Counters of a client's span export.
+public struct SpanStats: Sendable {
+    public var queued = 0
+    public var delivered = 0
+    public var failed = 0
+    public var dropped = 0
+    public var pending = 0
+}
+
+/// Queues finished spans and delivers them on the engine thread: appended to a JSONL file
+/// and/or POSTed to the Tracia API with keep-alive, retries with backoff and a bounded
+/// queue whose drops are counted and reported.
+final class SpanExporter: @unchecked Sendable {
+    struct Target {
+        var url: String
+        var apiKey: String
+    }
+
+    fileprivate struct Item {
+        var spanID: String
+        var body: BodyBuffer
+        var attempts = 0
+        var notBefore: Int64 = 0
+        var writtenToFile = false
+    }
+
+    private struct State: @unchecked Sendable {
+        var queue: [Item] = []
+        var inFlight = 0
+        var stats = SpanStats()
+        var problemsAtLastFlush = 0
+        var reports: [(String, TraciaError)] = []
+    }
+
+    private let target: Target?
+    private let filePath: String?
+    private let capacity: Int
+    private let maxAttempts: Int
+    private let retryBaseMS: Int64
+    private let state = Mutex(State())
+    private let idle: ReadyFD
+    private let callback = Mutex<(@Sendable (String, TraciaError) -> Void)?>(nil)
+    private let headers: UnsafeMutablePointer<curl_slist>?
+    private var file: Int32 = -1
+    var wake: () -> Void = {}
+
+    private static let maxInFlight = 8
+
+    init(options: ClientOptions) throws(TraciaError) {
+        target = options.apiKey.map { Target(url: options.baseURL + "/api/v1/spans", apiKey: $0) }
+        filePath = options.spansFile
+        capacity = options.spanQueueSize
+        maxAttempts = options.spanMaxAttempts
+        retryBaseMS = Int64(options.spanRetryBaseMS)
+        idle = try ReadyFD()
+        idle.set()
+        headers = target.map { Curl.headerList(["Content-Type: application/json", "Authorization: Bearer \($0.apiKey)"]) } ?? nil
+    }
+
+    deinit {
+        curl_slist_free_all(headers)
+        if file >= 0 { close(file) }
+    }
+
+    func setCallback(_ fn: (@Sendable (String, TraciaError) -> Void)?) { callback.withLock { $0 = fn } }
+
+    var stats: SpanStats { state.withLock { s in var st = s.stats; st.pending = s.queue.count + s.inFlight; return st } }
+
+    // MARK: any thread
+
+    func enqueue(spanID: String, body: [UInt8]) {
+        guard target != nil || filePath != nil else { return }
+        state.withLock { s in
+            if s.queue.count >= capacity {
+                let dropped = s.queue.removeFirst()
+                s.stats.dropped += 1
+                s.reports.append((dropped.spanID, TraciaError(.networkError, "span dropped: the export queue is full (\(capacity))")))
+            }
+            s.queue.append(Item(spanID: spanID, body: BodyBuffer(body)))
+            s.stats.queued += 1
+            idle.clear()
+        }
+        wake()
+    }
+
+    /// Waits until nothing is pending. 0 when all delivered since the last flush.
+    func flush(timeoutMS: Int) -> ErrorCode? {
+        let deadline = Clock.nowMS() + Int64(timeoutMS)
+        while state.withLock({ $0.queue.count + $0.inFlight }) > 0 {
+            let remaining = timeoutMS < 0 ? -1 : Int32(clamping: max(0, deadline - Clock.nowMS()))
+            if remaining == 0 { return .timeout }
+            _ = idle.wait(timeoutMS: remaining)
+        }
+        return state.withLock { s in
+            let problems = s.stats.failed + s.stats.dropped
+            defer { s.problemsAtLastFlush = problems }
+            return problems > s.problemsAtLastFlush ? .networkError : nil
+        }
+    }
+
+    // MARK: engine thread
+
+    /// Starts what is due; returns when it next needs to run.
+    func pump(on engine: Engine, now: Int64) -> Int64 {
+        var due: [Item] = []
+        var next = Int64.max
+        var reports: [(String, TraciaError)] = []
+        state.withLock { s in
+            reports = s.reports
+            s.reports.removeAll()
+            var kept: [Item] = []
+            for item in s.queue {
+                if item.notBefore <= now && s.inFlight + due.count < Self.maxInFlight {
+                    due.append(item)
+                } else {
+                    kept.append(item)
+                    next = min(next, item.notBefore)
+                }
+            }
+            if !due.isEmpty { s.queue = kept }
+            s.inFlight += due.count
+        }
+        report(reports)
+        for var item in due {
+            if let filePath, !item.writtenToFile {
+                item.writtenToFile = true
+                let error = appendLine(item.body.bytes, path: filePath)
+                if target == nil {
+                    settle(item, error: error)
+                    continue
+                }
+            }
+            if let target { post(item, to: target, on: engine) }
+        }
+        return next
+    }
+
+    private func post(_ item: Item, to target: Target, on engine: Engine) {
+        guard let easy = curl_easy_init() else { return settle(item, error: TraciaError(.unknown, "curl_easy_init failed")) }
+        let post = SpanPost(item: item, exporter: self, easy: easy)
+        Curl.configure(easy, url: target.url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000)
+        _ = tracia_easy_set_long(easy, CURLOPT_TIMEOUT_MS, 30_000)
+        _ = tracia_easy_set_data_fn(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count })
+        engine.add(easy, owner: post)
+    }
+
+    fileprivate func posted(_ item: Item, code: CURLcode, status: Int, on engine: Engine) {
+        var item = item
+        if code == CURLE_OK && (200..<300).contains(status) { return settle(item, error: nil) }
+        item.attempts += 1
+        let error = code != CURLE_OK ? Curl.error(code) : TraciaError(status == 401 ? .unauthorized : .unknown, "the span API answered HTTP \(status)", statusCode: status)
+        if item.attempts >= maxAttempts { return settle(item, error: error) }
+        item.notBefore = Clock.nowMS() + retryBaseMS * Int64(item.attempts)
+        state.withLock { s in
+            s.inFlight -= 1
+            s.queue.append(item)
+        }
+    }
+
+    private func settle(_ item: Item, error: TraciaError?) {
+        state.withLock { s in
+            s.inFlight -= 1
+            if error == nil { s.stats.delivered += 1 } else { s.stats.failed += 1 }
+            if s.queue.isEmpty && s.inFlight == 0 { idle.set() }
+        }
+        if let error { report([(item.spanID, error)]) }
+    }
+
+    private func report(_ reports: [(String, TraciaError)]) {
+        guard !reports.isEmpty, let fn = callback.withLock({ $0 }) else { return }
+        for (spanID, error) in reports { fn(spanID, error) }
+    }
+
+    private func appendLine(_ body: UnsafeRawBufferPointer, path: String) -> TraciaError? {
+        if file < 0 {
+            Self.makeParentDirectories(of: path)
+            file = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            if file < 0 { return TraciaError(.unknown, "cannot open span file \(path): errno \(errno)") }
+        }
+        var line = Array(body)
+        line.append(10)
+        let written = line.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
+        return written == line.count ? nil : TraciaError(.unknown, "cannot write span file \(path): errno \(errno)")
+    }
+
+    private static func makeParentDirectories(of path: String) {
+        var prefix = ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (i, part) in parts.enumerated() {
+            prefix += (i == 0 ? "" : "/") + part
+            if !prefix.isEmpty { mkdir(prefix, 0o755) }
+        }
+    }
+}
+
+/// One POST of a span.
+private final class SpanPost: CurlOwner {
+    let item: SpanExporter.Item
+    unowned let exporter: SpanExporter
+    let easy: UnsafeMutableRawPointer
+
+    init(item: SpanExporter.Item, exporter: SpanExporter, easy: UnsafeMutableRawPointer) {
+        self.item = item
+        self.exporter = exporter
+        self.easy = easy
+    }
+
+    func transferDone(_ code: CURLcode, on engine: Engine) {
+        var status = 0
+        _ = tracia_easy_get_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        engine.remove(easy)
+        exporter.posted(item, code: code, status: status, on: engine)
+    }
+}

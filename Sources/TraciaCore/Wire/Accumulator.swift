@@ -1,0 +1,62 @@
+/// Builds the final result of a call from its events: text, tool calls assembled from
+/// argument fragments (by index), usage and the finish reason.
+struct Accumulator {
+    struct PartialToolCall {
+        var index: Int
+        var id: String
+        var name: String
+        var arguments: [UInt8] = []
+    }
+
+    private(set) var text: [UInt8] = []
+    private(set) var partialCalls: [PartialToolCall] = []
+    private(set) var usage = Usage()
+    private(set) var providerFinish: ProviderFinish?
+
+    mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) { text.append(contentsOf: bytes) }
+
+    mutating func startToolCall(index: Int, id: String?, name: String?) {
+        if let i = partialCalls.firstIndex(where: { $0.index == index }) {
+            if partialCalls[i].id.isEmpty, let id { partialCalls[i].id = id }
+            if partialCalls[i].name.isEmpty, let name { partialCalls[i].name = name }
+        } else {
+            partialCalls.append(PartialToolCall(index: index, id: id ?? "", name: name ?? ""))
+        }
+    }
+
+    mutating func appendArguments(index: Int, _ fragment: UnsafeBufferPointer<UInt8>) {
+        if !partialCalls.contains(where: { $0.index == index }) { startToolCall(index: index, id: nil, name: nil) }
+        if let i = partialCalls.firstIndex(where: { $0.index == index }) { partialCalls[i].arguments.append(contentsOf: fragment) }
+    }
+
+    mutating func setUsage(_ u: Usage) { usage = u }
+    mutating func setFinish(_ f: ProviderFinish) { providerFinish = f }
+
+    var textString: String { String(decoding: text, as: UTF8.self) }
+
+    /// Tool calls with their arguments parsed once; a malformed argument string is an error.
+    func toolCalls() throws(TraciaError) -> [ToolCall] {
+        var calls: [ToolCall] = []
+        for p in partialCalls {
+            let raw = String(decoding: p.arguments, as: UTF8.self)
+            let trimmed = raw.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }
+            var arguments = "{}"
+            if !trimmed {
+                guard let doc = try? JSONDocument.parse(raw), doc.root.isObject else {
+                    throw TraciaError(.providerError, "tool call '\(p.name)' has arguments that are not a JSON object: \(raw.prefix(200))")
+                }
+                arguments = doc.root.serialized()
+            }
+            let id = p.id.isEmpty ? "call_\(p.index)" : p.id
+            calls.append(ToolCall(id: id, name: p.name, argumentsJSON: arguments))
+        }
+        return calls
+    }
+
+    /// Rule zero of the normalisation: complete tool calls win unless the provider hit a length limit.
+    var finishReason: FinishReason {
+        if providerFinish == .maxTokens { return .maxTokens }
+        if !partialCalls.isEmpty { return .toolCalls }
+        return providerFinish == .toolCalls ? .toolCalls : .stop
+    }
+}
