@@ -199,7 +199,7 @@ const char *tracia_stream_span_id(const tracia_stream *stream);
 const char *tracia_stream_trace_id(const tracia_stream *stream);
 
 /*
- * Waits for the next text chunk. Returns 1 with *chunk/*length set (the
+ * Waits for the next text chunk. Returns 1 with *chunk and *length set (the
  * chunk is NUL-terminated and never splits a UTF-8 character), 0 at the end
  * (also after an abort), or a negative TRACIA_E_* code when the call failed
  * (detail in tracia_last_error() and in the result). Once it has ended it
