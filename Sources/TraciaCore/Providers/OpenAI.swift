@@ -179,7 +179,7 @@ struct OpenAIStreamDecoder: ResponseDecoder {
     }
 
     static func emitDelta(_ delta: JSONRef, sink: some EventSink) {
-        if let text = delta["content"]?.stringBytes { sink.text(text) }
+        if let text = delta["content"]?.stringBytes, !text.isEmpty { sink.text(text) }
         guard let calls = delta["tool_calls"], calls.isArray else { return }
         for (position, call) in calls.array.enumerated() {
             let index = call["index"]?.int ?? position

@@ -1,0 +1,40 @@
+@testable import TraciaCore
+
+/// Records decoder events for assertions.
+final class TestSink: EventSink {
+    var texts: [String] = []
+    var accumulator = Accumulator()
+    var usages: [Usage] = []
+    var finishes: [ProviderFinish] = []
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        texts.append(String(decoding: bytes, as: UTF8.self))
+        accumulator.appendText(bytes)
+    }
+    func toolCallStart(index: Int, id: String?, name: String?) { accumulator.startToolCall(index: index, id: id, name: name) }
+    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendArguments(index: index, fragment) }
+    func usage(_ usage: Usage) {
+        usages.append(usage)
+        accumulator.setUsage(usage)
+    }
+    func finish(_ reason: ProviderFinish) {
+        finishes.append(reason)
+        accumulator.setFinish(reason)
+    }
+}
+
+/// Feeds `bytes` to a decoder in pieces of `size` bytes, as curl might deliver them.
+func feed<D: ResponseDecoder>(_ decoder: inout D, _ text: String, pieceSize: Int, sink: TestSink) throws(TraciaError) {
+    let bytes = Array(text.utf8)
+    var start = 0
+    while start < bytes.count {
+        let end = min(start + pieceSize, bytes.count)
+        let piece = Array(bytes[start..<end])
+        var failure: TraciaError?
+        piece.withUnsafeBytes { buf in
+            do throws(TraciaError) { try decoder.consume(buf, into: sink) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        start = end
+    }
+}
