@@ -33,7 +33,9 @@ public func tracia_flush(_ client: OpaquePointer?, _ timeoutMS: Int32) -> Int32 
 }
 
 @_cdecl("tracia_client_set_span_error_callback")
-public func tracia_client_set_span_error_callback(_ client: OpaquePointer?, _ fn: SpanErrorFunction?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+public func tracia_client_set_span_error_callback(_ client: OpaquePointer?, _ fn: SpanErrorFunction?, _ userData: UnsafeMutableRawPointer?)
+    -> Int32
+{
     guard let handle = Handle.borrow(client, as: ClientHandle.self) else {
         return LastError.fail(.misuse, "tracia_client_set_span_error_callback: client is NULL")
     }
@@ -56,7 +58,8 @@ public func tracia_client_stats(_ client: OpaquePointer?) -> UnsafeMutablePointe
         return nil
     }
     let s = handle.client.spanStats
-    return strdup("{\"queued\":\(s.queued),\"delivered\":\(s.delivered),\"failed\":\(s.failed),\"dropped\":\(s.dropped),\"pending\":\(s.pending)}")
+    return strdup(
+        "{\"queued\":\(s.queued),\"delivered\":\(s.delivered),\"failed\":\(s.failed),\"dropped\":\(s.dropped),\"pending\":\(s.pending)}")
 }
 
 @_cdecl("tracia_run_local")
@@ -89,8 +92,12 @@ public func tracia_stream_trace_id(_ stream: OpaquePointer?) -> UnsafePointer<CC
 }
 
 @_cdecl("tracia_stream_next")
-public func tracia_stream_next(_ stream: OpaquePointer?, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?) -> Int32 {
-    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else { return LastError.fail(.misuse, "tracia_stream_next: stream is NULL") }
+public func tracia_stream_next(
+    _ stream: OpaquePointer?, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?
+) -> Int32 {
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_next: stream is NULL")
+    }
     guard let chunk, let length else { return LastError.fail(.misuse, "tracia_stream_next: chunk and length must not be NULL") }
     switch handle.stream.next() {
     case .chunk(let bytes, let count):

@@ -42,13 +42,16 @@ public final class TraciaClient: @unchecked Sendable {
 
     func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {
         guard let provider = request.provider ?? ProviderKind.resolve(model: request.model) else {
-            throw TraciaError(.unsupportedModel, "cannot tell the provider of model '\(request.model)'; pass 'provider' (openai, anthropic, google, amazon_bedrock or mock)")
+            throw TraciaError(
+                .unsupportedModel,
+                "cannot tell the provider of model '\(request.model)'; pass 'provider' (openai, anthropic, google, amazon_bedrock or mock)")
         }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
         let key = request.providerAPIKey ?? options.providerKeys[provider]
         if provider != .mock && key == nil && request.baseURL == nil && options.providerBaseURLs[provider] == nil {
-            throw TraciaError(.missingProviderAPIKey, "no API key for \(provider.rawValue): set \(provider.keyVariable) or pass provider_api_key")
+            throw TraciaError(
+                .missingProviderAPIKey, "no API key for \(provider.rawValue): set \(provider.keyVariable) or pass provider_api_key")
         }
         var secrets = options.secrets
         if let key, key.count >= 4 { secrets.append(key) }

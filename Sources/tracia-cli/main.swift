@@ -95,7 +95,8 @@ do throws(TraciaError) {
     client.close()
     if let error = result.error { fail("[\(error.code.name)] \(error.message)") }
     let u = result.usage
-    printError("tokens: \(u.inputTokens) in, \(u.outputTokens) out, \(u.totalTokens) total · \(result.latencyMS) ms · span \(result.spanID)\n")
+    printError(
+        "tokens: \(u.inputTokens) in, \(u.outputTokens) out, \(u.totalTokens) total · \(result.latencyMS) ms · span \(result.spanID)\n")
     if let file = client.options.spansFile, client.options.apiKey == nil { printError("span written to \(file)\n") }
 } catch {
     fail("[\(error.code.name)] \(error.message)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraciaCore
 
 private func sse(_ events: [String]) -> String { events.map { "data: \($0)\n\n" }.joined() }
@@ -40,10 +41,11 @@ func openAITextStream(pieceSize: Int) throws {
     try feed(&decoder, toolStream, pieceSize: 3, sink: sink)
     try decoder.finish(into: sink)
     let calls = try sink.accumulator.toolCalls()
-    #expect(calls == [
-        ToolCall(id: "call_A", name: "get_weather", argumentsJSON: #"{"city":"Paris"}"#),
-        ToolCall(id: "call_B", name: "get_weather", argumentsJSON: #"{"city":"Rome"}"#),
-    ])
+    #expect(
+        calls == [
+            ToolCall(id: "call_A", name: "get_weather", argumentsJSON: #"{"city":"Paris"}"#),
+            ToolCall(id: "call_B", name: "get_weather", argumentsJSON: #"{"city":"Rome"}"#),
+        ])
     #expect(sink.accumulator.finishReason == .toolCalls)
     #expect(sink.accumulator.usage.totalTokens == 99)
 }
@@ -82,10 +84,12 @@ func openAITextStream(pieceSize: Int) throws {
 @Test func openAILengthStopWithPartialToolCall() throws {
     let sink = TestSink()
     var decoder = OpenAIStreamDecoder()
-    try feed(&decoder, sse([
-        #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{\"a\":"}}]}}]}"#,
-        #"{"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}"#, "[DONE]",
-    ]), pieceSize: 1000, sink: sink)
+    try feed(
+        &decoder,
+        sse([
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":"{\"a\":"}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}"#, "[DONE]",
+        ]), pieceSize: 1000, sink: sink)
     #expect(sink.accumulator.finishReason == .maxTokens)
     #expect(throws: TraciaError.self) { try sink.accumulator.toolCalls() }
 }
@@ -93,7 +97,8 @@ func openAITextStream(pieceSize: Int) throws {
 @Test func openAINonStreamingBody() throws {
     var decoder = OpenAIResponseDecoder(limit: 1 << 20)
     let sink = TestSink()
-    let body = #"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}"#
+    let body =
+        #"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}"#
     try feed(&decoder, body, pieceSize: 7, sink: sink)
     try decoder.finish(into: sink)
     #expect(try sink.accumulator.toolCalls() == [ToolCall(id: "call_1", name: "f", argumentsJSON: #"{"x":1}"#)])
@@ -101,17 +106,21 @@ func openAITextStream(pieceSize: Int) throws {
 }
 
 @Test func openAIRequestBody() throws {
-    var request = try RunRequest.parse(json: #"""
-        {"model":"gpt-4.1-mini","stream":true,"temperature":0.5,"max_output_tokens":100,"stop_sequences":["END"],
-         "messages":[{"role":"developer","content":"Be terse."},{"role":"user","content":"Weather in {{city}}?"},
-           {"role":"assistant","content":[{"type":"tool_call","id":"call_1","name":"w","arguments":{"city":"Paris"}}]},
-           {"role":"tool","tool_call_id":"call_1","tool_name":"w","content":"21C"}],
-         "tools":[{"name":"w","description":"weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}],
-         "tool_choice":{"tool":"w"},"response_format":{"type":"json"},"variables":{"city":"Paris"}}
-        """#)
+    var request = try RunRequest.parse(
+        json: #"""
+            {"model":"gpt-4.1-mini","stream":true,"temperature":0.5,"max_output_tokens":100,"stop_sequences":["END"],
+             "messages":[{"role":"developer","content":"Be terse."},{"role":"user","content":"Weather in {{city}}?"},
+               {"role":"assistant","content":[{"type":"tool_call","id":"call_1","name":"w","arguments":{"city":"Paris"}}]},
+               {"role":"tool","tool_call_id":"call_1","tool_name":"w","content":"21C"}],
+             "tools":[{"name":"w","description":"weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}],
+             "tool_choice":{"tool":"w"},"response_format":{"type":"json"},"variables":{"city":"Paris"}}
+            """#)
     request.messages = Interpolation.apply(request.variables ?? [], to: request.messages)
     let body = try OpenAIAdapter.body(for: request, officialHost: true).serialized()
-    #expect(body == #"{"model":"gpt-4.1-mini","messages":[{"role":"developer","content":"Be terse."},{"role":"user","content":"Weather in Paris?"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"w","arguments":"{\"city\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"call_1","content":"21C"}],"stream":true,"stream_options":{"include_usage":true},"temperature":0.5,"max_completion_tokens":100,"stop":["END"],"tools":[{"type":"function","function":{"name":"w","description":"weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],"tool_choice":{"type":"function","function":{"name":"w"}},"response_format":{"type":"json_object"}}"#)
+    #expect(
+        body
+            == #"{"model":"gpt-4.1-mini","messages":[{"role":"developer","content":"Be terse."},{"role":"user","content":"Weather in Paris?"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"w","arguments":"{\"city\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"call_1","content":"21C"}],"stream":true,"stream_options":{"include_usage":true},"temperature":0.5,"max_completion_tokens":100,"stop":["END"],"tools":[{"type":"function","function":{"name":"w","description":"weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],"tool_choice":{"type":"function","function":{"name":"w"}},"response_format":{"type":"json_object"}}"#
+    )
     let compat = try OpenAIAdapter.body(for: request, officialHost: false).serialized()
     #expect(compat.contains(#""max_tokens":100"#))
     #expect(compat.contains(#"{"role":"system","content":"Be terse."}"#))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraciaCore
 
 private func parseError(_ json: String) -> TraciaError? {
@@ -36,11 +37,12 @@ func invalidRequests(json: String, fragment: String) {
 }
 
 @Test func validRequestKeepsEverything() throws {
-    let r = try RunRequest.parse(json: #"""
-        {"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"stream":true,"tags":["a"],"user_id":"u",
-         "session_id":"s","span_id":"sp_0123456789abcdef","trace_id":"tr_0123456789abcdef","send_trace":false,
-         "top_p":0.5,"timeout_ms":1000}
-        """#)
+    let r = try RunRequest.parse(
+        json: #"""
+            {"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"stream":true,"tags":["a"],"user_id":"u",
+             "session_id":"s","span_id":"sp_0123456789abcdef","trace_id":"tr_0123456789abcdef","send_trace":false,
+             "top_p":0.5,"timeout_ms":1000}
+            """#)
     #expect(r.stream && r.tags == ["a"] && r.userID == "u" && r.sessionID == "s")
     #expect(r.spanID == "sp_0123456789abcdef" && r.traceID == "tr_0123456789abcdef" && !r.sendTrace)
     #expect(r.topP == 0.5 && r.timeoutMS == 1000)

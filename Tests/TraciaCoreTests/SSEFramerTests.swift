@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TraciaCore
 
 struct SSECase: CustomTestStringConvertible, Sendable {
@@ -15,7 +16,8 @@ let sseCases: [SSECase] = [
     SSECase(name: "comments", input: ": keep-alive\n\ndata: a\n: ping\n\n", events: ["|a"]),
     SSECase(name: "one space stripped only", input: "data:  x\n\ndata:y\n\n", events: ["| x", "|y"]),
     SSECase(name: "multi-line data joined", input: "data: {\"x\":\ndata: 1}\n\n", events: ["|{\"x\":\n1}"]),
-    SSECase(name: "event names", input: "event: ping\ndata: {}\n\nevent: message_stop\ndata: {}\n\n", events: ["ping|{}", "message_stop|{}"]),
+    SSECase(
+        name: "event names", input: "event: ping\ndata: {}\n\nevent: message_stop\ndata: {}\n\n", events: ["ping|{}", "message_stop|{}"]),
     SSECase(name: "field without colon", input: "data\n\n", events: ["|"]),
     SSECase(name: "unterminated final event dropped", input: "data: a\n\ndata: b", events: ["|a"]),
     SSECase(name: "unknown fields ignored", input: "id: 7\nretry: 10\nfoo: bar\ndata: a\n\n", events: ["|a"]),

@@ -164,8 +164,9 @@ public final class CallStream: @unchecked Sendable {
         s.latencyMS = Int(Clock.nowMS() - startedMS)
         s.outcome = outcome
         if call.request.sendTrace, let exporter {
-            let span = SpanPayload.build(call: call, spanID: spanID, traceID: traceID, accumulator: s.accumulator,
-                                         toolCalls: s.toolCalls, outcome: outcome, latencyMS: s.latencyMS)
+            let span = SpanPayload.build(
+                call: call, spanID: spanID, traceID: traceID, accumulator: s.accumulator,
+                toolCalls: s.toolCalls, outcome: outcome, latencyMS: s.latencyMS)
             exporter.enqueue(spanID: spanID, body: span)
         }
         setReady(&s, true)

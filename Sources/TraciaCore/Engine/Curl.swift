@@ -23,13 +23,17 @@ enum Curl {
 
     /// Failures that happen before any response and are worth another attempt.
     static func isRetryable(_ code: CURLcode) -> Bool {
-        [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING,
-         CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_SSL_CONNECT_ERROR].contains(code)
+        [
+            CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING,
+            CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_SSL_CONNECT_ERROR,
+        ].contains(code)
     }
 
     /// Options every easy handle of the library gets.
-    static func configure(_ easy: UnsafeMutableRawPointer, url: String, body: UnsafeRawBufferPointer,
-                          headers: UnsafeMutablePointer<curl_slist>?, connectTimeoutMS: Int) {
+    static func configure(
+        _ easy: UnsafeMutableRawPointer, url: String, body: UnsafeRawBufferPointer,
+        headers: UnsafeMutablePointer<curl_slist>?, connectTimeoutMS: Int
+    ) {
         _ = tracia_easy_set_ptr(easy, CURLOPT_URL, url)
         _ = tracia_easy_set_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = tracia_easy_set_ptr(easy, CURLOPT_PROTOCOLS_STR, "http,https")

@@ -61,11 +61,13 @@ final class Engine: @unchecked Sendable {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let rc = pthread_create(&thread, &attributes, { context in
-            let engine = Unmanaged<Engine>.fromOpaque(context!).takeRetainedValue()
-            engine.run()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &thread, &attributes,
+            { context in
+                let engine = Unmanaged<Engine>.fromOpaque(context!).takeRetainedValue()
+                engine.run()
+                return nil
+            }, context)
         pthread_attr_destroy(&attributes)
         if rc != 0 {
             Unmanaged<Engine>.fromOpaque(context).release()

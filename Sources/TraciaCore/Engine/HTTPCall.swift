@@ -72,13 +72,17 @@ final class HTTPCall: EngineTask, CurlOwner {
         engine.noteDeadline(idleDeadline)
         Curl.configure(handle, url: url, body: body.bytes, headers: headers, connectTimeoutMS: stream.call.connectTimeoutMS)
         let me = Unmanaged.passUnretained(self).toOpaque()
-        _ = tracia_easy_set_data_fn(handle, CURLOPT_WRITEFUNCTION, { data, size, count, user in
-            Unmanaged<HTTPCall>.fromOpaque(user!).takeUnretainedValue().received(data, size * count)
-        })
+        _ = tracia_easy_set_data_fn(
+            handle, CURLOPT_WRITEFUNCTION,
+            { data, size, count, user in
+                Unmanaged<HTTPCall>.fromOpaque(user!).takeUnretainedValue().received(data, size * count)
+            })
         _ = tracia_easy_set_ptr(handle, CURLOPT_WRITEDATA, me)
-        _ = tracia_easy_set_data_fn(handle, CURLOPT_HEADERFUNCTION, { data, size, count, user in
-            Unmanaged<HTTPCall>.fromOpaque(user!).takeUnretainedValue().header(data, size * count)
-        })
+        _ = tracia_easy_set_data_fn(
+            handle, CURLOPT_HEADERFUNCTION,
+            { data, size, count, user in
+                Unmanaged<HTTPCall>.fromOpaque(user!).takeUnretainedValue().header(data, size * count)
+            })
         _ = tracia_easy_set_ptr(handle, CURLOPT_HEADERDATA, me)
         easy = handle
         engine.add(handle, owner: self)

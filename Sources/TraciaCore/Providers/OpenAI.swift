@@ -187,8 +187,9 @@ struct OpenAIStreamDecoder: ResponseDecoder {
             let id = call["id"]?.string
             let name = fn?["name"]?.string
             if id != nil || name != nil { sink.toolCallStart(index: index, id: id, name: name) }
-            if let args = fn?["arguments"]?.stringBytes, !args.isEmpty { sink.toolCallArguments(index: index, fragment: args) }
-            else if let args = fn?["arguments"], args.isObject {
+            if let args = fn?["arguments"]?.stringBytes, !args.isEmpty {
+                sink.toolCallArguments(index: index, fragment: args)
+            } else if let args = fn?["arguments"], args.isObject {
                 let text = Array(args.serialized().utf8)
                 text.withUnsafeBufferPointer { sink.toolCallArguments(index: index, fragment: $0) }
             }

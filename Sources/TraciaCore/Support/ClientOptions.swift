@@ -33,11 +33,15 @@ public struct ClientOptions: Sendable {
         o.apiKey = environment("TRACIA_API_KEY").flatMap { $0.isEmpty ? nil : $0 }
         if let url = environment("TRACIA_BASE_URL"), !url.isEmpty { o.baseURL = url }
         o.spansFile = environment("TRACIA_SPANS_FILE").flatMap { $0.isEmpty ? nil : $0 }
-        for (kind, vars) in [(ProviderKind.openai, ["OPENAI_API_KEY"]), (.anthropic, ["ANTHROPIC_API_KEY"]),
-                             (.google, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]), (.amazonBedrock, ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"])] {
+        for (kind, vars) in [
+            (ProviderKind.openai, ["OPENAI_API_KEY"]), (.anthropic, ["ANTHROPIC_API_KEY"]),
+            (.google, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]), (.amazonBedrock, ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"]),
+        ] {
             if let key = vars.lazy.compactMap(environment).first(where: { !$0.isEmpty }) { o.providerKeys[kind] = key }
         }
-        for (kind, variable) in [(ProviderKind.openai, "OPENAI_BASE_URL"), (.anthropic, "ANTHROPIC_BASE_URL"), (.google, "GOOGLE_GEMINI_BASE_URL")] {
+        for (kind, variable) in [
+            (ProviderKind.openai, "OPENAI_BASE_URL"), (.anthropic, "ANTHROPIC_BASE_URL"), (.google, "GOOGLE_GEMINI_BASE_URL"),
+        ] {
             if let url = environment(variable), !url.isEmpty { o.providerBaseURLs[kind] = url }
         }
         var explicitSpansFile = false
@@ -47,7 +51,10 @@ public struct ClientOptions: Sendable {
             try r.rejectUnknown(allowed: keys)
             if let v = try r.string("api_key") { o.apiKey = v.isEmpty ? nil : v }
             if let v = try r.string("base_url", nonEmpty: true) { o.baseURL = v }
-            if let v = try r.string("spans_file", nonEmpty: true) { o.spansFile = v; explicitSpansFile = true }
+            if let v = try r.string("spans_file", nonEmpty: true) {
+                o.spansFile = v
+                explicitSpansFile = true
+            }
             for kind in [ProviderKind.openai, .anthropic, .google, .amazonBedrock] {
                 let prefix = kind == .amazonBedrock ? "bedrock" : kind.rawValue
                 if let v = try r.string("\(prefix)_api_key", nonEmpty: true) { o.providerKeys[kind] = v }
@@ -64,7 +71,9 @@ public struct ClientOptions: Sendable {
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
         }
         o.baseURL = try RunRequest.validated(url: o.baseURL, key: "base_url")
-        for (kind, url) in o.providerBaseURLs { o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url") }
+        for (kind, url) in o.providerBaseURLs {
+            o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url")
+        }
         if o.apiKey == nil || explicitSpansFile { o.spansFile = o.spansFile ?? Self.defaultSpansFile(environment) }
         if o.apiKey != nil && !explicitSpansFile && environment("TRACIA_SPANS_FILE") == nil { o.spansFile = nil }
         return o

@@ -16,7 +16,9 @@ public final class JSONDocument {
     static func parse(_ text: String) throws(TraciaError) -> JSONDocument {
         var error = json_error_t()
         let parsed = text.withCString { json_loads($0, Int(JSON_REJECT_DUPLICATES), &error) }
-        guard let parsed else { throw TraciaError.invalid("invalid JSON at line \(error.line), column \(error.column): \(errorText(&error))") }
+        guard let parsed else {
+            throw TraciaError.invalid("invalid JSON at line \(error.line), column \(error.column): \(errorText(&error))")
+        }
         return JSONDocument(owning: parsed)
     }
 

@@ -48,7 +48,11 @@ struct ObjectReader {
     func int(_ key: String, in range: ClosedRange<Int>) throws(TraciaError) -> Int? {
         guard let v = value(key) else { return nil }
         let number: Double
-        if let i = v.int { number = Double(i) } else if let d = v.number, d == d.rounded() { number = d } else {
+        if let i = v.int {
+            number = Double(i)
+        } else if let d = v.number, d == d.rounded() {
+            number = d
+        } else {
             throw .invalid("'\(key)' in \(context) must be an integer")
         }
         guard number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
@@ -60,7 +64,9 @@ struct ObjectReader {
     func number(_ key: String, in range: ClosedRange<Double>) throws(TraciaError) -> Double? {
         guard let v = value(key) else { return nil }
         guard let d = v.number, d.isFinite else { throw .invalid("'\(key)' in \(context) must be a number") }
-        guard range.contains(d) else { throw .invalid("'\(key)' in \(context) must be between \(range.lowerBound) and \(range.upperBound)") }
+        guard range.contains(d) else {
+            throw .invalid("'\(key)' in \(context) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
         return d
     }
 

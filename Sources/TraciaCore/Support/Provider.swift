@@ -34,7 +34,10 @@ public enum ProviderKind: String, Sendable, CaseIterable {
             id = id.dropFirst(region.count)
             break
         }
-        let vendors = ["anthropic.", "amazon.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "openai.", "qwen.", "writer.", "twelvelabs.", "stability."]
+        let vendors = [
+            "anthropic.", "amazon.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "openai.", "qwen.", "writer.", "twelvelabs.",
+            "stability.",
+        ]
         return vendors.contains(where: { id.hasPrefix($0) })
     }
 }

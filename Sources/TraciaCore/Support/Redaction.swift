@@ -9,14 +9,19 @@ enum Redaction {
         return scrubShapes(out)
     }
 
-    private static let markers: [(String, Int)] = [("sk-", 20), ("Bearer ", 1), ("Basic ", 1), ("Authorization:", 1), ("authorization:", 1), ("x-api-key:", 1), ("AKIA", 12)]
+    private static let markers: [(String, Int)] = [
+        ("sk-", 20), ("Bearer ", 1), ("Basic ", 1), ("Authorization:", 1), ("authorization:", 1), ("x-api-key:", 1), ("AKIA", 12),
+    ]
 
     private static func scrubShapes(_ text: String) -> String {
         var bytes = Array(text.utf8)
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var i = 0
-        let isTokenByte = { (b: UInt8) in (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95 || b == 46 || b == 43 || b == 47 || b == 61 }
+        let isTokenByte = { (b: UInt8) in
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95 || b == 46 || b == 43 || b == 47
+                || b == 61
+        }
         outer: while i < bytes.count {
             for (marker, minimum) in markers {
                 let m = Array(marker.utf8)

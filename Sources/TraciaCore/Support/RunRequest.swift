@@ -85,7 +85,9 @@ extension RunRequest {
         req.sendTrace = try r.bool("send_trace") ?? true
         if let s = try r.string("span_id") { req.spanID = try validated(id: s, key: "span_id", prefixes: ["sp_", "tr_"]) }
         if let s = try r.string("trace_id") { req.traceID = try validated(id: s, key: "trace_id", prefixes: ["tr_"]) }
-        if let s = try r.string("parent_span_id") { req.parentSpanID = try validated(id: s, key: "parent_span_id", prefixes: ["sp_", "tr_"]) }
+        if let s = try r.string("parent_span_id") {
+            req.parentSpanID = try validated(id: s, key: "parent_span_id", prefixes: ["sp_", "tr_"])
+        }
         if let tools = r.value("tools") {
             guard tools.isArray else { throw .invalid("'tools' must be an array") }
             for (i, t) in tools.array.enumerated() { req.tools.append(try parseTool(t, index: i)) }
@@ -206,7 +208,10 @@ extension RunRequest {
                 let cr = try ObjectReader(c, context: "mock_tool_calls[\(i)]")
                 try cr.rejectUnknown(allowed: ["id", "name", "arguments"])
                 let args = try cr.object("arguments")?.serialized() ?? "{}"
-                mock.toolCalls.append(ToolCall(id: try cr.string("id", nonEmpty: true) ?? "call_mock_\(i)", name: try cr.requiredString("name"), argumentsJSON: args))
+                mock.toolCalls.append(
+                    ToolCall(
+                        id: try cr.string("id", nonEmpty: true) ?? "call_mock_\(i)", name: try cr.requiredString("name"),
+                        argumentsJSON: args))
             }
         }
         mock.chunkDelayMS = try r.int("mock_chunk_delay_ms", in: 0...600_000) ?? 0
@@ -214,7 +219,9 @@ extension RunRequest {
             let er = try ObjectReader(e, context: "mock_error")
             try er.rejectUnknown(allowed: ["code", "message", "after_chunks", "status_code"])
             let codeName = try er.string("code") ?? "PROVIDER_ERROR"
-            guard let code = ErrorCode.allCases.first(where: { $0.name == codeName }) else { throw .invalid("unknown error code '\(codeName)' in mock_error") }
+            guard let code = ErrorCode.allCases.first(where: { $0.name == codeName }) else {
+                throw .invalid("unknown error code '\(codeName)' in mock_error")
+            }
             mock.error = TraciaError(code, try er.string("message") ?? "mock error", statusCode: try er.int("status_code", in: 100...599))
             mock.errorAfterChunks = try er.int("after_chunks", in: 0...1_000_000) ?? 0
         }

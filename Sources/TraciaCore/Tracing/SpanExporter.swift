@@ -68,7 +68,13 @@ final class SpanExporter: @unchecked Sendable {
 
     func setCallback(_ fn: (@Sendable (String, TraciaError) -> Void)?) { callback.withLock { $0 = fn } }
 
-    var stats: SpanStats { state.withLock { s in var st = s.stats; st.pending = s.queue.count + s.inFlight; return st } }
+    var stats: SpanStats {
+        state.withLock { s in
+            var st = s.stats
+            st.pending = s.queue.count + s.inFlight
+            return st
+        }
+    }
 
     // MARK: any thread
 
@@ -152,7 +158,10 @@ final class SpanExporter: @unchecked Sendable {
         var item = item
         if code == CURLE_OK && (200..<300).contains(status) { return settle(item, error: nil) }
         item.attempts += 1
-        let error = code != CURLE_OK ? Curl.error(code) : TraciaError(status == 401 ? .unauthorized : .unknown, "the span API answered HTTP \(status)", statusCode: status)
+        let error =
+            code != CURLE_OK
+            ? Curl.error(code)
+            : TraciaError(status == 401 ? .unauthorized : .unknown, "the span API answered HTTP \(status)", statusCode: status)
         if item.attempts >= maxAttempts { return settle(item, error: error) }
         item.notBefore = Clock.nowMS() + retryBaseMS * Int64(item.attempts)
         state.withLock { s in

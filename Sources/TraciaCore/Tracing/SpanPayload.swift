@@ -1,7 +1,9 @@
 /// The Tracia span of a call (`CreateSpanPayload`, camelCase), serialised once.
 enum SpanPayload {
-    static func build(call: ResolvedCall, spanID: String, traceID: String, accumulator: Accumulator,
-                      toolCalls: [ToolCall], outcome: Outcome, latencyMS: Int) -> [UInt8] {
+    static func build(
+        call: ResolvedCall, spanID: String, traceID: String, accumulator: Accumulator,
+        toolCalls: [ToolCall], outcome: Outcome, latencyMS: Int
+    ) -> [UInt8] {
         let r = call.request
         let span = JSONValue.object()
         span.set("spanId", spanID)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test of the project: lint, Swift unit tests, C tests against the built library,
+# Python binding tests, examples. Assumes `make build` ran (the `make test` target does it).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failed=()
+suite() {
+    local name=$1
+    shift
+    echo "== $name"
+    if ! "$@"; then failed+=("$name"); fi
+}
+suite lint swift format lint --strict --recursive Sources Tests Package.swift
+suite swift swift test --scratch-path "${SCRATCH:-.build}"
+suite c bash Tests/c/run.sh
+suite python bash bindings/python/run-tests.sh
+suite examples bash examples/run.sh
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "failed suites: ${failed[*]}"
+    exit 1
+fi
+echo "all suites passed"
