@@ -170,13 +170,15 @@ final class SpanExporter: @unchecked Sendable {
         }
     }
 
+    /// Reports a failure before the span stops counting as pending, so a flush that returns
+    /// has seen every callback.
     private func settle(_ item: Item, error: TraciaError?) {
+        if let error { report([(item.spanID, error)]) }
         state.withLock { s in
             s.inFlight -= 1
             if error == nil { s.stats.delivered += 1 } else { s.stats.failed += 1 }
             if s.queue.isEmpty && s.inFlight == 0 { idle.set() }
         }
-        if let error { report([(item.spanID, error)]) }
     }
 
     private func report(_ reports: [(String, TraciaError)]) {
