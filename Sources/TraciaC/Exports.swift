@@ -132,7 +132,7 @@ public func tracia_stream_result(_ stream: OpaquePointer?) -> UnsafeMutablePoint
         _ = LastError.fail(.misuse, "tracia_stream_result: stream is NULL")
         return nil
     }
-    return handle.stream.result().jsonCString()
+    return handle.stream.waitForResult().jsonCString()
 }
 
 @_cdecl("tracia_stream_free")

@@ -90,7 +90,7 @@ do throws(TraciaError) {
         case .end, .failed: break loop
         }
     }
-    let result = stream.result()
+    let result = stream.waitForResult()
     if json { print(result.jsonText()) } else { print() }
     client.close()
     if let error = result.error { fail("[\(error.code.name)] \(error.message)") }

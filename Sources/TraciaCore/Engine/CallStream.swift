@@ -37,6 +37,8 @@ public final class CallStream: @unchecked Sendable {
         var isReady = false
         var latencyMS = 0
         var toolCalls: [ToolCall] = []
+        var readyWaiters: [UnsafeContinuation<Void, Never>] = []
+        var endWaiters: [UnsafeContinuation<Void, Never>] = []
     }
 
     public enum Step {
@@ -77,31 +79,63 @@ public final class CallStream: @unchecked Sendable {
     /// The next chunk, the end, or the failure; blocks until one of them.
     public func next() -> Step {
         while true {
-            let step: Step? = state.withLock { s in
-                if let c = s.current {
-                    free(c)
-                    s.current = nil
-                }
-                if s.outcome == .aborted { return .end }
-                if s.head < s.queue.count {
-                    let chunk = s.queue[s.head]
-                    s.head += 1
-                    if s.head == s.queue.count {
-                        s.queue.removeAll(keepingCapacity: true)
-                        s.head = 0
-                        if s.outcome == nil { setReady(&s, false) }
-                    }
-                    s.current = chunk.bytes
-                    return .chunk(chunk.bytes, chunk.count)
-                }
-                switch s.outcome {
-                case .success, .aborted: return .end
-                case .failure(let e): return .failed(e)
-                case nil: return nil
-                }
-            }
-            if let step { return step }
+            if let step = poll() { return step }
             _ = ready.wait()
+        }
+    }
+
+    /// The next step if one is ready; nil when `next` would block.
+    public func poll() -> Step? {
+        state.withLock { s in
+            if let c = s.current {
+                free(c)
+                s.current = nil
+            }
+            if s.outcome == .aborted { return .end }
+            if s.head < s.queue.count {
+                let chunk = s.queue[s.head]
+                s.head += 1
+                if s.head == s.queue.count {
+                    s.queue.removeAll(keepingCapacity: true)
+                    s.head = 0
+                    if s.outcome == nil { setReady(&s, false) }
+                }
+                s.current = chunk.bytes
+                return .chunk(chunk.bytes, chunk.count)
+            }
+            switch s.outcome {
+            case .success, .aborted: return .end
+            case .failure(let e): return .failed(e)
+            case nil: return nil
+            }
+        }
+    }
+
+    /// Suspends until `poll` has something; cancelling the task aborts the call.
+    func waitUntilReady() async {
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
+                let now = state.withLock { s in
+                    if s.isReady { return true }
+                    s.readyWaiters.append(c)
+                    return false
+                }
+                if now { c.resume() }
+            }
+        } onCancel: {
+            abort()
+        }
+    }
+
+    /// Suspends until the call has ended.
+    func waitUntilEnded() async {
+        await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
+            let now = state.withLock { s in
+                if s.outcome != nil { return true }
+                s.endWaiters.append(c)
+                return false
+            }
+            if now { c.resume() }
         }
     }
 
@@ -123,10 +157,14 @@ public final class CallStream: @unchecked Sendable {
         while !isFinished { _ = done.wait() }
     }
 
-    /// The final result; waits for the end of the call.
-    public func result() -> CallResult {
+    /// The final result, failure included; blocks until the end of the call.
+    public func waitForResult() -> CallResult {
         waitForEnd()
-        return state.withLock { s in
+        return finalResult()
+    }
+
+    private func finalResult() -> CallResult {
+        state.withLock { s in
             var failure: TraciaError?
             var aborted = false
             switch s.outcome {
@@ -171,12 +209,55 @@ public final class CallStream: @unchecked Sendable {
         }
         setReady(&s, true)
         done.set()
+        for waiter in s.endWaiters { waiter.resume() }
+        s.endWaiters.removeAll()
     }
 
     private func setReady(_ s: inout State, _ value: Bool) {
         guard s.isReady != value else { return }
         s.isReady = value
-        if value { ready.set() } else { ready.clear() }
+        if value {
+            ready.set()
+            for waiter in s.readyWaiters { waiter.resume() }
+            s.readyWaiters.removeAll()
+        } else {
+            ready.clear()
+        }
+    }
+}
+
+extension CallStream: AsyncSequence {
+    public typealias Element = String
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let stream: CallStream
+
+        /// The next chunk; nil at the end (also after an abort); throws the call's failure.
+        public mutating func next() async throws -> String? {
+            while true {
+                switch stream.poll() {
+                case .chunk(let bytes, let count):
+                    return bytes.withMemoryRebound(to: UInt8.self, capacity: count) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+                    }
+                case .end: return nil
+                case .failed(let error): throw error
+                case nil: await stream.waitUntilReady()
+                }
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: self) }
+
+    /// The final result once the call has ended; throws the call's failure.
+    public var result: CallResult {
+        get async throws(TraciaError) {
+            await waitUntilEnded()
+            let result = finalResult()
+            if let error = result.error { throw error }
+            return result
+        }
     }
 }
 
