@@ -160,7 +160,7 @@ extension RunRequest {
         }
     }
 
-    private static func parseTool(_ value: JSONRef, index: Int) throws(TraciaError) -> ToolDefinition {
+    static func parseTool(_ value: JSONRef, index: Int) throws(TraciaError) -> ToolDefinition {
         let context = "tools[\(index)]"
         let r = try ObjectReader(value, context: context)
         try r.rejectUnknown(allowed: ["name", "description", "parameters"])

@@ -1,0 +1,66 @@
+import Glibc
+import TraciaCore
+
+enum SpansCommand {
+    static func main(_ arguments: [String]) -> Never {
+        var options = Options(arguments)
+        var file: String?
+        var follow = false
+        while let flag = options.next() {
+            switch flag {
+            case "--file": file = options.value(for: flag)
+            case "--follow", "-f": follow = true
+            case "-h", "--help":
+                Terminal.out(Help.spans)
+                exit(0)
+            default: Terminal.fail("unknown option '\(flag)'; see 'tracia spans --help'", status: 2)
+            }
+        }
+        let path: String
+        do throws(TraciaError) {
+            let configured = try ClientOptions.resolve(json: nil).spansFile
+            path = file ?? configured ?? ClientOptions.defaultSpansFilePath()
+        } catch {
+            Terminal.fail("[\(error.code.name)] \(error.message)")
+        }
+        Terminal.out(SpanTable.header)
+        var offset = 0
+        var pending: [UInt8] = []
+        while true {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 && !follow { Terminal.fail("cannot open \(path): no spans yet?") }
+            if fd >= 0 {
+                lseek(fd, off_t(offset), SEEK_SET)
+                if let bytes = Terminal.readAll(fd: fd) {
+                    offset += bytes.count
+                    pending += bytes
+                    while let newline = pending.firstIndex(of: 10) {
+                        Terminal.out(SpanTable.row(Array(pending[..<newline])))
+                        pending.removeSubrange(...newline)
+                    }
+                }
+                close(fd)
+            }
+            if !follow { exit(0) }
+            usleep(200_000)
+        }
+    }
+}
+
+/// One line a span: id, model, status, latency, tokens and the start of the output.
+enum SpanTable {
+    static let header = pad("SPAN", 20) + pad("MODEL", 24) + pad("STATUS", 8) + pad("LATENCY", 10) + pad("TOKENS", 8) + "OUTPUT\n"
+
+    static func row(_ line: [UInt8]) -> String {
+        guard let span = SpanLine(json: line) else { return "(unreadable line)\n" }
+        let output = span.error.map { "! " + $0 } ?? span.output
+        let preview = String(output.map { $0 == "\n" || $0 == "\t" ? " " : $0 }.prefix(60))
+        return pad(span.spanID, 20) + pad(span.model, 24) + pad(span.status, 8) + pad("\(span.latencyMS) ms", 10)
+            + pad("\(span.totalTokens)", 8) + preview + "\n"
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        let cut = s.count >= width ? String(s.prefix(width - 1)) : s
+        return cut + String(repeating: " ", count: width - cut.count)
+    }
+}
