@@ -116,8 +116,8 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  * $XDG_STATE_HOME/tracia/spans.jsonl or ~/.local/state/tracia/spans.jsonl),
  * openai_api_key (else OPENAI_API_KEY), openai_base_url (else
  * OPENAI_BASE_URL, default https://api.openai.com/v1), connect_timeout_ms
- * (10000), idle_timeout_ms (60000, longest silence between bytes of a
- * stream), timeout_ms (120000, default total per call), max_retries (2),
+ * (10000), idle_timeout_ms (60000, longest silence once a response has
+ * started), timeout_ms (120000, default total per call), max_retries (2),
  * span_queue_size (1000), span_max_attempts (3), span_retry_base_ms (500),
  * flush_timeout_ms (5000, bound of the flush done by tracia_client_free).
  * Returns NULL on error (see tracia_last_error()).

@@ -22,6 +22,7 @@ final class HTTPCall: EngineTask, CurlOwner {
     private var receivedBytes = 0
     private var idleDeadline = Int64.max
     private var failure: TraciaError?
+    private weak var engine: Engine?
 
     init(stream: CallStream, adapter: any ProviderAdapter) throws(TraciaError) {
         self.stream = stream
@@ -36,7 +37,10 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     deinit { curl_slist_free_all(headers) }
 
-    func start(on engine: Engine) { startAttempt(on: engine) }
+    func start(on engine: Engine) {
+        self.engine = engine
+        startAttempt(on: engine)
+    }
 
     func cancel(on engine: Engine) {
         if let easy { engine.remove(easy) }
@@ -68,8 +72,9 @@ final class HTTPCall: EngineTask, CurlOwner {
         receivedBytes = 0
         failure = nil
         decoder = adapter.decoder(for: stream.call)
-        idleDeadline = Clock.nowMS() + Int64(stream.call.idleTimeoutMS)
-        engine.noteDeadline(idleDeadline)
+        // Until the response starts only the total deadline applies: a model may think for a
+        // long time before its first byte. From then on silence longer than the idle timeout ends it.
+        idleDeadline = .max
         Curl.configure(handle, url: url, body: body.bytes, headers: headers, connectTimeoutMS: stream.call.connectTimeoutMS)
         let me = Unmanaged.passUnretained(self).toOpaque()
         _ = tracia_easy_set_data_fn(
@@ -89,7 +94,9 @@ final class HTTPCall: EngineTask, CurlOwner {
     }
 
     private func header(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        let first = idleDeadline == .max
         idleDeadline = Clock.nowMS() + Int64(stream.call.idleTimeoutMS)
+        if first { engine?.noteDeadline(idleDeadline) }
         guard let data else { return count }
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
         let lower = line.lowercased()
