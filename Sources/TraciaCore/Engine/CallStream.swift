@@ -22,6 +22,9 @@ public final class CallStream: @unchecked Sendable {
     private let startedMS = Clock.nowMS()
     private let engine: Engine
     private let exporter: SpanExporter?
+    /// Chunks decoded from one network read, published together so that the reader is woken
+    /// once per read rather than once per event. Engine thread only.
+    private var staged: [Chunk] = []
 
     struct Chunk {
         let bytes: UnsafeMutablePointer<CChar>
@@ -62,6 +65,7 @@ public final class CallStream: @unchecked Sendable {
     }
 
     deinit {
+        for chunk in staged { free(chunk.bytes) }
         state.withLock { s in
             if let c = s.current { free(c) }
             for chunk in s.queue[s.head...] { free(chunk.bytes) }
@@ -184,7 +188,8 @@ public final class CallStream: @unchecked Sendable {
     /// Ends the call with success (nil) or a failure. Returns false when it had already ended.
     @discardableResult
     func complete(_ failure: TraciaError?) -> Bool {
-        state.withLock { s in
+        publish()
+        return state.withLock { s in
             guard s.outcome == nil else { return false }
             var outcome = failure.map(Outcome.failure) ?? .success
             if failure == nil {
@@ -263,14 +268,27 @@ extension CallStream: AsyncSequence {
 
 extension CallStream: EventSink {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard !bytes.isEmpty else { return }
+        guard !bytes.isEmpty, let copy = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return }
+        memcpy(copy, bytes.baseAddress!, bytes.count)
+        copy[bytes.count] = 0
+        staged.append(Chunk(bytes: copy, count: bytes.count))
+    }
+
+    /// Hands the staged chunks to the reader in one step.
+    func publish() {
+        guard !staged.isEmpty else { return }
+        let chunks = staged
+        staged.removeAll(keepingCapacity: true)
         state.withLock { s in
-            guard s.outcome == nil else { return }
-            s.accumulator.appendText(bytes)
-            guard let copy = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return }
-            memcpy(copy, bytes.baseAddress!, bytes.count)
-            copy[bytes.count] = 0
-            s.queue.append(Chunk(bytes: copy, count: bytes.count))
+            guard s.outcome == nil else {
+                for chunk in chunks { free(chunk.bytes) }
+                return
+            }
+            for chunk in chunks {
+                s.accumulator.appendText(
+                    UnsafeBufferPointer(start: UnsafeRawPointer(chunk.bytes).assumingMemoryBound(to: UInt8.self), count: chunk.count))
+            }
+            s.queue.append(contentsOf: chunks)
             setReady(&s, true)
         }
     }

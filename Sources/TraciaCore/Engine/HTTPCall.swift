@@ -144,6 +144,7 @@ final class HTTPCall: EngineTask, CurlOwner {
             failure = error
             return tracia_curl_writefunc_error()
         }
+        stream.publish()
         return count
     }
 

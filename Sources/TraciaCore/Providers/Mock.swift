@@ -46,6 +46,7 @@ final class MockCall: EngineTask {
                 isWaiting = false
                 var text = chunks[emitted]
                 text.withUTF8 { stream.text($0) }
+                stream.publish()
                 emitted += 1
                 continue
             }

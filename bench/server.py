@@ -1,0 +1,76 @@
+"""Loopback server for benchmarks: answers every POST with a pre-rendered OpenAI stream
+written in large blocks, so the server is never the bottleneck.
+
+Path /n/<events>/... selects the number of text events (default 100000). It prints its port.
+GET /_closed returns the times (monotonic ns) at which clients closed streams early.
+"""
+import json
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+_streams = {}
+_closed = []
+
+
+def render(events):
+    if events not in _streams:
+        head = b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n'
+        event = b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"tok "},"finish_reason":null}]}\n\n'
+        tail = (b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'
+                b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":%d,"total_tokens":%d}}\n\n'
+                % (events, events + 5) + b"data: [DONE]\n\n")
+        _streams[events] = head + event * events + tail
+    return _streams[events]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        body = json.dumps(_closed).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        parts = self.path.split("/")
+        events = int(parts[2]) if len(parts) > 2 and parts[1] == "n" else 100000
+        slow = "slow" in parts
+        body = render(events)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            if slow:
+                # One event every 10 ms until the client goes away (abort latency).
+                event = body[body.index(b"\n\n") + 2:]
+                for i in range(0, 100000):
+                    self.wfile.write(event[:event.index(b"\n\n") + 2])
+                    self.wfile.flush()
+                    time.sleep(0.01)
+            else:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            _closed.append(time.monotonic_ns())
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 2048
+
+
+if __name__ == "__main__":
+    server = Server(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
+    server.serve_forever()
