@@ -7,7 +7,7 @@ SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all deps build test test-swift test-c test-python lint demo install clean
+.PHONY: all deps build test test-swift test-c test-python lint demo install clean fuzz
 
 all: build
 
@@ -50,6 +50,11 @@ install: build
 	install -m 0644 include/tracia.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tracia.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tracia.pc
 	install -m 0755 build/bin/tracia $(DESTDIR)$(PREFIX)/bin/tracia
+
+# Each harness under libFuzzer + AddressSanitizer for FUZZ_SECONDS seconds.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash fuzz/run.sh fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build $(SCRATCH)

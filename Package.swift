@@ -29,6 +29,7 @@ let package = Package(
                 ])
             ]),
         .executableTarget(name: "tracia-cli", dependencies: ["TraciaCore"]),
+        .executableTarget(name: "tracia-fuzz", dependencies: ["TraciaCore"]),
         .testTarget(name: "TraciaCoreTests", dependencies: ["TraciaCore"]),
     ]
 )

@@ -1,0 +1,60 @@
+@testable import TraciaCore
+
+/// Fuzz harnesses over the parsers of untrusted bytes. Each must return without trapping for
+/// any input; errors are expected outcomes.
+enum Harness: String, CaseIterable {
+    case sse
+    case openaiStream = "openai-stream"
+    case openaiResponse = "openai-response"
+    case request
+    case options
+
+    func run(_ data: UnsafeRawBufferPointer) {
+        switch self {
+        case .sse:
+            var framer = SSEFramer()
+            var events = 0
+            // Split the input in two so that state carried between reads is exercised.
+            let middle = data.count / 2
+            for part in [UnsafeRawBufferPointer(rebasing: data[..<middle]), UnsafeRawBufferPointer(rebasing: data[middle...])] {
+                _ = framer.feed(part) { _, payload in
+                    events += payload.count >= 0 ? 1 : 0
+                    return nil
+                }
+            }
+        case .openaiStream:
+            decode(OpenAIStreamDecoder(), data)
+        case .openaiResponse:
+            decode(OpenAIResponseDecoder(limit: 1 << 20), data)
+        case .request:
+            _ = try? RunRequest.parse(json: String(decoding: data, as: UTF8.self))
+        case .options:
+            _ = try? ClientOptions.resolve(json: String(decoding: data, as: UTF8.self), environment: { _ in nil })
+        }
+    }
+
+    private func decode<D: ResponseDecoder>(_ decoder: D, _ data: UnsafeRawBufferPointer) {
+        var decoder = decoder
+        let sink = FuzzSink()
+        var offset = 0
+        // Feed in uneven pieces, as the network does.
+        var size = 1
+        while offset < data.count {
+            let end = min(offset + size, data.count)
+            if (try? decoder.consume(UnsafeRawBufferPointer(rebasing: data[offset..<end]), into: sink)) == nil { return }
+            offset = end
+            size = size * 3 % 97 + 1
+        }
+        _ = try? decoder.finish(into: sink)
+        _ = try? sink.accumulator.toolCalls()
+    }
+}
+
+final class FuzzSink: EventSink {
+    var accumulator = Accumulator()
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) { accumulator.appendText(bytes) }
+    func toolCallStart(index: Int, id: String?, name: String?) { accumulator.startToolCall(index: index, id: id, name: name) }
+    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendArguments(index: index, fragment) }
+    func usage(_ usage: Usage) { accumulator.setUsage(usage) }
+    func finish(_ reason: ProviderFinish) { accumulator.setFinish(reason) }
+}
