@@ -5,6 +5,7 @@ Path /n/<events>/... selects the number of text events (default 100000). It prin
 GET /_closed returns the times (monotonic ns) at which clients closed streams early.
 """
 import json
+import select
 import socket
 import sys
 import threading
@@ -52,12 +53,18 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             if slow:
-                # One event every 10 ms until the client goes away (abort latency).
+                # One event every 10 ms until the client goes away; the close is seen at once
+                # by waiting on the socket rather than on the next write (abort latency).
                 event = body[body.index(b"\n\n") + 2:]
-                for i in range(0, 100000):
-                    self.wfile.write(event[:event.index(b"\n\n") + 2])
+                event = event[:event.index(b"\n\n") + 2]
+                self.connection.setblocking(True)
+                while True:
+                    self.wfile.write(event)
                     self.wfile.flush()
-                    time.sleep(0.01)
+                    readable, _, _ = select.select([self.connection], [], [], 0.01)
+                    if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                        _closed.append(time.monotonic_ns())
+                        return
             else:
                 self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
