@@ -13,6 +13,7 @@ suite() {
 suite lint swift format lint --strict --recursive Sources Tests Package.swift
 suite swift swift test --scratch-path "${SCRATCH:-.build}"
 suite fuzz-replay bash fuzz/run.sh replay
+suite integration bash Tests/integration/run.sh
 for script in Tests/c/run.sh bindings/python/run-tests.sh; do
     if [ -f "$script" ]; then suite "$script" bash "$script"; else echo "== $script: not in this tree"; fi
 done

@@ -119,7 +119,11 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  * (10000), idle_timeout_ms (60000, longest silence once a response has
  * started), timeout_ms (120000, default total per call), max_retries (2),
  * span_queue_size (1000), span_max_attempts (3), span_retry_base_ms (500),
- * flush_timeout_ms (5000, bound of the flush done by tracia_client_free).
+ * flush_timeout_ms (5000, bound of the flush done by tracia_client_free),
+ * max_response_bytes (64 MiB), otlp_endpoint (OTLP/HTTP traces URL; else
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT +
+ * "/v1/traces"), otlp_headers (object; else OTEL_EXPORTER_OTLP_HEADERS),
+ * service_name (else OTEL_SERVICE_NAME).
  * Returns NULL on error (see tracia_last_error()).
  * Ownership: the client is freed with tracia_client_free(); options copied.
  * Thread safety: any thread.

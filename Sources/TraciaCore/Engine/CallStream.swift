@@ -20,6 +20,7 @@ public final class CallStream: @unchecked Sendable {
     private let done: ReadyFD
     private let state = Mutex(State())
     private let startedMS = Clock.nowMS()
+    private let startedUnixNS = Clock.unixNS()
     private let engine: Engine
     private let exporter: SpanExporter?
     /// Chunks decoded from one network read, published together so that the reader is woken
@@ -207,10 +208,10 @@ public final class CallStream: @unchecked Sendable {
         s.latencyMS = Int(Clock.nowMS() - startedMS)
         s.outcome = outcome
         if call.request.sendTrace, let exporter {
-            let span = SpanPayload.build(
-                call: call, spanID: spanID, traceID: traceID, accumulator: s.accumulator,
-                toolCalls: s.toolCalls, outcome: outcome, latencyMS: s.latencyMS)
-            exporter.enqueue(spanID: spanID, body: span)
+            exporter.enqueue(
+                FinishedCall(
+                    call: call, spanID: spanID, traceID: traceID, accumulator: s.accumulator, toolCalls: s.toolCalls,
+                    outcome: outcome, latencyMS: s.latencyMS, startUnixNS: startedUnixNS, endUnixNS: Clock.unixNS()))
         }
         setReady(&s, true)
         done.set()

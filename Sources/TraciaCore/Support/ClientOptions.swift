@@ -15,6 +15,8 @@ public struct ClientOptions: Sendable {
     public var spanMaxAttempts = 3
     public var spanRetryBaseMS = 500
     public var flushTimeoutMS = 5000
+    /// OpenTelemetry export, when an OTLP endpoint is configured.
+    public var otlp: OTLPOptions?
     /// Largest response body accepted, in bytes.
     public var maxResponseBytes = 64 << 20
 
@@ -24,7 +26,7 @@ public struct ClientOptions: Sendable {
         "api_key", "base_url", "spans_file", "openai_api_key", "openai_base_url", "anthropic_api_key",
         "anthropic_base_url", "google_api_key", "google_base_url", "bedrock_api_key", "bedrock_base_url",
         "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
-        "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes",
+        "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
     ]
 
     /// Options from JSON text (nil: defaults and environment only).
@@ -70,6 +72,7 @@ public struct ClientOptions: Sendable {
             o.flushTimeoutMS = try r.int("flush_timeout_ms", in: 0...600_000) ?? o.flushTimeoutMS
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
         }
+        o.otlp = try OTLPOptions.resolve(json: json, environment: environment)
         o.baseURL = try RunRequest.validated(url: o.baseURL, key: "base_url")
         for (kind, url) in o.providerBaseURLs {
             o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url")

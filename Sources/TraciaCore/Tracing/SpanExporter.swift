@@ -2,7 +2,7 @@ import CCurl
 import Glibc
 import Synchronization
 
-/// Counters of a client's span export.
+/// Counters of a client's span export, one count per span and destination.
 public struct SpanStats: Sendable {
     public var queued = 0
     public var delivered = 0
@@ -11,59 +11,54 @@ public struct SpanStats: Sendable {
     public var pending = 0
 }
 
-/// Queues finished spans and delivers them on the engine thread: appended to a JSONL file
-/// and/or POSTed to the Tracia API with keep-alive, retries with backoff and a bounded
+/// Queues finished calls and delivers their spans on the engine thread to every destination
+/// (JSONL file, Tracia API, OTLP collector): keep-alive, retries with backoff, and a bounded
 /// queue whose drops are counted and reported.
 final class SpanExporter: @unchecked Sendable {
-    struct Target {
-        var url: String
-        var apiKey: String
-    }
-
     fileprivate struct Item {
         var spanID: String
+        var destination: Int
         var body: BodyBuffer
         var attempts = 0
         var notBefore: Int64 = 0
-        var writtenToFile = false
     }
 
     private struct State: @unchecked Sendable {
+        var finished: [FinishedCall] = []
         var queue: [Item] = []
         var inFlight = 0
         var stats = SpanStats()
         var problemsAtLastFlush = 0
         var reports: [(String, TraciaError)] = []
+        /// Calls taken off `finished` whose spans are being rendered outside the lock.
+        var rendering = 0
+        var pending: Int { finished.count + rendering + queue.count + inFlight }
     }
 
-    private let target: Target?
-    private let filePath: String?
+    private let destinations: [SpanDestination]
     private let capacity: Int
     private let maxAttempts: Int
     private let retryBaseMS: Int64
     private let state = Mutex(State())
     private let idle: ReadyFD
     private let callback = Mutex<(@Sendable (String, TraciaError) -> Void)?>(nil)
-    private let headers: UnsafeMutablePointer<curl_slist>?
-    private var file: Int32 = -1
+    private var files: [Int: Int32] = [:]
     var wake: () -> Void = {}
 
     private static let maxInFlight = 8
 
     init(options: ClientOptions) throws(TraciaError) {
-        target = options.apiKey.map { Target(url: options.baseURL + "/api/v1/spans", apiKey: $0) }
-        filePath = options.spansFile
+        destinations = SpanDestination.all(for: options)
         capacity = options.spanQueueSize
         maxAttempts = options.spanMaxAttempts
         retryBaseMS = Int64(options.spanRetryBaseMS)
         idle = try ReadyFD()
         idle.set()
-        headers = target.map { Curl.headerList(["Content-Type: application/json", "Authorization: Bearer \($0.apiKey)"]) } ?? nil
     }
 
     deinit {
-        curl_slist_free_all(headers)
-        if file >= 0 { close(file) }
+        for destination in destinations { destination.release() }
+        for (_, fd) in files { close(fd) }
     }
 
     func setCallback(_ fn: (@Sendable (String, TraciaError) -> Void)?) { callback.withLock { $0 = fn } }
@@ -71,32 +66,28 @@ final class SpanExporter: @unchecked Sendable {
     var stats: SpanStats {
         state.withLock { s in
             var st = s.stats
-            st.pending = s.queue.count + s.inFlight
+            st.pending = s.pending
             return st
         }
     }
 
     // MARK: any thread
 
-    func enqueue(spanID: String, body: [UInt8]) {
-        guard target != nil || filePath != nil else { return }
+    /// Takes a finished call; its spans are rendered and sent on the engine thread.
+    func enqueue(_ finished: FinishedCall) {
+        guard !destinations.isEmpty else { return }
         state.withLock { s in
-            if s.queue.count >= capacity {
-                let dropped = s.queue.removeFirst()
-                s.stats.dropped += 1
-                s.reports.append((dropped.spanID, TraciaError(.networkError, "span dropped: the export queue is full (\(capacity))")))
-            }
-            s.queue.append(Item(spanID: spanID, body: BodyBuffer(body)))
-            s.stats.queued += 1
+            s.finished.append(finished)
+            s.stats.queued += destinations.count
             idle.clear()
         }
         wake()
     }
 
-    /// Waits until nothing is pending. 0 when all delivered since the last flush.
+    /// Waits until nothing is pending; nil when every span since the last flush was delivered.
     func flush(timeoutMS: Int) -> ErrorCode? {
         let deadline = Clock.nowMS() + Int64(timeoutMS)
-        while state.withLock({ $0.queue.count + $0.inFlight }) > 0 {
+        while state.withLock({ $0.pending }) > 0 {
             let remaining = timeoutMS < 0 ? -1 : Int32(clamping: max(0, deadline - Clock.nowMS()))
             if remaining == 0 { return .timeout }
             _ = idle.wait(timeoutMS: remaining)
@@ -110,12 +101,34 @@ final class SpanExporter: @unchecked Sendable {
 
     // MARK: engine thread
 
-    /// Starts what is due; returns when it next needs to run.
+    /// Renders what was enqueued, starts what is due; returns when it next needs to run.
     func pump(on engine: Engine, now: Int64) -> Int64 {
+        let finished = state.withLock { s in
+            defer {
+                s.rendering = s.finished.count
+                s.finished.removeAll(keepingCapacity: true)
+            }
+            return s.finished
+        }
+        var rendered: [Item] = []
+        for call in finished {
+            for (index, destination) in destinations.enumerated() {
+                rendered.append(Item(spanID: call.spanID, destination: index, body: BodyBuffer(destination.render(call))))
+            }
+        }
         var due: [Item] = []
         var next = Int64.max
         var reports: [(String, TraciaError)] = []
         state.withLock { s in
+            s.rendering = 0
+            for item in rendered {
+                if s.queue.count >= capacity {
+                    let dropped = s.queue.removeFirst()
+                    s.stats.dropped += 1
+                    s.reports.append((dropped.spanID, TraciaError(.networkError, "span dropped: the export queue is full (\(capacity))")))
+                }
+                s.queue.append(item)
+            }
             reports = s.reports
             s.reports.removeAll()
             var kept: [Item] = []
@@ -127,28 +140,24 @@ final class SpanExporter: @unchecked Sendable {
                     next = min(next, item.notBefore)
                 }
             }
-            if !due.isEmpty { s.queue = kept }
+            s.queue = kept
             s.inFlight += due.count
+            if s.pending == 0 { idle.set() }
         }
         report(reports)
-        for var item in due {
-            if let filePath, !item.writtenToFile {
-                item.writtenToFile = true
-                let error = appendLine(item.body.bytes, path: filePath)
-                if target == nil {
-                    settle(item, error: error)
-                    continue
-                }
+        for item in due {
+            switch destinations[item.destination].kind {
+            case .file(let path): settle(item, error: append(item, path: path))
+            case .http(let url, let headers): post(item, url: url, headers: headers, on: engine)
             }
-            if let target { post(item, to: target, on: engine) }
         }
         return next
     }
 
-    private func post(_ item: Item, to target: Target, on engine: Engine) {
+    private func post(_ item: Item, url: String, headers: UnsafeMutablePointer<curl_slist>?, on engine: Engine) {
         guard let easy = curl_easy_init() else { return settle(item, error: TraciaError(.unknown, "curl_easy_init failed")) }
         let post = SpanPost(item: item, exporter: self, easy: easy)
-        Curl.configure(easy, url: target.url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000)
+        Curl.configure(easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000)
         _ = tracia_easy_set_long(easy, CURLOPT_TIMEOUT_MS, 30_000)
         _ = tracia_easy_set_data_fn(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count })
         engine.add(easy, owner: post)
@@ -161,7 +170,9 @@ final class SpanExporter: @unchecked Sendable {
         let error =
             code != CURLE_OK
             ? Curl.error(code)
-            : TraciaError(status == 401 ? .unauthorized : .unknown, "the span API answered HTTP \(status)", statusCode: status)
+            : TraciaError(
+                status == 401 ? .unauthorized : .unknown, "\(destinations[item.destination].name) answered HTTP \(status)",
+                statusCode: status)
         if item.attempts >= maxAttempts { return settle(item, error: error) }
         item.notBefore = Clock.nowMS() + retryBaseMS * Int64(item.attempts)
         state.withLock { s in
@@ -177,7 +188,7 @@ final class SpanExporter: @unchecked Sendable {
         state.withLock { s in
             s.inFlight -= 1
             if error == nil { s.stats.delivered += 1 } else { s.stats.failed += 1 }
-            if s.queue.isEmpty && s.inFlight == 0 { idle.set() }
+            if s.pending == 0 { idle.set() }
         }
     }
 
@@ -186,15 +197,17 @@ final class SpanExporter: @unchecked Sendable {
         for (spanID, error) in reports { fn(spanID, error) }
     }
 
-    private func appendLine(_ body: UnsafeRawBufferPointer, path: String) -> TraciaError? {
-        if file < 0 {
+    private func append(_ item: Item, path: String) -> TraciaError? {
+        var fd = files[item.destination] ?? -1
+        if fd < 0 {
             Self.makeParentDirectories(of: path)
-            file = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            if file < 0 { return TraciaError(.unknown, "cannot open span file \(path): errno \(errno)") }
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            if fd < 0 { return TraciaError(.unknown, "cannot open span file \(path): errno \(errno)") }
+            files[item.destination] = fd
         }
-        var line = Array(body)
+        var line = Array(item.body.bytes)
         line.append(10)
-        let written = line.withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         return written == line.count ? nil : TraciaError(.unknown, "cannot write span file \(path): errno \(errno)")
     }
 

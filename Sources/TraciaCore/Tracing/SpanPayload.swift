@@ -1,9 +1,8 @@
 /// The Tracia span of a call (`CreateSpanPayload`, camelCase), serialised once.
 enum SpanPayload {
-    static func build(
-        call: ResolvedCall, spanID: String, traceID: String, accumulator: Accumulator,
-        toolCalls: [ToolCall], outcome: Outcome, latencyMS: Int
-    ) -> [UInt8] {
+    static func build(_ f: FinishedCall) -> [UInt8] {
+        let (call, spanID, traceID, accumulator, toolCalls, outcome, latencyMS) =
+            (f.call, f.spanID, f.traceID, f.accumulator, f.toolCalls, f.outcome, f.latencyMS)
         let r = call.request
         let span = JSONValue.object()
         span.set("spanId", spanID)

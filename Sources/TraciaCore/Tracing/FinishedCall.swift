@@ -1,0 +1,23 @@
+import Glibc
+
+/// Everything a span needs about a call that has ended, captured once at the end.
+struct FinishedCall: @unchecked Sendable {
+    let call: ResolvedCall
+    let spanID: String
+    let traceID: String
+    let accumulator: Accumulator
+    let toolCalls: [ToolCall]
+    let outcome: Outcome
+    let latencyMS: Int
+    /// Wall-clock start and end, nanoseconds since the Unix epoch.
+    let startUnixNS: Int64
+    let endUnixNS: Int64
+}
+
+extension Clock {
+    static func unixNS() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}

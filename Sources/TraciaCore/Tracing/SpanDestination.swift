@@ -1,0 +1,55 @@
+import CCurl
+
+/// Where spans go, and in which format.
+struct SpanDestination {
+    enum Format {
+        /// The Tracia span API's payload (also what the JSONL file holds).
+        case tracia
+        /// OTLP/HTTP JSON with the OpenTelemetry GenAI attributes.
+        case otlp(serviceName: String)
+    }
+
+    enum Kind {
+        case file(path: String)
+        case http(url: String, headers: UnsafeMutablePointer<curl_slist>?)
+    }
+
+    let kind: Kind
+    let format: Format
+
+    func render(_ finished: FinishedCall) -> [UInt8] {
+        switch format {
+        case .tracia: SpanPayload.build(finished)
+        case .otlp(let serviceName): OTLPEncoder.encode(finished, serviceName: serviceName)
+        }
+    }
+
+    var name: String {
+        switch kind {
+        case .file(let path): "span file \(path)"
+        case .http(let url, _): url
+        }
+    }
+
+    /// The destinations a client's options configure.
+    static func all(for options: ClientOptions) -> [SpanDestination] {
+        var destinations: [SpanDestination] = []
+        if let key = options.apiKey {
+            let headers = Curl.headerList(["Content-Type: application/json", "Authorization: Bearer \(key)"])
+            destinations.append(SpanDestination(kind: .http(url: options.baseURL + "/api/v1/spans", headers: headers), format: .tracia))
+        }
+        if let path = options.spansFile {
+            destinations.append(SpanDestination(kind: .file(path: path), format: .tracia))
+        }
+        if let otlp = options.otlp {
+            let headers = Curl.headerList(["Content-Type: application/json"] + otlp.headers.map { "\($0.0): \($0.1)" })
+            destinations.append(
+                SpanDestination(kind: .http(url: otlp.endpoint, headers: headers), format: .otlp(serviceName: otlp.serviceName)))
+        }
+        return destinations
+    }
+
+    func release() {
+        if case .http(_, let headers) = kind { curl_slist_free_all(headers) }
+    }
+}
