@@ -263,9 +263,12 @@ void tracia_stream_free(tracia_stream *stream);
 /* ---- errors, memory, versions ------------------------------------------ */
 
 /*
- * JSON {"code","message"} describing the last failure on this thread; "{}"
- * style defaults are never NULL.
- * Ownership: borrowed, valid until the next libtracia call on this thread.
+ * JSON {"code","message"[,"status_code"]} describing the last failure on this
+ * thread; never NULL ({"code":"OK",...} before any failure). Read it after a
+ * failed return, not to detect failure.
+ * Ownership: borrowed, valid until the second failing libtracia call after it
+ *   on this thread (so reading it in the same expression as the failing call,
+ *   whatever the argument order, is safe).
  * Thread safety: thread-local.
  * Blocks: never.
  * Since: 0.1.0

@@ -2,8 +2,17 @@ import Glibc
 import TraciaCore
 
 /// The thread-local JSON detail of the last failure, as `tracia_last_error()` returns it.
+/// The previous message stays allocated until the failure after next, so that a caller who
+/// reads the error in the same expression as the failing call (argument order is unspecified
+/// in C) reads stale text rather than freed memory.
 enum LastError {
     private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { free($0) }
+        return key
+    }()
+
+    private static let previousKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key) { free($0) }
         return key
@@ -13,7 +22,8 @@ enum LastError {
 
     static func set(_ error: TraciaError) {
         let text = strdup(error.jsonText())
-        if let old = pthread_getspecific(key) { free(old) }
+        if let older = pthread_getspecific(previousKey) { free(older) }
+        pthread_setspecific(previousKey, pthread_getspecific(key))
         pthread_setspecific(key, text)
     }
 
