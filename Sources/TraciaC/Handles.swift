@@ -1,4 +1,3 @@
-import Synchronization
 import TraciaCore
 
 /// What a `tracia_client *` points at.

@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// How a call ended.
 public enum Outcome: Sendable, Equatable {
@@ -18,7 +17,7 @@ public final class CallStream: @unchecked Sendable {
     public let traceIDCString: UnsafeMutablePointer<CChar>
     private let ready: ReadyFD
     private let done: ReadyFD
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let startedMS = Clock.nowMS()
     private let startedUnixNS = Clock.unixNS()
     private let engine: Engine

@@ -1,7 +1,6 @@
 import CCurl
 import CJansson
 import Glibc
-import Synchronization
 
 /// Something the engine drives for a call: an HTTP exchange or the in-process mock.
 protocol EngineTask: AnyObject {
@@ -37,8 +36,8 @@ final class Engine: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
-    private let inbox = Mutex(Inbox())
-    private let users = Atomic<Int>(1)
+    private let inbox = Locked(Inbox())
+    private let users = Locked(1)
     private let stopped: ReadyFD
     private var thread = pthread_t()
     let exporter: SpanExporter
@@ -83,11 +82,16 @@ final class Engine: @unchecked Sendable {
 
     func wake() { curl_multi_wakeup(multi) }
 
-    func retainUser() { users.add(1, ordering: .relaxed) }
+    func retainUser() { users.withLock { $0 += 1 } }
 
     /// When the last user (the client or a stream) lets go, the thread stops.
     func releaseUser() {
-        guard users.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
+        guard
+            users.withLock({ count -> Int in
+                count -= 1
+                return count
+            }) == 0
+        else { return }
         inbox.withLock { $0.stopping = true }
         wake()
         if pthread_equal(pthread_self(), thread) == 0 { _ = stopped.wait(timeoutMS: 2000) }

@@ -1,6 +1,5 @@
 import CCurl
 import Glibc
-import Synchronization
 
 /// Counters of a client's span export, one count per span and destination.
 public struct SpanStats: Sendable {
@@ -39,9 +38,9 @@ final class SpanExporter: @unchecked Sendable {
     private let capacity: Int
     private let maxAttempts: Int
     private let retryBaseMS: Int64
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let idle: ReadyFD
-    private let callback = Mutex<(@Sendable (String, TraciaError) -> Void)?>(nil)
+    private let callback = Locked<(@Sendable (String, TraciaError) -> Void)?>(nil)
     private var files: [Int: Int32] = [:]
     var wake: () -> Void = {}
 
