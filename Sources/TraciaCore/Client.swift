@@ -44,19 +44,26 @@ public final class TraciaClient: @unchecked Sendable {
         guard let provider = request.provider ?? ProviderKind.resolve(model: request.model) else {
             throw TraciaError(
                 .unsupportedModel,
-                "cannot tell the provider of model '\(request.model)'; pass 'provider' (openai, anthropic, google, amazon_bedrock or mock)")
+                "cannot tell the provider of model '\(request.model)'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible or mock)"
+            )
         }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
         let key = request.providerAPIKey ?? options.providerKeys[provider]
-        if provider != .mock && key == nil && request.baseURL == nil && options.providerBaseURLs[provider] == nil {
+        let baseURL = request.baseURL ?? options.providerBaseURLs[provider]
+        if provider == .openaiCompatible && baseURL == nil {
+            throw TraciaError(
+                .invalidRequest, "openai_compatible needs the server's URL: pass base_url or set the openai_compatible_base_url option")
+        }
+        // A call to a base URL of the caller's choosing may go to a server that needs no key.
+        if provider.needsKey && key == nil && baseURL == nil {
             throw TraciaError(
                 .missingProviderAPIKey, "no API key for \(provider.rawValue): set \(provider.keyVariable) or pass provider_api_key")
         }
         var secrets = options.secrets
         if let key, key.count >= 4 { secrets.append(key) }
         return ResolvedCall(
-            request: request, provider: provider, apiKey: key, baseURL: request.baseURL ?? options.providerBaseURLs[provider],
+            request: request, provider: provider, apiKey: key, baseURL: baseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
             connectTimeoutMS: options.connectTimeoutMS, maxRetries: options.maxRetries,
             maxResponseBytes: options.maxResponseBytes, secrets: secrets)

@@ -9,6 +9,7 @@ enum RunCommand {
         var system: String?
         var toolFiles: [String] = []
         var json = false
+        var baseURL: String?
         while let flag = options.next() {
             switch flag {
             case "--model": model = options.value(for: flag)
@@ -18,6 +19,7 @@ enum RunCommand {
                 provider = kind
             case "--system": system = options.value(for: flag)
             case "--tool": toolFiles.append(options.value(for: flag))
+            case "--base-url": baseURL = options.value(for: flag)
             case "--json": json = true
             case "-h", "--help":
                 Terminal.out(Help.run)
@@ -47,7 +49,9 @@ enum RunCommand {
         let stream: CallStream
         do throws(TraciaError) {
             client = try TraciaClient(options: ClientOptions.resolve(json: nil))
-            stream = try client.run(try request(model: model, provider: provider, system: system, prompt: prompt, toolFiles: toolFiles))
+            var call = try request(model: model, provider: provider, system: system, prompt: prompt, toolFiles: toolFiles)
+            if let baseURL { call.baseURL = try RunRequest.validated(url: baseURL, key: "--base-url") }
+            stream = try client.run(call)
         } catch {
             Terminal.fail("[\(error.code.name)] \(error.message)")
         }

@@ -53,14 +53,16 @@ enum Help {
         """
 
     static let run = """
-        usage: tracia run --model MODEL [--provider P] [--system TEXT] [--tool FILE.json]... [--json] PROMPT|-
+        usage: tracia run --model MODEL [--provider P] [--base-url URL] [--system TEXT] [--tool FILE.json]... [--json] PROMPT|-
 
         Streams the answer to stdout as it arrives, then prints usage, latency and the span id on
         stderr. PROMPT '-' reads the prompt from stdin. Ctrl-C aborts the call (its span is
         recorded as aborted). Exits 1 when the call fails, 130 when it was aborted.
 
           --model MODEL     e.g. gpt-4.1-mini, or mock/NAME to run offline
-          --provider P      openai, anthropic, google, amazon_bedrock or mock (else from the model)
+          --provider P      openai, anthropic, google, amazon_bedrock, openai_compatible or mock
+                            (else from the model)
+          --base-url URL    the provider's base URL for this call (e.g. http://localhost:11434/v1)
           --system TEXT     a system message
           --tool FILE       a tool definition {"name","description","parameters"} (repeatable)
           --json            print the result JSON instead of the text

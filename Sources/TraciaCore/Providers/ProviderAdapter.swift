@@ -52,7 +52,7 @@ extension ProviderAdapter {
 enum Providers {
     static func adapter(for kind: ProviderKind) -> (any ProviderAdapter)? {
         switch kind {
-        case .openai: OpenAIAdapter()
+        case .openai, .openaiCompatible: OpenAIAdapter()
         default: nil
         }
     }

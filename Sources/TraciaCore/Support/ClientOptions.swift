@@ -27,6 +27,7 @@ public struct ClientOptions: Sendable {
         "anthropic_base_url", "google_api_key", "google_base_url", "bedrock_api_key", "bedrock_base_url",
         "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
+        "openai_compatible_api_key", "openai_compatible_base_url",
     ]
 
     /// Options from JSON text (nil: defaults and environment only).
@@ -38,11 +39,13 @@ public struct ClientOptions: Sendable {
         for (kind, vars) in [
             (ProviderKind.openai, ["OPENAI_API_KEY"]), (.anthropic, ["ANTHROPIC_API_KEY"]),
             (.google, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]), (.amazonBedrock, ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"]),
+            (.openaiCompatible, ["OPENAI_COMPATIBLE_API_KEY"]),
         ] {
             if let key = vars.lazy.compactMap(environment).first(where: { !$0.isEmpty }) { o.providerKeys[kind] = key }
         }
         for (kind, variable) in [
             (ProviderKind.openai, "OPENAI_BASE_URL"), (.anthropic, "ANTHROPIC_BASE_URL"), (.google, "GOOGLE_GEMINI_BASE_URL"),
+            (.openaiCompatible, "OPENAI_COMPATIBLE_BASE_URL"),
         ] {
             if let url = environment(variable), !url.isEmpty { o.providerBaseURLs[kind] = url }
         }
@@ -57,7 +60,7 @@ public struct ClientOptions: Sendable {
                 o.spansFile = v
                 explicitSpansFile = true
             }
-            for kind in [ProviderKind.openai, .anthropic, .google, .amazonBedrock] {
+            for kind in [ProviderKind.openai, .anthropic, .google, .amazonBedrock, .openaiCompatible] {
                 let prefix = kind == .amazonBedrock ? "bedrock" : kind.rawValue
                 if let v = try r.string("\(prefix)_api_key", nonEmpty: true) { o.providerKeys[kind] = v }
                 if let v = try r.string("\(prefix)_base_url", nonEmpty: true) { o.providerBaseURLs[kind] = v }

@@ -4,6 +4,8 @@ public enum ProviderKind: String, Sendable, CaseIterable {
     case anthropic
     case google
     case amazonBedrock = "amazon_bedrock"
+    /// Any server that speaks OpenAI Chat Completions (Ollama, vLLM, llama.cpp, OpenRouter, …).
+    case openaiCompatible = "openai_compatible"
     case mock
 
     /// The environment variable holding the provider's key, named in errors.
@@ -13,9 +15,15 @@ public enum ProviderKind: String, Sendable, CaseIterable {
         case .anthropic: "ANTHROPIC_API_KEY"
         case .google: "GOOGLE_API_KEY"
         case .amazonBedrock: "BEDROCK_API_KEY"
-        case .mock: ""
+        case .openaiCompatible, .mock: ""
         }
     }
+
+    /// The provider as the Tracia span API names it; compatible servers speak OpenAI's format.
+    var spanName: String { self == .openaiCompatible ? ProviderKind.openai.rawValue : rawValue }
+
+    /// Whether calls need a key (compatible servers often do not).
+    var needsKey: Bool { self != .mock && self != .openaiCompatible }
 
     /// Resolves the provider from a model name the way the Tracia SDKs do.
     static func resolve(model: String) -> ProviderKind? {

@@ -68,7 +68,7 @@ extension RunRequest {
         req.stream = try r.bool("stream") ?? false
         if let p = try r.string("provider") {
             guard let kind = ProviderKind(rawValue: p) else {
-                throw .invalid("unknown provider '\(p)' (expected openai, anthropic, google, amazon_bedrock or mock)")
+                throw .invalid("unknown provider '\(p)' (expected openai, anthropic, google, amazon_bedrock, openai_compatible or mock)")
             }
             req.provider = kind
         }
@@ -236,7 +236,7 @@ extension RunRequest {
         return id
     }
 
-    static func validated(url: String, key: String) throws(TraciaError) -> String {
+    public static func validated(url: String, key: String) throws(TraciaError) -> String {
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.utf8.contains(where: { $0 <= 32 }) else {
             throw .invalid("'\(key)' must be an http:// or https:// URL without spaces")
         }

@@ -79,7 +79,7 @@ enum OTLPEncoder {
     /// The values of `gen_ai.provider.name` in the semantic conventions.
     static func providerName(_ kind: ProviderKind) -> String {
         switch kind {
-        case .openai: "openai"
+        case .openai, .openaiCompatible: "openai"
         case .anthropic: "anthropic"
         case .google: "gcp.gemini"
         case .amazonBedrock: "aws.bedrock"

@@ -9,7 +9,7 @@ enum SpanPayload {
         span.set("traceId", traceID)
         if let parent = r.parentSpanID { span.set("parentSpanId", parent) }
         span.set("model", r.model)
-        span.set("provider", call.provider.rawValue)
+        span.set("provider", call.provider.spanName)
         let input = JSONValue.object()
         input.set("messages", messagesJSON(r.messages))
         span.set("input", input)
