@@ -7,7 +7,7 @@ SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all deps build test test-swift test-c test-python lint demo install clean fuzz
+.PHONY: all deps build test test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind
 
 all: build
 
@@ -50,6 +50,17 @@ install: build
 	install -m 0644 include/tracia.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tracia.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tracia.pc
 	install -m 0755 build/bin/tracia $(DESTDIR)$(PREFIX)/bin/tracia
+
+# The C and Swift tests under AddressSanitizer (+ UndefinedBehaviorSanitizer for the C side),
+# ThreadSanitizer, and the C tests under valgrind memcheck.
+asan: build
+	bash Tests/sanitize.sh address
+
+tsan: build
+	bash Tests/sanitize.sh thread
+
+valgrind: build
+	bash Tests/sanitize.sh valgrind
 
 # Each harness under libFuzzer + AddressSanitizer for FUZZ_SECONDS seconds.
 FUZZ_SECONDS ?= 60

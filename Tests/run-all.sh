@@ -14,10 +14,12 @@ suite lint swift format lint --strict --recursive Sources Tests Package.swift
 suite swift swift test --scratch-path "${SCRATCH:-.build}"
 suite fuzz-replay bash fuzz/run.sh replay
 suite integration bash Tests/integration/run.sh
-for script in Tests/c/run.sh bindings/python/run-tests.sh; do
-    if [ -f "$script" ]; then suite "$script" bash "$script"; else echo "== $script: not in this tree"; fi
-done
+suite c bash Tests/c/run.sh
+if [ -f bindings/python/run-tests.sh ]; then suite python bash bindings/python/run-tests.sh; else echo "== python: not in this tree"; fi
 suite examples bash examples/run.sh
+suite asan bash Tests/sanitize.sh address
+suite tsan bash Tests/sanitize.sh thread
+suite valgrind bash Tests/sanitize.sh valgrind
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed suites: ${failed[*]}"
     exit 1

@@ -9,7 +9,7 @@ public typealias SpanErrorFunction = @convention(c) (UnsafePointer<CChar>?, Unsa
 @_cdecl("tracia_client_new")
 public func tracia_client_new(_ optionsJSON: UnsafePointer<CChar>?) -> OpaquePointer? {
     do throws(TraciaError) {
-        let options = try ClientOptions.resolve(json: optionsJSON.map { String(cString: $0) })
+        let options = try ClientOptions.resolve(json: try optionsJSON.map { (p) throws(TraciaError) in try utf8(p, "options_json") })
         return Handle.make(ClientHandle(try TraciaClient(options: options)))
     } catch {
         LastError.set(error)
@@ -73,7 +73,7 @@ public func tracia_run_local(_ client: OpaquePointer?, _ requestJSON: UnsafePoin
         return nil
     }
     do throws(TraciaError) {
-        let request = try RunRequest.parse(json: String(cString: requestJSON))
+        let request = try RunRequest.parse(json: try utf8(requestJSON, "request_json"))
         return Handle.make(StreamHandle(try handle.client.run(request)))
     } catch {
         LastError.set(error)
@@ -159,6 +159,12 @@ public func tracia_version() -> UnsafePointer<CChar> { StaticText.pointer("0.1.0
 
 @_cdecl("tracia_version_number")
 public func tracia_version_number() -> Int32 { Int32(TraciaVersion.number) }
+
+/// Text from the caller, which must be valid UTF-8: it is rejected, never silently repaired.
+func utf8(_ text: UnsafePointer<CChar>, _ name: String) throws(TraciaError) -> String {
+    guard let string = String(validatingCString: text) else { throw TraciaError(.invalidRequest, "\(name) is not valid UTF-8") }
+    return string
+}
 
 enum ErrorNames {
     static func pointer(for code: ErrorCode) -> UnsafePointer<CChar> {

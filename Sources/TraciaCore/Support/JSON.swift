@@ -14,8 +14,16 @@ public final class JSONDocument {
     var root: JSONRef { JSONRef(raw: raw) }
 
     static func parse(_ text: String) throws(TraciaError) -> JSONDocument {
+        let parsed: Result<JSONDocument, TraciaError> = text.withCString { c in
+            do throws(TraciaError) { return .success(try parse(cString: c)) } catch { return .failure(error) }
+        }
+        return try parsed.get()
+    }
+
+    /// Parses NUL-terminated bytes as they are: invalid UTF-8 is an error, never repaired.
+    static func parse(cString: UnsafePointer<CChar>) throws(TraciaError) -> JSONDocument {
         var error = json_error_t()
-        let parsed = text.withCString { json_loads($0, Int(JSON_REJECT_DUPLICATES), &error) }
+        let parsed = json_loads(cString, Int(JSON_REJECT_DUPLICATES), &error)
         guard let parsed else {
             throw TraciaError.invalid("invalid JSON at line \(error.line), column \(error.column): \(errorText(&error))")
         }

@@ -1,0 +1,52 @@
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define TESTS(X) \
+    X(test_plain_stream) X(test_bytewise_utf8_stream) X(test_crlf_and_comments) X(test_tool_calls_and_follow_up) \
+    X(test_non_streaming) X(test_length_finish) X(test_abort_from_another_thread) X(test_fd_readiness) \
+    X(test_unauthorized) X(test_rate_limited_then_success) X(test_rate_limit_exhausts_retries) X(test_server_error) \
+    X(test_dropped_mid_stream) X(test_dropped_before_headers) X(test_malformed_event) X(test_mid_stream_error_event) \
+    X(test_truncated_stream) X(test_stall_hits_idle_timeout) X(test_no_headers_hits_total_timeout) \
+    X(test_connection_refused) X(test_next_after_failure_repeats) \
+    X(test_span_payload_of_a_success) X(test_span_of_tool_calls) X(test_span_of_a_failure) X(test_span_of_an_abort) \
+    X(test_collector_fails_then_recovers) X(test_span_error_callback) X(test_flush_times_out_when_the_collector_hangs) \
+    X(test_jsonl_sink) \
+    X(test_null_arguments) X(test_invalid_requests) X(test_missing_provider_key) X(test_invalid_options) \
+    X(test_defined_misuse_is_safe) X(test_client_freed_before_its_stream) X(test_result_without_reading_chunks) \
+    X(test_ids_known_before_the_first_chunk) X(test_mock_provider) X(test_error_names_and_versions)
+
+#define DECLARE(name) void name(void);
+TESTS(DECLARE)
+
+static int current_failures;
+
+void harness_fail(const char *file, int line, const char *what, const char *detail) {
+    current_failures++;
+    fprintf(stderr, "    %s:%d: CHECK(%s) failed%s%s\n", file, line, what, detail ? ": " : "", detail ? detail : "");
+}
+
+int main(int argc, char **argv) {
+    struct {
+        const char *name;
+        void (*fn)(void);
+    } tests[] = {
+#define ENTRY(name) {#name, name},
+        TESTS(ENTRY)
+    };
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int passed = 0, failed = 0;
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        if (argc > 1 && !strstr(tests[i].name, argv[1])) continue;
+        current_failures = 0;
+        tests[i].fn();
+        printf("%s %s\n", current_failures ? "FAIL" : "ok  ", tests[i].name);
+        fflush(stdout);
+        if (current_failures) failed++; else passed++;
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}

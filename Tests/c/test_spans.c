@@ -1,0 +1,244 @@
+/* Spans: the payload the collector receives, delivery through failures, flush, the
+ * span-error callback, the JSONL sink, send_trace. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static tracia_client *traced_client(const char *extra) {
+    char options[1024];
+    snprintf(options, sizeof options, "\"api_key\":\"tr-test-key\",\"base_url\":\"%s\",\"span_retry_base_ms\":50%s%s",
+             collector_url(), extra && *extra ? "," : "", extra ? extra : "");
+    return test_client(options);
+}
+
+static int count_spans(json_t *all, const char *span_id) {
+    int n = 0;
+    size_t i;
+    json_t *span;
+    json_array_foreach(json_object_get(all, "spans"), i, span) n += strcmp(str_at(span, "spanId") ?: "", span_id) == 0;
+    return n;
+}
+
+void test_span_payload_of_a_success(void) {
+    tracia_client *c = traced_client("");
+    const char *extra = "\"tags\":[\"demo\"],\"user_id\":\"u-1\",\"session_id\":\"s-1\",\"temperature\":0.5,\"top_p\":0.9,"
+                        "\"max_output_tokens\":64,\"trace_id\":\"tr_00000000000000ab\",\"parent_span_id\":\"sp_00000000000000cd\","
+                        "\"variables\":{\"name\":\"Ada\"}";
+    char *req = request_json("s/text", "Hello {{name}}", extra);
+    struct outcome o = run_call(c, req);
+    CHECK(o.rc == 0);
+    CHECK_STR(o.text, "Hello Ada");
+    CHECK(tracia_flush(c, 5000) == 0);
+    json_t *all;
+    json_t *span = wait_for_span(o.span_id, &all, 2000);
+    CHECK(span != NULL);
+    CHECK(strncmp(o.span_id, "sp_", 3) == 0 && strlen(o.span_id) == 19);
+    CHECK_STR(str_at(span, "traceId"), "tr_00000000000000ab");
+    CHECK_STR(str_at(span, "parentSpanId"), "sp_00000000000000cd");
+    CHECK_STR(str_at(span, "model"), "gpt-4.1-mini");
+    CHECK_STR(str_at(span, "provider"), "openai");
+    CHECK_STR(str_at(span, "status"), "SUCCESS");
+    CHECK_STR(str_at(span, "output"), "Hello Ada");
+    CHECK_STR(str_at(span, "input.messages.0.content"), "Hello Ada");
+    CHECK_STR(str_at(span, "variables.name"), "Ada");
+    CHECK(int_at(span, "inputTokens") == 9);
+    CHECK(int_at(span, "outputTokens") == 2);
+    CHECK(int_at(span, "totalTokens") == 11);
+    CHECK(int_at(span, "latencyMs") >= 0);
+    CHECK_STR(str_at(span, "tags.0"), "demo");
+    CHECK_STR(str_at(span, "userId"), "u-1");
+    CHECK_STR(str_at(span, "sessionId"), "s-1");
+    CHECK(json_number_value(at(span, "temperature")) == 0.5);
+    CHECK(json_number_value(at(span, "topP")) == 0.9);
+    CHECK(int_at(span, "maxOutputTokens") == 64);
+    CHECK(at(span, "error") == NULL);
+    CHECK(at(span, "toolCalls") == NULL);
+    char *dump = json_dumps(span, JSON_COMPACT);
+    CHECK_MSG(strstr(dump, "sk-test-key") == NULL && strstr(dump, "tr-test-key") == NULL, "a key leaked into the span");
+    free(dump);
+    json_decref(all);
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
+}
+
+void test_span_of_tool_calls(void) {
+    tracia_client *c = traced_client("");
+    char *req = request_json("s/tools", "weather?", "\"tools\":[{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}]");
+    struct outcome o = run_call(c, req);
+    CHECK(tracia_flush(c, 5000) == 0);
+    json_t *all;
+    json_t *span = wait_for_span(o.span_id, &all, 2000);
+    CHECK_STR(str_at(span, "toolCalls.0.id"), "call_A");
+    CHECK_STR(str_at(span, "toolCalls.1.arguments.city"), "Rome");
+    CHECK_STR(str_at(span, "tools.0.name"), "get_weather");
+    CHECK_STR(str_at(span, "output"), "");
+    json_decref(all);
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
+}
+
+void test_span_of_a_failure(void) {
+    tracia_client *c = traced_client("\"max_retries\":0");
+    char *req = request_json("s/drop-mid", "partial text kept", "");
+    struct outcome o = run_call(c, req);
+    CHECK(o.rc == TRACIA_E_NETWORK_ERROR);
+    CHECK(tracia_flush(c, 5000) == 0);
+    json_t *all;
+    json_t *span = wait_for_span(o.span_id, &all, 2000);
+    CHECK_STR(str_at(span, "status"), "ERROR");
+    CHECK(strlen(str_at(span, "error") ?: "") > 0);
+    CHECK_STR(str_at(span, "output"), "partial text ");
+    json_decref(all);
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
+}
+
+void test_span_of_an_abort(void) {
+    tracia_client *c = traced_client("");
+    char *req = request_json("s/slow", "cut by the caller", "");
+    tracia_stream *s = tracia_run_local(c, req);
+    const char *chunk;
+    size_t length;
+    for (int i = 0; i < 3; i++) CHECK(tracia_stream_next(s, &chunk, &length) == 1);
+    tracia_stream_abort(s);
+    tracia_stream_abort(s); /* idempotent */
+    struct outcome o = run_stream(s);
+    CHECK(json_is_true(at(o.result, "aborted")));
+    CHECK(tracia_flush(c, 5000) == 0);
+    json_t *all;
+    json_t *span = wait_for_span(o.span_id, &all, 2000);
+    CHECK_STR(str_at(span, "status"), "ERROR");
+    CHECK_STR(str_at(span, "error"), "Stream aborted");
+    CHECK_STR(str_at(span, "output"), str_at(o.result, "text"));
+    CHECK(strncmp(str_at(span, "output") ?: "", "cut by x", 8) == 0);
+    json_decref(all);
+    outcome_free(&o);
+    tracia_stream_free(s);
+    free(req);
+    tracia_client_free(c);
+}
+
+void test_collector_fails_then_recovers(void) {
+    tracia_client *c = traced_client("\"span_max_attempts\":3");
+    char url[512];
+    snprintf(url, sizeof url, "%s/_fail", collector_url());
+    CHECK(post_json(url, "{\"count\":2,\"status\":503}"));
+    char *req = request_json("s/text", "delivered once", "");
+    struct outcome o = run_call(c, req);
+    CHECK(tracia_flush(c, 5000) == 0);
+    json_t *all;
+    CHECK(wait_for_span(o.span_id, &all, 2000) != NULL);
+    CHECK(count_spans(all, o.span_id) == 1);
+    char *stats = tracia_client_stats(c);
+    json_t *st = json_loads(stats, 0, NULL);
+    CHECK(int_at(st, "delivered") >= 1);
+    CHECK(int_at(st, "pending") == 0);
+    json_decref(st);
+    tracia_free(stats);
+    json_decref(all);
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
+}
+
+struct errors {
+    pthread_mutex_t lock;
+    int count;
+    char span_id[64];
+    char error[512];
+};
+
+static void on_span_error(const char *span_id, const char *error_json, void *user_data) {
+    struct errors *e = user_data;
+    pthread_mutex_lock(&e->lock);
+    e->count++;
+    snprintf(e->span_id, sizeof e->span_id, "%s", span_id);
+    snprintf(e->error, sizeof e->error, "%s", error_json);
+    pthread_mutex_unlock(&e->lock);
+}
+
+void test_span_error_callback(void) {
+    tracia_client *c = traced_client("\"span_max_attempts\":2");
+    struct errors e = {PTHREAD_MUTEX_INITIALIZER, 0, "", ""};
+    CHECK(tracia_client_set_span_error_callback(c, on_span_error, &e) == 0);
+    char url[512];
+    snprintf(url, sizeof url, "%s/_fail", collector_url());
+    CHECK(post_json(url, "{\"count\":2,\"status\":500}"));
+    char *req = request_json("s/text", "never delivered", "");
+    struct outcome o = run_call(c, req);
+    CHECK(tracia_flush(c, 5000) == TRACIA_E_NETWORK_ERROR);
+    pthread_mutex_lock(&e.lock);
+    CHECK(e.count == 1);
+    CHECK_STR(e.span_id, o.span_id);
+    CHECK(strstr(e.error, "500") != NULL);
+    pthread_mutex_unlock(&e.lock);
+    CHECK(tracia_flush(c, 1000) == 0); /* nothing new failed since */
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
+}
+
+void test_flush_times_out_when_the_collector_hangs(void) {
+    tracia_client *c = traced_client("\"flush_timeout_ms\":300");
+    char url[512];
+    snprintf(url, sizeof url, "%s/_hang", collector_url());
+    CHECK(post_json(url, "{\"seconds\":1.5}"));
+    char *req = request_json("s/text", "slow collector", "");
+    struct outcome o = run_call(c, req);
+    double start = now_ms();
+    CHECK(tracia_flush(c, 200) == TRACIA_E_TIMEOUT);
+    CHECK(now_ms() - start < 1000);
+    start = now_ms();
+    tracia_client_free(c); /* bounded by flush_timeout_ms */
+    CHECK(now_ms() - start < 1500);
+    CHECK(post_json(url, "{\"seconds\":0}"));
+    outcome_free(&o);
+    free(req);
+}
+
+void test_jsonl_sink(void) {
+    char dir[] = "/tmp/tracia-jsonl-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], options[512];
+    snprintf(path, sizeof path, "%s/nested/spans.jsonl", dir);
+    snprintf(options, sizeof options, "{\"openai_api_key\":\"sk-test-key\",\"spans_file\":\"%s\"}", path);
+    tracia_client *c = tracia_client_new(options);
+    char *req = request_json("s/text", "to the file", "");
+    struct outcome a = run_call(c, req);
+    struct outcome b = run_call(c, req);
+    char *untraced = request_json("s/text", "not traced", "\"send_trace\":false");
+    struct outcome n = run_call(c, untraced);
+    CHECK_STR(str_at(n.result, "span_id"), "");
+    CHECK(tracia_flush(c, 5000) == 0);
+    tracia_client_free(c);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[8192];
+    int lines = 0, found_a = 0, found_b = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *span = json_loads(line, 0, NULL);
+        CHECK(span != NULL);
+        found_a += strcmp(str_at(span, "spanId") ?: "", a.span_id) == 0;
+        found_b += strcmp(str_at(span, "spanId") ?: "", b.span_id) == 0;
+        CHECK(strstr(line, "not traced") == NULL);
+        CHECK(strstr(line, "sk-test-key") == NULL);
+        json_decref(span);
+        lines++;
+    }
+    if (f) fclose(f);
+    CHECK(lines == 2 && found_a == 1 && found_b == 1);
+    unlink(path);
+    outcome_free(&a);
+    outcome_free(&b);
+    outcome_free(&n);
+    free(req);
+    free(untraced);
+}

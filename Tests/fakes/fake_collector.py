@@ -1,0 +1,84 @@
+"""A fake Tracia span collector: POST /api/v1/spans with `Authorization: Bearer tr-test-key`.
+
+GET /_spans lists the spans received (each once per delivery, so duplicates show);
+POST /_fail {"count": N, "status": S} makes the next N posts fail with status S;
+POST /_hang {"seconds": S} makes posts hang for S seconds before answering.
+"""
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+API_KEY = "tr-test-key"
+
+
+class FakeCollector(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address=("127.0.0.1", 0)):
+        super().__init__(address, Handler)
+        self.lock = threading.Lock()
+        self.spans = []
+        self.attempts = 0
+        self.fail_count = 0
+        self.fail_status = 500
+        self.hang_seconds = 0.0
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, value):
+        body = json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/_spans":
+            with self.server.lock:
+                return self.reply(200, {"spans": self.server.spans, "attempts": self.server.attempts})
+        self.reply(404, {"error": {"code": "NOT_FOUND", "message": self.path}})
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        server = self.server
+        if self.path == "/_fail":
+            control = json.loads(body)
+            with server.lock:
+                server.fail_count, server.fail_status = control["count"], control.get("status", 500)
+            return self.reply(200, {})
+        if self.path == "/_hang":
+            with server.lock:
+                server.hang_seconds = json.loads(body)["seconds"]
+            return self.reply(200, {})
+        if self.path != "/api/v1/spans":
+            return self.reply(404, {"error": {"code": "NOT_FOUND", "message": self.path}})
+        with server.lock:
+            server.attempts += 1
+            hang = server.hang_seconds
+            failing = server.fail_count > 0
+            if failing:
+                server.fail_count -= 1
+        if hang:
+            time.sleep(hang)
+        if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return self.reply(401, {"error": {"code": "UNAUTHORIZED", "message": "bad key"}})
+        if failing:
+            return self.reply(server.fail_status, {"error": {"code": "UNKNOWN", "message": "fake failure"}})
+        try:
+            span = json.loads(body)
+        except ValueError:
+            return self.reply(400, {"error": {"code": "INVALID_REQUEST", "message": "not JSON"}})
+        with server.lock:
+            server.spans.append(span)
+        self.reply(200, {"id": "span-" + span.get("spanId", "?"), "spanId": span.get("spanId"), "traceId": span.get("traceId")})

@@ -1,0 +1,25 @@
+"""Starts the fake OpenAI server and the fake span collector on loopback, prints
+{"openai": PORT, "collector": PORT} as one line, and stops when stdin closes."""
+import json
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fake_collector import FakeCollector  # noqa: E402
+from fake_openai import FakeOpenAI  # noqa: E402
+
+
+def main():
+    servers = {"openai": FakeOpenAI(), "collector": FakeCollector()}
+    for server in servers.values():
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({name: s.server_address[1] for name, s in servers.items()}), flush=True)
+    sys.stdin.read()
+    for server in servers.values():
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
