@@ -78,6 +78,9 @@ extern "C" {
 #define TRACIA_WARN_UNUSED
 #endif
 
+/* tracia_stream_poll(): no chunk is ready yet and the call has not ended. */
+#define TRACIA_AGAIN 2
+
 /* Error codes: one per Tracia SDK error code, plus misuse. Append-only. */
 #define TRACIA_OK 0
 #define TRACIA_E_UNKNOWN (-1)
@@ -192,8 +195,8 @@ tracia_stream *tracia_run_local(tracia_client *client, const char *request_json)
 
 /*
  * The span id ("sp_" + 16 hex) and trace id ("tr_" + 16 hex) of the call,
- * known before the first chunk. Empty strings when send_trace is false and no
- * id was given. NULL for a NULL stream.
+ * known before the first chunk (generated unless the request gave them, also
+ * when send_trace is false). NULL for a NULL stream.
  * Ownership: borrowed, valid until tracia_stream_free().
  * Thread safety: any thread, any time until free.
  * Blocks: never.
@@ -218,6 +221,17 @@ const char *tracia_stream_trace_id(const tracia_stream *stream);
 int tracia_stream_next(tracia_stream *stream, const char **chunk, size_t *length);
 
 /*
+ * tracia_stream_next() without the wait: returns TRACIA_AGAIN when no chunk is
+ * ready and the call has not ended; otherwise exactly what next returns. For
+ * event loops, together with tracia_stream_fd().
+ * Ownership: as tracia_stream_next().
+ * Thread safety: one thread at a time per stream.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length);
+
+/*
  * A file descriptor that is readable exactly while tracia_stream_next() would
  * not block (level-triggered). Poll it; never read, write or close it.
  * Returns -1 for a NULL stream.
@@ -227,6 +241,17 @@ int tracia_stream_next(tracia_stream *stream, const char **chunk, size_t *length
  * Since: 0.1.0
  */
 int tracia_stream_fd(const tracia_stream *stream);
+
+/*
+ * A file descriptor that becomes readable when the call has ended (completed,
+ * failed or aborted) and stays readable: tracia_stream_result() will not block
+ * then. Poll it; never read, write or close it. -1 for a NULL stream.
+ * Ownership: borrowed, valid until tracia_stream_free().
+ * Thread safety: any thread, any time until free.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+int tracia_stream_done_fd(const tracia_stream *stream);
 
 /*
  * Stops the call: a blocked tracia_stream_next() returns 0 at once, the

@@ -99,7 +99,30 @@ public func tracia_stream_next(
         return LastError.fail(.misuse, "tracia_stream_next: stream is NULL")
     }
     guard let chunk, let length else { return LastError.fail(.misuse, "tracia_stream_next: chunk and length must not be NULL") }
-    switch handle.stream.next() {
+    return deliver(handle.stream.next(), chunk, length)
+}
+
+@_cdecl("tracia_stream_poll")
+public func tracia_stream_poll(
+    _ stream: OpaquePointer?, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?
+) -> Int32 {
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_poll: stream is NULL")
+    }
+    guard let chunk, let length else { return LastError.fail(.misuse, "tracia_stream_poll: chunk and length must not be NULL") }
+    guard let step = handle.stream.poll() else {
+        chunk.pointee = nil
+        length.pointee = 0
+        return 2  // TRACIA_AGAIN
+    }
+    return deliver(step, chunk, length)
+}
+
+/// Hands a step to the caller: 1 with the chunk, 0 at the end, the error code on failure.
+private func deliver(_ step: CallStream.Step, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ length: UnsafeMutablePointer<Int>)
+    -> Int32
+{
+    switch step {
     case .chunk(let bytes, let count):
         chunk.pointee = bytes
         length.pointee = count
@@ -119,6 +142,11 @@ public func tracia_stream_next(
 @_cdecl("tracia_stream_fd")
 public func tracia_stream_fd(_ stream: OpaquePointer?) -> Int32 {
     Handle.borrow(stream, as: StreamHandle.self)?.stream.readyFD ?? -1
+}
+
+@_cdecl("tracia_stream_done_fd")
+public func tracia_stream_done_fd(_ stream: OpaquePointer?) -> Int32 {
+    Handle.borrow(stream, as: StreamHandle.self)?.stream.doneFD ?? -1
 }
 
 @_cdecl("tracia_stream_abort")

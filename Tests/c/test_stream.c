@@ -247,8 +247,15 @@ void test_fd_readiness(void) {
         drained++;
     }
     CHECK(drained >= 1);
+    /* Not readable now, so the non-blocking variant reports TRACIA_AGAIN; the call goes on. */
+    if (poll(&p, 1, 0) == 0) CHECK(tracia_stream_poll(s, &chunk, &length) == TRACIA_AGAIN);
+    struct pollfd done = {tracia_stream_done_fd(s), POLLIN, 0};
+    CHECK(done.fd >= 0 && done.fd != fd);
+    CHECK(poll(&done, 1, 0) == 0); /* the call has not ended */
     tracia_stream_abort(s);
     CHECK(poll(&p, 1, 0) == 1); /* readable at the end: next returns 0 without blocking */
+    CHECK(poll(&done, 1, 0) == 1);
+    CHECK(tracia_stream_poll(s, &chunk, &length) == 0);
     CHECK(tracia_stream_next(s, &chunk, &length) == 0);
     tracia_stream_free(s);
     free(req);

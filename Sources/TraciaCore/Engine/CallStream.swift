@@ -54,9 +54,8 @@ public final class CallStream: @unchecked Sendable {
         self.call = call
         self.engine = engine
         self.exporter = exporter
-        let traced = call.request.sendTrace
-        spanID = call.request.spanID ?? (traced ? Ids.span() : "")
-        traceID = call.request.traceID ?? (traced ? Ids.trace() : "")
+        spanID = call.request.spanID ?? Ids.span()
+        traceID = call.request.traceID ?? Ids.trace()
         spanIDCString = strdup(spanID)
         traceIDCString = strdup(traceID)
         ready = try ReadyFD()
@@ -76,6 +75,8 @@ public final class CallStream: @unchecked Sendable {
     }
 
     public var readyFD: Int32 { ready.fd }
+    /// Readable once the call has ended, for event loops that await the result.
+    public var doneFD: Int32 { done.fd }
     public var isFinished: Bool { state.withLock { $0.outcome != nil } }
 
     // MARK: caller side
