@@ -28,7 +28,7 @@ address | thread)
     fi
     CC="$(dirname "$(command -v swift)")/clang" TEST_CFLAGS="$flags" TEST_LDFLAGS="$ldflags" TRACIA_LIB_DIR="build/$kind" \
         bash Tests/c/run.sh 2> >(grep -v "Cannot export" >&2)
-    swift test --scratch-path "$scratch" -Xswiftc -sanitize="$kind"
+    LSAN_OPTIONS=suppressions=$PWD/Tests/lsan-xctest.supp swift test --scratch-path "$scratch" -Xswiftc -sanitize="$kind" 2> >(grep -v "Cannot export" >&2)
     ;;
 *)
     echo "usage: Tests/sanitize.sh address|thread|valgrind" >&2
