@@ -10,7 +10,8 @@ body; 429 carries Retry-After), flaky/<code>/<n>/<token> (the first n requests o
 fail with <code>, then text), drop-mid (text, then the connection closes without [DONE]),
 drop-before-headers, malformed (text, then an event that is not JSON), midstream-error (text,
 then an error event), stall (text, then silence until the client leaves), slow (one event
-every 20 ms until the client leaves), no-headers (never answers), truncated (the last event
+every 20 ms until the client leaves), long/<n> (n events of "lorem " written at once),
+no-headers (never answers), truncated (the last event
 has no blank line, then the connection closes). A body with "stream": false gets a
 non-streaming chat.completion for text and tools.
 
@@ -146,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
             scenario = "text"
         if not request.get("stream"):
             return self.non_streaming(scenario, request)
-        self.stream(scenario, request, path)
+        self.stream(scenario, args, request, path)
 
     # -- responses ---------------------------------------------------------------------------------
 
@@ -163,7 +164,7 @@ class Handler(BaseHTTPRequestHandler):
                               "model": "gpt-4.1-mini", "choices": [{"index": 0, "message": message, "finish_reason": finish}],
                               "usage": usage})
 
-    def stream(self, scenario, request, path):
+    def stream(self, scenario, args, request, path):
         events = TOOL_EVENTS if scenario == "tools" else text_events(request, "length" if scenario == "length" else "stop")
         body = b"".join(sse(e) for e in events) + b"data: [DONE]\n\n"
         self.send_response(200)
@@ -209,6 +210,10 @@ class Handler(BaseHTTPRequestHandler):
                     if self.client_left(0.02):
                         self.record_close(path)
                         return
+            elif scenario == "long":
+                event = sse(chunk({"content": "lorem "}))
+                self.wfile.write(partial + event * int(args[0]) + b"data: [DONE]\n\n")
+                self.wfile.flush()
             elif scenario == "truncated":
                 self.wfile.write(body[:-2])
                 self.wfile.flush()

@@ -1,0 +1,50 @@
+"""Fixtures: the project's fake OpenAI server and span collector, in this process, on loopback."""
+import os
+import sys
+import threading
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "fakes"))
+
+from fake_collector import FakeCollector  # noqa: E402
+from fake_openai import FakeOpenAI  # noqa: E402
+
+
+def _serve(server):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def openai_server():
+    server = _serve(FakeOpenAI())
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def collector():
+    server = _serve(FakeCollector())
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch, tmp_path, openai_server):
+    """Each test sees the fake OpenAI server as OPENAI_BASE_URL and a private span file."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key")
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url + "/v1")
+    monkeypatch.setenv("TRACIA_SPANS_FILE", str(tmp_path / "spans.jsonl"))
+    monkeypatch.delenv("TRACIA_API_KEY", raising=False)
+    yield
+
+
+@pytest.fixture
+def spans_file(tmp_path):
+    return tmp_path / "spans.jsonl"
+
+
+def scenario_url(server, scenario):
+    return f"{server.url}/{scenario}/v1"

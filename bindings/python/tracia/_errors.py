@@ -1,0 +1,54 @@
+"""Errors, as the Tracia SDK defines them."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Optional
+
+
+class TraciaErrorCode(str, Enum):
+    """Error codes for Tracia SDK errors."""
+
+    UNAUTHORIZED = "UNAUTHORIZED"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    PROVIDER_ERROR = "PROVIDER_ERROR"
+    MISSING_VARIABLES = "MISSING_VARIABLES"
+    INVALID_REQUEST = "INVALID_REQUEST"
+    NETWORK_ERROR = "NETWORK_ERROR"
+    TIMEOUT = "TIMEOUT"
+    ABORTED = "ABORTED"
+    UNKNOWN = "UNKNOWN"
+    MISSING_PROVIDER_SDK = "MISSING_PROVIDER_SDK"
+    MISSING_PROVIDER_API_KEY = "MISSING_PROVIDER_API_KEY"
+    UNSUPPORTED_MODEL = "UNSUPPORTED_MODEL"
+
+
+class TraciaError(Exception):
+    """An error of a Tracia call: a code, a message and, for HTTP errors, the status."""
+
+    def __init__(self, code: TraciaErrorCode, message: str, status_code: Optional[int] = None) -> None:
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.status_code:
+            return f"[{self.code.value}] {self.message} (status: {self.status_code})"
+        return f"[{self.code.value}] {self.message}"
+
+    def __repr__(self) -> str:
+        return f"TraciaError(code={self.code!r}, message={self.message!r}, status_code={self.status_code!r})"
+
+
+def code_of(name: str) -> TraciaErrorCode:
+    if name == "MISUSE":
+        return TraciaErrorCode.INVALID_REQUEST
+    try:
+        return TraciaErrorCode(name)
+    except ValueError:
+        return TraciaErrorCode.UNKNOWN
+
+
+def error_from_json(error: dict[str, Any]) -> TraciaError:
+    return TraciaError(code_of(str(error.get("code", "UNKNOWN"))), str(error.get("message", "")), error.get("status_code"))

@@ -1,0 +1,94 @@
+"""The C functions of include/tracia.h, declared one to one, and the owner of their handles.
+Owned strings come back as c_void_p, are copied with string_at and freed with tracia_free."""
+from __future__ import annotations
+
+import ctypes
+import json
+from ctypes import POINTER, c_char_p, c_int, c_size_t, c_void_p
+from typing import Any
+
+from ._errors import TraciaError, error_from_json
+from ._loader import load
+
+
+class Client(ctypes.Structure):
+    pass
+
+
+class Stream(ctypes.Structure):
+    pass
+
+
+ClientPtr = POINTER(Client)
+StreamPtr = POINTER(Stream)
+
+# void (*tracia_span_error_fn)(const char *span_id, const char *error_json, void *user_data);
+SPAN_ERROR_FN = ctypes.CFUNCTYPE(None, c_char_p, c_char_p, c_void_p)
+
+AGAIN = 2
+
+lib = load()
+
+
+def _declare(name: str, restype: Any, *argtypes: Any) -> Any:
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+    return fn
+
+
+# tracia_client *tracia_client_new(const char *options_json);
+client_new = _declare("tracia_client_new", ClientPtr, c_char_p)
+# void tracia_client_free(tracia_client *client);
+client_free = _declare("tracia_client_free", None, ClientPtr)
+# int tracia_flush(tracia_client *client, int timeout_ms);
+flush = _declare("tracia_flush", c_int, ClientPtr, c_int)
+# int tracia_client_set_span_error_callback(tracia_client *client, tracia_span_error_fn fn, void *user_data);
+set_span_error_callback = _declare("tracia_client_set_span_error_callback", c_int, ClientPtr, SPAN_ERROR_FN, c_void_p)
+# char *tracia_client_stats(tracia_client *client);
+client_stats = _declare("tracia_client_stats", c_void_p, ClientPtr)
+# tracia_stream *tracia_run_local(tracia_client *client, const char *request_json);
+run_local = _declare("tracia_run_local", StreamPtr, ClientPtr, c_char_p)
+# const char *tracia_stream_span_id(const tracia_stream *stream);
+stream_span_id = _declare("tracia_stream_span_id", c_char_p, StreamPtr)
+# const char *tracia_stream_trace_id(const tracia_stream *stream);
+stream_trace_id = _declare("tracia_stream_trace_id", c_char_p, StreamPtr)
+# int tracia_stream_next(tracia_stream *stream, const char **chunk, size_t *length);
+stream_next = _declare("tracia_stream_next", c_int, StreamPtr, POINTER(c_void_p), POINTER(c_size_t))
+# int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length);
+stream_poll = _declare("tracia_stream_poll", c_int, StreamPtr, POINTER(c_void_p), POINTER(c_size_t))
+# int tracia_stream_fd(const tracia_stream *stream);
+stream_fd = _declare("tracia_stream_fd", c_int, StreamPtr)
+# int tracia_stream_done_fd(const tracia_stream *stream);
+stream_done_fd = _declare("tracia_stream_done_fd", c_int, StreamPtr)
+# void tracia_stream_abort(tracia_stream *stream);
+stream_abort = _declare("tracia_stream_abort", None, StreamPtr)
+# char *tracia_stream_result(tracia_stream *stream);
+stream_result = _declare("tracia_stream_result", c_void_p, StreamPtr)
+# void tracia_stream_free(tracia_stream *stream);
+stream_free = _declare("tracia_stream_free", None, StreamPtr)
+# const char *tracia_last_error(void);
+last_error = _declare("tracia_last_error", c_char_p)
+# const char *tracia_strerror(int code);
+strerror = _declare("tracia_strerror", c_char_p, c_int)
+# void tracia_free(void *ptr);
+free = _declare("tracia_free", None, c_void_p)
+# const char *tracia_version(void);
+version = _declare("tracia_version", c_char_p)
+# int tracia_version_number(void);
+version_number = _declare("tracia_version_number", c_int)
+
+
+def last_exception() -> TraciaError:
+    """The thread's last library error as an exception to raise."""
+    return error_from_json(json.loads(last_error().decode("utf-8", "replace")))
+
+
+def take_string(pointer: int | None) -> str:
+    """Copies an owned C string and frees it."""
+    if not pointer:
+        raise last_exception()
+    try:
+        return ctypes.string_at(pointer).decode("utf-8")
+    finally:
+        free(pointer)
