@@ -15,7 +15,7 @@ suite swift swift test --scratch-path "${SCRATCH:-.build}"
 suite fuzz-replay bash fuzz/run.sh replay
 suite integration bash Tests/integration/run.sh
 suite c bash Tests/c/run.sh
-if [ -f bindings/python/run-tests.sh ]; then suite python bash bindings/python/run-tests.sh; else echo "== python: not in this tree"; fi
+suite python bash bindings/python/run-tests.sh
 suite examples bash examples/run.sh
 suite asan bash Tests/sanitize.sh address
 suite tsan bash Tests/sanitize.sh thread

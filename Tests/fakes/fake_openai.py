@@ -154,7 +154,8 @@ class Handler(BaseHTTPRequestHandler):
     def non_streaming(self, scenario, request):
         if scenario == "tools":
             message = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [
-                {"id": "call_A", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}}]}
+                {"id": "call_A", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}},
+                {"id": "call_B", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Rome\"}"}}]}
             finish, usage = "tool_calls", {"prompt_tokens": 61, "completion_tokens": 12, "total_tokens": 73}
         else:
             text = last_user_text(request)

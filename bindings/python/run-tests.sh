@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The Python binding's tests, against the package as pip installs it (the library bundled
+# inside), in a virtual environment of its own. Assumes `make build` ran at the repository root.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd ../.. && pwd)
+venv=$root/build/venv-python
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx
+# A fresh install each run, so the tests see this tree's library and code.
+TRACIA_LIBRARY=$root/build/lib/libtracia.so "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps .
+cd tests
+exec env -u TRACIA_LIBRARY "$venv/bin/python" -m pytest -q -p no:cacheprovider .
