@@ -66,7 +66,7 @@ public final class TraciaClient: @unchecked Sendable {
             request: request, provider: provider, apiKey: key, baseURL: baseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
             connectTimeoutMS: options.connectTimeoutMS, maxRetries: options.maxRetries,
-            maxResponseBytes: options.maxResponseBytes, secrets: secrets)
+            maxResponseBytes: options.maxResponseBytes, anthropicVersion: options.anthropicVersion, secrets: secrets)
     }
 }
 

@@ -23,9 +23,9 @@ enum Harness: String, CaseIterable {
                 }
             }
         case .openaiStream:
-            decode(OpenAIStreamDecoder(), data)
+            decode(SSEDecoder<OpenAIEvents>(), data)
         case .openaiResponse:
-            decode(OpenAIResponseDecoder(limit: 1 << 20), data)
+            decode(JSONBodyDecoder<OpenAIBody>(limit: 1 << 20), data)
         case .request:
             _ = try? RunRequest.parse(json: String(decoding: data, as: UTF8.self))
         case .options:

@@ -26,7 +26,7 @@ private let toolStream = sse([
 
 @Test(arguments: [1, 5, 64, 100_000])
 func openAITextStream(pieceSize: Int) throws {
-    var decoder = OpenAIStreamDecoder()
+    var decoder = SSEDecoder<OpenAIEvents>()
     let sink = TestSink()
     try feed(&decoder, textStream, pieceSize: pieceSize, sink: sink)
     try decoder.finish(into: sink)
@@ -36,7 +36,7 @@ func openAITextStream(pieceSize: Int) throws {
 }
 
 @Test func openAIParallelToolCalls() throws {
-    var decoder = OpenAIStreamDecoder()
+    var decoder = SSEDecoder<OpenAIEvents>()
     let sink = TestSink()
     try feed(&decoder, toolStream, pieceSize: 3, sink: sink)
     try decoder.finish(into: sink)
@@ -51,7 +51,7 @@ func openAITextStream(pieceSize: Int) throws {
 }
 
 @Test func openAIStreamWithoutDoneIsTruncated() throws {
-    var decoder = OpenAIStreamDecoder()
+    var decoder = SSEDecoder<OpenAIEvents>()
     let sink = TestSink()
     try feed(&decoder, sse([#"{"choices":[{"index":0,"delta":{"content":"Hi"}}]}"#]), pieceSize: 10, sink: sink)
     #expect(throws: TraciaError.self) { try decoder.finish(into: sink) }
@@ -59,7 +59,7 @@ func openAITextStream(pieceSize: Int) throws {
 }
 
 @Test func openAIMalformedEvent() throws {
-    var decoder = OpenAIStreamDecoder()
+    var decoder = SSEDecoder<OpenAIEvents>()
     let sink = TestSink()
     let stream = sse([#"{"choices":[{"index":0,"delta":{"content":"Hi"}}]}"#, #"{"choices":[{"#])
     #expect(throws: TraciaError(.providerError, #"malformed stream event: {"choices":[{"#)) {
@@ -69,7 +69,7 @@ func openAITextStream(pieceSize: Int) throws {
 }
 
 @Test func openAIMidStreamError() throws {
-    var decoder = OpenAIStreamDecoder()
+    var decoder = SSEDecoder<OpenAIEvents>()
     let sink = TestSink()
     let stream = sse([#"{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}"#])
     do {
@@ -83,7 +83,7 @@ func openAITextStream(pieceSize: Int) throws {
 
 @Test func openAILengthStopWithPartialToolCall() throws {
     let sink = TestSink()
-    var decoder = OpenAIStreamDecoder()
+    var decoder = SSEDecoder<OpenAIEvents>()
     try feed(
         &decoder,
         sse([
@@ -95,7 +95,7 @@ func openAITextStream(pieceSize: Int) throws {
 }
 
 @Test func openAINonStreamingBody() throws {
-    var decoder = OpenAIResponseDecoder(limit: 1 << 20)
+    var decoder = JSONBodyDecoder<OpenAIBody>(limit: 1 << 20)
     let sink = TestSink()
     let body =
         #"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}"#

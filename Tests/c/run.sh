@@ -39,7 +39,8 @@ $cc -std=c99 -Wall -Wextra -Werror -g ${TEST_CFLAGS:-} -Iinclude Tests/c/*.c -L"
 coproc FAKES { exec python3 Tests/fakes/serve.py; }
 trap 'kill $FAKES_PID 2>/dev/null || true' EXIT
 read -r ports <&"${FAKES[0]}"
-export FAKE_OPENAI="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["openai"])' "$ports")"
-export FAKE_COLLECTOR="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["collector"])' "$ports")"
+eval "$(python3 -c 'import json, sys
+for name, port in json.loads(sys.argv[1]).items():
+    print(f"export FAKE_{name.upper()}=http://127.0.0.1:{port}")' "$ports")"
 export TRACIA_API_KEY= OPENAI_API_KEY= TRACIA_SPANS_FILE=/dev/null
 timeout 600 ${TEST_WRAPPER:-} "$out/c-tests" "$@"

@@ -1,5 +1,6 @@
-"""Starts the fake OpenAI server and the fake span collector on loopback, prints
-{"openai": PORT, "collector": PORT} as one line, and stops when stdin closes."""
+"""Starts the fake provider servers and the fake span collector on loopback, prints their ports
+as one JSON line ({"openai": PORT, "anthropic": PORT, ..., "collector": PORT}), and stops when
+stdin closes."""
 import json
 import os
 import sys
@@ -7,12 +8,13 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from fake_anthropic import FakeAnthropic  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 
 
 def main():
-    servers = {"openai": FakeOpenAI(), "collector": FakeCollector()}
+    servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "collector": FakeCollector()}
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({name: s.server_address[1] for name, s in servers.items()}), flush=True)

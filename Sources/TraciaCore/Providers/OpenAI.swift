@@ -13,7 +13,7 @@ struct OpenAIAdapter: ProviderAdapter {
     }
 
     func decoder(for call: ResolvedCall) -> any ResponseDecoder {
-        call.request.stream ? OpenAIStreamDecoder() : OpenAIResponseDecoder(limit: call.maxResponseBytes)
+        call.request.stream ? SSEDecoder<OpenAIEvents>() : JSONBodyDecoder<OpenAIBody>(limit: call.maxResponseBytes)
     }
 
     func error(status: Int, body: [UInt8]) -> TraciaError {
@@ -139,43 +139,21 @@ struct OpenAIAdapter: ProviderAdapter {
     }
 }
 
-/// Decodes `data:` chunks of a Chat Completions stream until `[DONE]`.
-struct OpenAIStreamDecoder: ResponseDecoder {
-    private var framer = SSEFramer()
-    private var sawDone = false
-
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, into sink: some EventSink) throws(TraciaError) {
-        var done = sawDone
-        let failure = framer.feed(bytes) { _, data in
-            if done { return nil }
-            if data.starts(with: "[DONE]".utf8) {
-                done = true
-                return nil
-            }
-            do throws(TraciaError) { try Self.handle(data, sink: sink) } catch { return error }
-            return nil
-        }
-        sawDone = done
-        if let failure { throw failure }
-    }
-
-    mutating func finish(into sink: some EventSink) throws(TraciaError) {
-        if !sawDone { throw TraciaError(.networkError, "the stream ended before its [DONE] event (connection closed early)") }
-    }
-
-    static func handle(_ data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) {
-        guard let doc = JSONDocument.parse(bytes: data), doc.root.isObject else {
-            throw TraciaError(.providerError, "malformed stream event: \(String(decoding: data.prefix(200), as: UTF8.self))")
-        }
+/// The events of a Chat Completions stream: `data:` chunks until `[DONE]`.
+struct OpenAIEvents: SSEEvents {
+    mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool {
+        if data.starts(with: "[DONE]".utf8) { return true }
+        let doc = try Self.json(data)
         let root = doc.root
         if let message = OpenAIAdapter.errorMessage(in: root) {
             throw TraciaError(.providerError, "error event in stream: \(message)")
         }
         if let choice = root["choices"]?[0] {
-            if let delta = choice["delta"] { emitDelta(delta, sink: sink) }
-            if let reason = choice["finish_reason"]?.string { sink.finish(finish(reason)) }
+            if let delta = choice["delta"] { Self.emitDelta(delta, sink: sink) }
+            if let reason = choice["finish_reason"]?.string { sink.finish(Self.finish(reason)) }
         }
-        if let usage = root["usage"], usage.isObject { sink.usage(usageOf(usage)) }
+        if let usage = root["usage"], usage.isObject { sink.usage(Self.usageOf(usage)) }
+        return false
     }
 
     static func emitDelta(_ delta: JSONRef, sink: some EventSink) {
@@ -190,8 +168,7 @@ struct OpenAIStreamDecoder: ResponseDecoder {
             if let args = fn?["arguments"]?.stringBytes, !args.isEmpty {
                 sink.toolCallArguments(index: index, fragment: args)
             } else if let args = fn?["arguments"], args.isObject {
-                let text = Array(args.serialized().utf8)
-                text.withUnsafeBufferPointer { sink.toolCallArguments(index: index, fragment: $0) }
+                Array(args.serialized().utf8).withUnsafeBufferPointer { sink.toolCallArguments(index: index, fragment: $0) }
             }
         }
     }
@@ -211,28 +188,15 @@ struct OpenAIStreamDecoder: ResponseDecoder {
     }
 }
 
-/// Decodes a non-streaming `chat.completion` body at its end.
-struct OpenAIResponseDecoder: ResponseDecoder {
-    let limit: Int
-    private var body: [UInt8] = []
-
-    init(limit: Int) { self.limit = limit }
-
-    mutating func consume(_ bytes: UnsafeRawBufferPointer, into sink: some EventSink) throws(TraciaError) {
-        guard body.count + bytes.count <= limit else { throw TraciaError(.providerError, "response larger than \(limit) bytes") }
-        body.append(contentsOf: bytes)
-    }
-
-    mutating func finish(into sink: some EventSink) throws(TraciaError) {
-        guard let doc = body.withUnsafeBytes({ JSONDocument.parse(bytes: $0) }), doc.root.isObject else {
-            throw TraciaError(.providerError, "malformed response body: \(String(decoding: body.prefix(200), as: UTF8.self))")
-        }
-        if let message = OpenAIAdapter.errorMessage(in: doc.root) { throw TraciaError(.providerError, message) }
-        guard let choice = doc.root["choices"]?[0], let message = choice["message"] else {
+/// A non-streaming `chat.completion` body.
+enum OpenAIBody: BodyParser {
+    static func parse(_ root: JSONRef, sink: some EventSink) throws(TraciaError) {
+        if let message = OpenAIAdapter.errorMessage(in: root) { throw TraciaError(.providerError, message) }
+        guard let choice = root["choices"]?[0], let message = choice["message"] else {
             throw TraciaError(.providerError, "response has no choices")
         }
-        OpenAIStreamDecoder.emitDelta(message, sink: sink)
-        if let reason = choice["finish_reason"]?.string { sink.finish(OpenAIStreamDecoder.finish(reason)) }
-        if let usage = doc.root["usage"], usage.isObject { sink.usage(OpenAIStreamDecoder.usageOf(usage)) }
+        OpenAIEvents.emitDelta(message, sink: sink)
+        if let reason = choice["finish_reason"]?.string { sink.finish(OpenAIEvents.finish(reason)) }
+        if let usage = root["usage"], usage.isObject { sink.usage(OpenAIEvents.usageOf(usage)) }
     }
 }

@@ -9,6 +9,8 @@ public struct ResolvedCall: Sendable {
     let connectTimeoutMS: Int
     let maxRetries: Int
     let maxResponseBytes: Int
+    /// The `anthropic-version` header to send.
+    let anthropicVersion: String?
     /// Secrets to scrub from anything this call reports.
     let secrets: [String]
 }
@@ -53,6 +55,7 @@ enum Providers {
     static func adapter(for kind: ProviderKind) -> (any ProviderAdapter)? {
         switch kind {
         case .openai, .openaiCompatible: OpenAIAdapter()
+        case .anthropic: AnthropicAdapter()
         default: nil
         }
     }

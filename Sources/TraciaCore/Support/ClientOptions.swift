@@ -15,6 +15,8 @@ public struct ClientOptions: Sendable {
     public var spanMaxAttempts = 3
     public var spanRetryBaseMS = 500
     public var flushTimeoutMS = 5000
+    /// The `anthropic-version` header; 2023-06-01 unless set.
+    public var anthropicVersion: String?
     /// OpenTelemetry export, when an OTLP endpoint is configured.
     public var otlp: OTLPOptions?
     /// Largest response body accepted, in bytes.
@@ -27,7 +29,7 @@ public struct ClientOptions: Sendable {
         "anthropic_base_url", "google_api_key", "google_base_url", "bedrock_api_key", "bedrock_base_url",
         "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
-        "openai_compatible_api_key", "openai_compatible_base_url",
+        "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
     ]
 
     /// Options from JSON text (nil: defaults and environment only).
@@ -73,6 +75,7 @@ public struct ClientOptions: Sendable {
             o.spanMaxAttempts = try r.int("span_max_attempts", in: 1...20) ?? o.spanMaxAttempts
             o.spanRetryBaseMS = try r.int("span_retry_base_ms", in: 0...600_000) ?? o.spanRetryBaseMS
             o.flushTimeoutMS = try r.int("flush_timeout_ms", in: 0...600_000) ?? o.flushTimeoutMS
+            o.anthropicVersion = try r.string("anthropic_version", nonEmpty: true) ?? o.anthropicVersion
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
         }
         o.otlp = try OTLPOptions.resolve(json: json, environment: environment)

@@ -1,0 +1,246 @@
+/* The same behaviours through every provider's wire format, each against its fake server:
+ * text cut into single bytes, tool calls and the follow-up call, length stops, usage, errors
+ * (HTTP, mid-stream, dropped, malformed) and abort. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+struct provider {
+    const char *name;
+    const char *model;
+    const char *url_env;
+    const char *key_option;   /* client options giving the fake's key */
+    const char *base_suffix;  /* what follows the scenario in base_url */
+    long long input_tokens;   /* what the fake reports for a text answer */
+    const char *tool_ids[2];
+    void (*check_follow_up)(json_t *body);
+};
+
+static void follow_up_openai(json_t *body) {
+    CHECK_STR(str_at(body, "messages.0.role"), "system");
+    CHECK_STR(str_at(body, "messages.2.tool_calls.0.function.arguments"), "{\"city\":\"Paris\"}");
+    CHECK_STR(str_at(body, "messages.3.role"), "tool");
+    CHECK_STR(str_at(body, "messages.3.tool_call_id"), "call_A");
+    CHECK_STR(str_at(body, "messages.4.tool_call_id"), "call_B");
+    CHECK_STR(str_at(body, "tool_choice"), "required");
+}
+
+static void follow_up_anthropic(json_t *body) {
+    CHECK_STR(str_at(body, "system"), "Be brief.");
+    CHECK(int_at(body, "max_tokens") == 4096);
+    CHECK_STR(str_at(body, "messages.0.role"), "user");
+    CHECK_STR(str_at(body, "messages.1.role"), "assistant");
+    CHECK_STR(str_at(body, "messages.1.content.0.type"), "text");
+    CHECK_STR(str_at(body, "messages.1.content.0.text"), "Checking.");
+    CHECK_STR(str_at(body, "messages.1.content.1.type"), "tool_use");
+    CHECK_STR(str_at(body, "messages.1.content.1.id"), "toolu_A");
+    CHECK_STR(str_at(body, "messages.1.content.1.input.city"), "Paris");
+    CHECK_STR(str_at(body, "messages.1.content.2.input.city"), "Rome");
+    /* Both results in one user turn, first, then the user's text. */
+    CHECK_STR(str_at(body, "messages.2.role"), "user");
+    CHECK_STR(str_at(body, "messages.2.content.0.type"), "tool_result");
+    CHECK_STR(str_at(body, "messages.2.content.0.tool_use_id"), "toolu_A");
+    CHECK_STR(str_at(body, "messages.2.content.0.content"), "21C");
+    CHECK_STR(str_at(body, "messages.2.content.1.tool_use_id"), "toolu_B");
+    CHECK_STR(str_at(body, "messages.2.content.2.type"), "text");
+    CHECK(json_array_size(at(body, "messages")) == 3);
+    CHECK_STR(str_at(body, "tools.0.name"), "get_weather");
+    CHECK_STR(str_at(body, "tools.0.input_schema.type"), "object");
+    CHECK_STR(str_at(body, "tool_choice.type"), "any");
+}
+
+static const struct provider providers[] = {
+    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 9, {"call_A", "call_B"}, follow_up_openai},
+    {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key\"", "", 12, {"toolu_A", "toolu_B"},
+     follow_up_anthropic},
+};
+#define EACH_PROVIDER(p) for (const struct provider *p = providers; p < providers + sizeof providers / sizeof providers[0]; p++)
+
+static const char *fake_url(const struct provider *p) {
+    const char *u = getenv(p->url_env);
+    return u ? u : "http://127.0.0.1:1";
+}
+
+static tracia_client *client_for(const struct provider *p, const char *extra) {
+    char options[1024];
+    snprintf(options, sizeof options, "{%s,\"spans_file\":\"/dev/null\",\"max_retries\":0%s%s}", p->key_option,
+             extra && *extra ? "," : "", extra ? extra : "");
+    tracia_client *c = tracia_client_new(options);
+    CHECK_MSG(c != NULL, tracia_last_error());
+    return c;
+}
+
+static char *request_for(const struct provider *p, const char *scenario, int stream, const char *messages, const char *extra) {
+    char *out = NULL;
+    int n = asprintf(&out, "{\"model\":\"%s\",\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"messages\":%s%s%s}", p->model,
+                     stream ? "true" : "false", fake_url(p), scenario, p->base_suffix, messages, extra && *extra ? "," : "",
+                     extra ? extra : "");
+    return n < 0 ? NULL : out;
+}
+
+static struct outcome call(const struct provider *p, const char *options, const char *scenario, int stream, const char *text) {
+    char messages[512];
+    snprintf(messages, sizeof messages, "[{\"role\":\"user\",\"content\":\"%s\"}]", text);
+    tracia_client *c = client_for(p, options);
+    char *req = request_for(p, scenario, stream, messages, "");
+    struct outcome o = run_call(c, req);
+    free(req);
+    tracia_client_free(c);
+    return o;
+}
+
+void test_providers_stream_utf8_bytewise(void) {
+    const char *text = "h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8e\x89";
+    EACH_PROVIDER(p) {
+        struct outcome o = call(p, "", "bytewise", 1, text);
+        CHECK_MSG(o.rc == 0, p->name);
+        CHECK_STR(o.text, text);
+        CHECK_MSG(!o.chunk_was_bad_utf8, p->name);
+        CHECK_MSG(o.chunks == 3, p->name);
+        CHECK_MSG(int_at(o.result, "usage.input_tokens") == p->input_tokens, p->name);
+        CHECK_MSG(int_at(o.result, "usage.output_tokens") == 3, p->name);
+        CHECK_MSG(int_at(o.result, "usage.total_tokens") == p->input_tokens + 3, p->name);
+        CHECK_STR(str_at(o.result, "finish_reason"), "stop");
+        CHECK_STR(str_at(o.result, "provider"), p->name);
+        outcome_free(&o);
+    }
+}
+
+void test_providers_non_streaming(void) {
+    EACH_PROVIDER(p) {
+        struct outcome o = call(p, "", "text", 0, "all at once");
+        CHECK_MSG(o.rc == 0 && o.chunks == 1, p->name);
+        CHECK_STR(o.text, "all at once");
+        CHECK_MSG(int_at(o.result, "usage.output_tokens") == 3, p->name);
+        outcome_free(&o);
+    }
+}
+
+static json_t *last_body(const struct provider *p, const char *fragment) {
+    char url[512];
+    snprintf(url, sizeof url, "%s/_requests", fake_url(p));
+    json_t *all = get_json(url);
+    json_t *found = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(all, i, r) {
+        if (strstr(str_at(r, "path") ?: "", fragment)) found = json_object_get(r, "body");
+    }
+    json_incref(found);
+    json_decref(all);
+    return found;
+}
+
+void test_providers_tool_calls_and_follow_up(void) {
+    const char *tools = "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"parameters\":{\"type\":\"object\","
+                        "\"properties\":{\"city\":{\"type\":\"string\"}}}}],\"tool_choice\":\"required\"";
+    EACH_PROVIDER(p) {
+        for (int stream = 0; stream <= 1; stream++) {
+            tracia_client *c = client_for(p, "");
+            char *req = request_for(p, "tools", stream,
+                                    "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Weather?\"}]", tools);
+            struct outcome o = run_call(c, req);
+            CHECK_MSG(o.rc == 0, p->name);
+            CHECK_STR(str_at(o.result, "finish_reason"), "tool_calls");
+            CHECK_MSG(json_array_size(at(o.result, "tool_calls")) == 2, p->name);
+            CHECK_STR(str_at(o.result, "tool_calls.0.id"), p->tool_ids[0]);
+            CHECK_STR(str_at(o.result, "tool_calls.0.name"), "get_weather");
+            CHECK_STR(str_at(o.result, "tool_calls.0.arguments.city"), "Paris");
+            CHECK_STR(str_at(o.result, "tool_calls.1.id"), p->tool_ids[1]);
+            CHECK_STR(str_at(o.result, "tool_calls.1.arguments.city"), "Rome");
+
+            char *message = json_dumps(at(o.result, "message"), JSON_COMPACT);
+            char *messages = NULL, *token = strdup(unique_token()), scenario[128];
+            int n = asprintf(&messages,
+                             "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Weather?\"},%s,"
+                             "{\"role\":\"tool\",\"tool_call_id\":\"%s\",\"tool_name\":\"get_weather\",\"content\":\"21C\"},"
+                             "{\"role\":\"tool\",\"tool_call_id\":\"%s\",\"tool_name\":\"get_weather\",\"content\":\"25C\"},"
+                             "{\"role\":\"user\",\"content\":\"Thanks\"}]",
+                             message, p->tool_ids[0], p->tool_ids[1]);
+            CHECK(n > 0);
+            snprintf(scenario, sizeof scenario, "text/%s", token);
+            char *follow = request_for(p, scenario, stream, messages, tools);
+            struct outcome f = run_call(c, follow);
+            CHECK_MSG(f.rc == 0, p->name);
+            CHECK_STR(f.text, "Thanks");
+            json_t *body = last_body(p, token);
+            CHECK_MSG(body != NULL, p->name);
+            p->check_follow_up(body);
+            json_decref(body);
+            outcome_free(&f);
+            free(follow);
+            free(messages);
+            free(message);
+            free(token);
+            outcome_free(&o);
+            free(req);
+            tracia_client_free(c);
+        }
+    }
+}
+
+void test_providers_length_stop(void) {
+    EACH_PROVIDER(p) {
+        for (int stream = 0; stream <= 1; stream++) {
+            struct outcome o = call(p, "", "length", stream, "cut here");
+            CHECK_MSG(o.rc == 0, p->name);
+            CHECK_STR(str_at(o.result, "finish_reason"), "max_tokens");
+            outcome_free(&o);
+        }
+    }
+}
+
+void test_providers_faults(void) {
+    struct {
+        const char *scenario;
+        int rc;
+        const char *code;
+        const char *text;
+        long long status;
+    } faults[] = {
+        {"status/401", TRACIA_E_UNAUTHORIZED, "UNAUTHORIZED", "", 401},
+        {"status/500", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 500},
+        {"status/429", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 429},
+        {"midstream-error", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "partial text ", 0},
+        {"drop-mid", TRACIA_E_NETWORK_ERROR, "NETWORK_ERROR", "partial text ", 0},
+        {"malformed", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "partial text ", 0},
+        {"truncated", TRACIA_E_NETWORK_ERROR, "NETWORK_ERROR", "partial text kept", 0},
+    };
+    EACH_PROVIDER(p) {
+        for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+            struct outcome o = call(p, "", faults[i].scenario, 1, "partial text kept");
+            char what[128];
+            snprintf(what, sizeof what, "%s %s", p->name, faults[i].scenario);
+            CHECK_MSG(o.rc == faults[i].rc, what);
+            CHECK_MSG(str_at(o.result, "error.code") && strcmp(str_at(o.result, "error.code"), faults[i].code) == 0, what);
+            CHECK_MSG(strcmp(o.text, faults[i].text) == 0, what);
+            if (faults[i].status) CHECK_MSG(int_at(o.result, "error.status_code") == faults[i].status, what);
+            outcome_free(&o);
+        }
+    }
+}
+
+void test_providers_abort(void) {
+    EACH_PROVIDER(p) {
+        tracia_client *c = client_for(p, "");
+        char *req = request_for(p, "slow", 1, "[{\"role\":\"user\",\"content\":\"a b c\"}]", "");
+        tracia_stream *s = tracia_run_local(c, req);
+        const char *chunk;
+        size_t length;
+        for (int i = 0; i < 4; i++) CHECK_MSG(tracia_stream_next(s, &chunk, &length) == 1, p->name);
+        tracia_stream_abort(s);
+        CHECK(tracia_stream_next(s, &chunk, &length) == 0);
+        char *r = tracia_stream_result(s);
+        json_t *j = json_loads(r, 0, NULL);
+        CHECK_MSG(json_is_true(at(j, "aborted")), p->name);
+        CHECK_MSG(strncmp(str_at(j, "text") ?: "", "a b x", 5) == 0, p->name);
+        json_decref(j);
+        tracia_free(r);
+        tracia_stream_free(s);
+        free(req);
+        tracia_client_free(c);
+    }
+}

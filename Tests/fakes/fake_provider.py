@@ -1,0 +1,211 @@
+"""The machinery every fake provider shares: scenarios chosen by URL path, requests recorded,
+and misbehaviour on demand. A dialect supplies the provider's own wire format.
+
+    POST .../s/<scenario>[/<args>...]/<the provider's path>    (no /s/...: scenario "text")
+
+Scenarios: text (the last user message as the answer, word by word), bytewise (the same, one
+byte per TCP send), crlf (CRLF line ends and SSE comments; SSE dialects only), tools (two parallel
+tool calls with fragmented arguments), length (stopped at the token limit), status/<code> (the
+provider's error body), flaky/<code>/<n>/<token> (the first n requests of that token fail with
+<code>, then text), drop-mid (text, then the connection closes before the end), drop-before-headers,
+malformed (text, then an event that cannot be decoded), midstream-error (text, then the provider's
+error event), stall (text, then silence until the client leaves), slow (one event every 20 ms until
+the client leaves), long/<n> (n events written at once), no-headers (never answers), truncated
+(everything but the final bytes, then the connection closes).
+
+GET /_requests lists what was received (path, headers, JSON body); GET /_closed lists, per path,
+when the client closed a connection the server was still writing to (time.monotonic_ns()).
+"""
+import json
+import select
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def words(text):
+    parts = text.split(" ")
+    return [p + " " for p in parts[:-1]] + [parts[-1]]
+
+
+def last_user_text(request, default="Hello from the fake server"):
+    """The text of the last user turn, in any of the dialects' request shapes."""
+    for message in reversed(request.get("messages") or request.get("contents") or []):
+        if message.get("role") != "user":
+            continue
+        content = message.get("content", message.get("parts"))
+        if isinstance(content, str):
+            return content
+        for part in content or []:
+            if isinstance(part, dict) and isinstance(part.get("text"), str):
+                return part["text"]
+    return default
+
+
+class FakeProvider(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+
+    def __init__(self, dialect, address=("127.0.0.1", 0)):
+        super().__init__(address, Handler)
+        self.dialect = dialect
+        self.lock = threading.Lock()
+        self.requests = []
+        self.closed = []
+        self.counters = {}
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def attempt(self, token):
+        with self.lock:
+            self.counters[token] = self.counters.get(token, 0) + 1
+            return self.counters[token]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == "/_requests":
+            self.reply_json(200, self.server.requests)
+        elif self.path == "/_closed":
+            self.reply_json(200, self.server.closed)
+        else:
+            self.reply_json(404, {"error": {"message": "not found"}})
+
+    def do_POST(self):
+        dialect = self.server.dialect
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        try:
+            request = json.loads(raw)
+        except ValueError:
+            request = None
+        path = self.path.split("?")[0]
+        with self.server.lock:
+            self.server.requests.append({"path": self.path, "headers": dict(self.headers), "body": request, "raw": raw.decode("latin-1")})
+        parts = path.strip("/").split("/")
+        endpoint = dialect.endpoint(parts)
+        if endpoint is None:
+            return self.error(404, "unknown path " + path)
+        scenario = ["text"]
+        if parts[0] == "s":
+            scenario = parts[1:len(parts) - endpoint]
+        name, args = scenario[0], scenario[1:]
+        if name == "drop-before-headers":
+            return self.close_now()
+        if name == "no-headers":
+            return self.wait_for_close(path, 60)
+        problem = dialect.check(self, request, raw)
+        if problem:
+            return self.error(*problem)
+        if name == "status":
+            return self.error(int(args[0]), f"fake failure {args[0]}")
+        if name == "flaky":
+            code, failures, token = int(args[0]), int(args[1]), args[2]
+            if self.server.attempt(token) <= failures:
+                return self.error(code, f"fake failure {code}")
+            name = "text"
+        if not dialect.streaming(self.path, request):
+            return self.reply_json(200, dialect.body(name, request))
+        self.stream(name, args, request, path)
+
+    def stream(self, name, args, request, path):
+        dialect = self.server.dialect
+        events = dialect.events(name, request)
+        body = b"".join(events)
+        partial = b"".join(events[:dialect.partial_events])
+        self.send_response(200)
+        self.send_header("Content-Type", dialect.content_type)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            if name == "bytewise":
+                for i in range(len(body)):
+                    self.send_bytes(body[i:i + 1])
+            elif name == "crlf":
+                framed = b": keep-alive\r\n\r\n" + body.replace(b"\n", b"\r\n")
+                for i in range(0, len(framed), 7):
+                    self.send_bytes(framed[i:i + 7])
+            elif name == "drop-mid":
+                self.send_bytes(partial)
+            elif name == "malformed":
+                self.send_bytes(partial + dialect.malformed_event())
+                self.wait_for_close(path, 5)
+            elif name == "midstream-error":
+                self.send_bytes(partial + dialect.error_event())
+            elif name == "stall":
+                self.send_bytes(partial)
+                self.wait_for_close(path, 30)
+            elif name == "slow":
+                self.send_bytes(partial)
+                for _ in range(1500):
+                    self.send_bytes(dialect.text_event("x"))
+                    if self.client_left(0.02):
+                        return self.record_close(path)
+            elif name == "long":
+                self.send_bytes(partial + dialect.text_event("lorem ") * int(args[0]) + b"".join(events[-dialect.closing_events:]))
+            elif name == "truncated":
+                self.send_bytes(body[:-dialect.truncate_bytes])
+            else:
+                self.send_bytes(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.record_close(path)
+
+    def send_bytes(self, data):
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def error(self, status, message):
+        body, headers = self.server.dialect.error_body(status, message)
+        self.reply_json(status, body, headers)
+
+    def reply_json(self, status, value, headers=None):
+        body = json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, v in (headers or {}).items():
+            self.send_header(name, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def client_left(self, timeout):
+        readable, _, _ = select.select([self.connection], [], [], timeout)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
+
+    def wait_for_close(self, path, seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.client_left(0.05):
+                self.record_close(path)
+                break
+        self.close_connection = True
+
+    def record_close(self, path):
+        with self.server.lock:
+            self.server.closed.append({"path": path, "t": time.monotonic_ns()})
+        self.close_connection = True
+
+    def close_now(self):
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def sse(data, event=None):
+    """One SSE event; `data` is JSON-encoded unless it is bytes."""
+    payload = data if isinstance(data, bytes) else json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return (b"event: " + event.encode() + b"\n" if event else b"") + b"data: " + payload + b"\n\n"
