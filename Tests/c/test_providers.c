@@ -52,10 +52,30 @@ static void follow_up_anthropic(json_t *body) {
     CHECK_STR(str_at(body, "tool_choice.type"), "any");
 }
 
+static void follow_up_gemini(json_t *body) {
+    CHECK_STR(str_at(body, "systemInstruction.parts.0.text"), "Be brief.");
+    CHECK_STR(str_at(body, "contents.0.role"), "user");
+    CHECK_STR(str_at(body, "contents.0.parts.0.text"), "Weather?");
+    CHECK_STR(str_at(body, "contents.1.role"), "model");
+    CHECK_STR(str_at(body, "contents.1.parts.0.functionCall.name"), "get_weather");
+    CHECK_STR(str_at(body, "contents.1.parts.0.functionCall.args.city"), "Paris");
+    CHECK(at(body, "contents.1.parts.0.functionCall.id") == NULL); /* ids Gemini did not send are not invented */
+    CHECK_STR(str_at(body, "contents.2.role"), "user");
+    CHECK_STR(str_at(body, "contents.2.parts.0.functionResponse.name"), "get_weather");
+    CHECK_STR(str_at(body, "contents.2.parts.0.functionResponse.response.output"), "21C");
+    CHECK_STR(str_at(body, "contents.2.parts.1.functionResponse.response.output"), "25C");
+    CHECK_STR(str_at(body, "contents.2.parts.2.text"), "Thanks");
+    CHECK_STR(str_at(body, "tools.0.functionDeclarations.0.name"), "get_weather");
+    CHECK_STR(str_at(body, "tools.0.functionDeclarations.0.parametersJsonSchema.type"), "object");
+    CHECK_STR(str_at(body, "toolConfig.functionCallingConfig.mode"), "ANY");
+}
+
 static const struct provider providers[] = {
     {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 9, {"call_A", "call_B"}, follow_up_openai},
     {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key\"", "", 12, {"toolu_A", "toolu_B"},
      follow_up_anthropic},
+    {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key\"", "", 8,
+     {"call_gemini_0", "call_gemini_1"}, follow_up_gemini},
 };
 #define EACH_PROVIDER(p) for (const struct provider *p = providers; p < providers + sizeof providers / sizeof providers[0]; p++)
 

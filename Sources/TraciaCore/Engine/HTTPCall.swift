@@ -164,6 +164,7 @@ final class HTTPCall: EngineTask, CurlOwner {
                 return
             }
             let error = adapter.error(status: status, body: errorBody)
+            if retryAfterMS == nil { retryAfterMS = adapter.retryAfterMS(status: status, body: errorBody) }
             let retryable = shouldRetryHeader ?? ([408, 409, 429].contains(status) || status >= 500)
             retryOrFinish(error, retryable: retryable, on: engine)
         } else {

@@ -166,7 +166,8 @@ struct AnthropicEvents: SSEEvents {
             return true
         case "error":
             let error = root["error"]
-            throw TraciaError(.providerError, "error event in stream: \(error?["type"]?.string ?? "error"): \(error?["message"]?.string ?? "")")
+            throw TraciaError(
+                .providerError, "error event in stream: \(error?["type"]?.string ?? "error"): \(error?["message"]?.string ?? "")")
         default:
             break  // new event types may appear within a version
         }

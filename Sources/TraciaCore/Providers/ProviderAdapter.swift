@@ -29,9 +29,13 @@ protocol ProviderAdapter: Sendable {
     func decoder(for call: ResolvedCall) -> any ResponseDecoder
     /// The error for an HTTP error response.
     func error(status: Int, body: [UInt8]) -> TraciaError
+    /// A wait before retrying that the provider gives in an error body rather than in headers.
+    func retryAfterMS(status: Int, body: [UInt8]) -> Int64?
 }
 
 extension ProviderAdapter {
+    func retryAfterMS(status: Int, body: [UInt8]) -> Int64? { nil }
+
     /// The usual mapping of HTTP statuses; `message` is the provider's own text.
     func httpError(status: Int, message: String) -> TraciaError {
         let code: ErrorCode
@@ -56,6 +60,7 @@ enum Providers {
         switch kind {
         case .openai, .openaiCompatible: OpenAIAdapter()
         case .anthropic: AnthropicAdapter()
+        case .google: GeminiAdapter()
         default: nil
         }
     }

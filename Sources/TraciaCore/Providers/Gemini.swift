@@ -1,0 +1,219 @@
+/// Google Gemini (generativelanguage API).
+struct GeminiAdapter: ProviderAdapter {
+    static let defaultBaseURL = "https://generativelanguage.googleapis.com"
+    static let apiVersion = "v1beta"
+    /// Gemini usually sends no call ids; ours carry this prefix so they are never echoed back.
+    static let syntheticIDPrefix = "call_gemini_"
+
+    func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
+        let base = call.baseURL ?? Self.defaultBaseURL
+        let model = try Self.modelPath(call.request.model)
+        let method = call.request.stream ? "streamGenerateContent?alt=sse" : "generateContent"
+        var headers = ["Content-Type: application/json"]
+        if let key = call.apiKey { headers.append("x-goog-api-key: \(key)") }
+        return HTTPRequest(
+            url: "\(base)/\(Self.apiVersion)/\(model):\(method)", headers: headers, body: Self.body(for: call.request).serializedBytes())
+    }
+
+    func decoder(for call: ResolvedCall) -> any ResponseDecoder {
+        call.request.stream ? SSEDecoder<GeminiEvents>() : JSONBodyDecoder<GeminiBody>(limit: call.maxResponseBytes)
+    }
+
+    func error(status: Int, body: [UInt8]) -> TraciaError {
+        guard let doc = body.withUnsafeBytes({ JSONDocument.parse(bytes: $0) }), let error = Self.errorObject(doc.root) else {
+            return httpError(status: status, message: bodyText(body))
+        }
+        return httpError(status: status, message: "\(error["status"]?.string ?? "ERROR"): \(error["message"]?.string ?? "")")
+    }
+
+    /// RetryInfo's retryDelay ("37s") in a 429 body.
+    func retryAfterMS(status: Int, body: [UInt8]) -> Int64? {
+        guard let doc = body.withUnsafeBytes({ JSONDocument.parse(bytes: $0) }), let error = Self.errorObject(doc.root) else { return nil }
+        for detail in error["details"]?.array ?? [] {
+            guard let delay = detail["retryDelay"]?.string, delay.hasSuffix("s"), let seconds = Double(delay.dropLast()) else { continue }
+            return Int64(seconds * 1000)
+        }
+        return nil
+    }
+
+    /// `{"error":…}`, or the same inside a one-element array (streaming endpoints).
+    static func errorObject(_ root: JSONRef) -> JSONRef? {
+        if let error = root["error"] { return error }
+        if root.isArray, root.count == 1 { return root[0]?["error"] }
+        return nil
+    }
+
+    static func modelPath(_ model: String) throws(TraciaError) -> String {
+        let name = model.hasPrefix("models/") || model.hasPrefix("tunedModels/") ? model : "models/" + model
+        let forbidden: [Character] = ["?", "&", "#", "%", " "]
+        guard !name.contains(".."), !name.contains(where: forbidden.contains), name.split(separator: "/").count == 2 else {
+            throw TraciaError(.invalidRequest, "'\(model)' is not a valid Gemini model name")
+        }
+        return name
+    }
+
+    static func body(for r: RunRequest) -> JSONValue {
+        let conversation = Conversation(r.messages)
+        let body = JSONValue.object()
+        if let system = conversation.system {
+            let instruction = JSONValue.object()
+            instruction.set("parts", list([textPart(system)]))
+            body.set("systemInstruction", instruction)
+        }
+        let contents = JSONValue.array()
+        for turn in conversation.turns {
+            let content = JSONValue.object()
+            content.set("role", turn.fromAssistant ? "model" : "user")
+            content.set("parts", list(turn.parts.map { part(for: $0, in: conversation) }))
+            contents.append(content)
+        }
+        body.set("contents", contents)
+        if !r.tools.isEmpty {
+            let declarations = JSONValue.array()
+            for t in r.tools {
+                let d = JSONValue.object()
+                d.set("name", t.name)
+                if let description = t.description { d.set("description", description) }
+                if let p = t.parametersJSON, let schema = JSONValue.parsed(p) { d.set("parametersJsonSchema", schema) }
+                declarations.append(d)
+            }
+            let tool = JSONValue.object()
+            tool.set("functionDeclarations", declarations)
+            body.set("tools", list([tool]))
+        }
+        if let choice = r.toolChoice {
+            let config = JSONValue.object()
+            switch choice {
+            case .auto: config.set("mode", "AUTO")
+            case .none: config.set("mode", "NONE")
+            case .required: config.set("mode", "ANY")
+            case .tool(let name):
+                config.set("mode", "ANY")
+                let names = JSONValue.array()
+                names.append(name)
+                config.set("allowedFunctionNames", names)
+            }
+            let toolConfig = JSONValue.object()
+            toolConfig.set("functionCallingConfig", config)
+            body.set("toolConfig", toolConfig)
+        }
+        let generation = JSONValue.object()
+        if let t = r.temperature { generation.set("temperature", t) }
+        if let p = r.topP { generation.set("topP", p) }
+        if let m = r.maxOutputTokens { generation.set("maxOutputTokens", m) }
+        if let stop = r.stopSequences, !stop.isEmpty {
+            let l = JSONValue.array()
+            for s in stop { l.append(s) }
+            generation.set("stopSequences", l)
+        }
+        if let format = r.responseFormat {
+            generation.set("responseMimeType", "application/json")
+            if let schema = format.schemaJSON.flatMap(JSONValue.parsed) { generation.set("responseJsonSchema", schema) }
+        }
+        if generation.count > 0 { body.set("generationConfig", generation) }
+        if let custom = r.customOptionsJSON, let extra = JSONValue.parsed(custom) {
+            for (key, value) in extra.ref.entries { body.set(key, value) }
+        }
+        return body
+    }
+
+    private static func part(for part: Conversation.Part, in conversation: Conversation) -> JSONValue {
+        switch part {
+        case .text(let text):
+            return textPart(text)
+        case .toolCall(let call):
+            let fn = JSONValue.object()
+            fn.set("name", call.name)
+            fn.set("args", JSONValue.parsed(call.argumentsJSON) ?? JSONValue.object())
+            if !call.id.hasPrefix(syntheticIDPrefix) { fn.set("id", call.id) }
+            let p = JSONValue.object()
+            p.set("functionCall", fn)
+            return p
+        case .toolResult(let id, let name, let content):
+            // The response must be an object; the model reads its `output` key.
+            let response = JSONValue.object()
+            response.set("output", JSONValue.parsed(content) ?? JSONValue.string(content))
+            let fn = JSONValue.object()
+            fn.set("name", name ?? conversation.toolName(for: id) ?? "")
+            fn.set("response", response)
+            if !id.hasPrefix(syntheticIDPrefix) { fn.set("id", id) }
+            let p = JSONValue.object()
+            p.set("functionResponse", fn)
+            return p
+        }
+    }
+
+    private static func textPart(_ text: String) -> JSONValue {
+        let p = JSONValue.object()
+        p.set("text", text)
+        return p
+    }
+
+    private static func list(_ values: [JSONValue]) -> JSONValue {
+        let l = JSONValue.array()
+        for v in values { l.append(v) }
+        return l
+    }
+}
+
+/// One GenerateContentResponse (a stream chunk or the whole body) into events.
+struct GeminiResponse {
+    private var calls = 0
+
+    /// Returns true when the candidate finished.
+    mutating func emit(_ root: JSONRef, sink: some EventSink) throws(TraciaError) -> Bool {
+        if let error = GeminiAdapter.errorObject(root) {
+            throw TraciaError(.providerError, "error in stream: \(error["status"]?.string ?? "ERROR"): \(error["message"]?.string ?? "")")
+        }
+        if let blocked = root["promptFeedback"]?["blockReason"]?.string {
+            throw TraciaError(.providerError, "the prompt was blocked (\(blocked))")
+        }
+        if let u = root["usageMetadata"] {
+            let input = (u["promptTokenCount"]?.int ?? 0) + (u["toolUsePromptTokenCount"]?.int ?? 0)
+            let output = (u["candidatesTokenCount"]?.int ?? 0) + (u["thoughtsTokenCount"]?.int ?? 0)
+            sink.usage(Usage(inputTokens: input, outputTokens: output, totalTokens: u["totalTokenCount"]?.int ?? input + output))
+        }
+        guard let candidate = root["candidates"]?[0] else { return false }
+        for part in candidate["content"]?["parts"]?.array ?? [] {
+            if let text = part["text"]?.stringBytes, !text.isEmpty, part["thought"]?.bool != true {
+                sink.text(text)
+            } else if let call = part["functionCall"] {
+                let index = calls
+                calls += 1
+                sink.toolCallStart(
+                    index: index, id: call["id"]?.string ?? "\(GeminiAdapter.syntheticIDPrefix)\(index)", name: call["name"]?.string)
+                Array((call["args"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
+                    sink.toolCallArguments(index: index, fragment: $0)
+                }
+            }
+        }
+        guard let reason = candidate["finishReason"]?.string else { return false }
+        switch reason {
+        case "STOP", "FINISH_REASON_UNSPECIFIED": sink.finish(.stop)
+        case "MAX_TOKENS": sink.finish(.maxTokens)
+        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT":
+            throw TraciaError(.providerError, "the response was blocked by the provider's filters (\(reason))")
+        default: sink.finish(.stop)
+        }
+        return true
+    }
+}
+
+/// A Gemini stream: `data:` chunks until one carries a finish reason. The service sends no
+/// terminal marker, so a stream that ends without a finish reason was cut short.
+struct GeminiEvents: SSEEvents {
+    private var response = GeminiResponse()
+
+    mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool {
+        let doc = try Self.json(data)
+        return try response.emit(doc.root, sink: sink)
+    }
+}
+
+/// A non-streaming Gemini response.
+enum GeminiBody: BodyParser {
+    static func parse(_ root: JSONRef, sink: some EventSink) throws(TraciaError) {
+        var response = GeminiResponse()
+        _ = try response.emit(root, sink: sink)
+    }
+}
