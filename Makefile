@@ -13,10 +13,10 @@ all: build
 
 # Installs the two system libraries when they are missing (fresh Debian machine).
 deps:
-	@pkg-config --exists libcurl jansson 2>/dev/null || { \
-	  echo "installing libcurl4-openssl-dev libjansson-dev"; \
+	@pkg-config --exists libcurl jansson libcrypto zlib 2>/dev/null || { \
+	  echo "installing libcurl4-openssl-dev libjansson-dev libssl-dev zlib1g-dev"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev libjansson-dev pkg-config; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev libjansson-dev libssl-dev zlib1g-dev pkg-config; }
 
 build: deps
 	$(SWIFT_BUILD) --product tracia

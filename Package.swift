@@ -15,9 +15,12 @@ let package = Package(
         .systemLibrary(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev", "zlib1g-dev"])]),
         .target(
             name: "TraciaCore",
-            dependencies: ["CCurl", "CJansson"]),
+            dependencies: ["CCurl", "CJansson", "CCrypto"]),
         .target(
             name: "TraciaC",
             dependencies: ["TraciaCore"],

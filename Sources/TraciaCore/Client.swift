@@ -56,7 +56,8 @@ public final class TraciaClient: @unchecked Sendable {
                 .invalidRequest, "openai_compatible needs the server's URL: pass base_url or set the openai_compatible_base_url option")
         }
         // A call to a base URL of the caller's choosing may go to a server that needs no key.
-        if provider.needsKey && key == nil && baseURL == nil {
+        let signsItself = provider == .amazonBedrock && options.awsCredentials != nil
+        if provider.needsKey && key == nil && baseURL == nil && !signsItself {
             throw TraciaError(
                 .missingProviderAPIKey, "no API key for \(provider.rawValue): set \(provider.keyVariable) or pass provider_api_key")
         }
@@ -66,7 +67,8 @@ public final class TraciaClient: @unchecked Sendable {
             request: request, provider: provider, apiKey: key, baseURL: baseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
             connectTimeoutMS: options.connectTimeoutMS, maxRetries: options.maxRetries,
-            maxResponseBytes: options.maxResponseBytes, anthropicVersion: options.anthropicVersion, secrets: secrets)
+            maxResponseBytes: options.maxResponseBytes, anthropicVersion: options.anthropicVersion,
+            awsCredentials: options.awsCredentials, awsRegion: options.awsRegion, secrets: secrets)
     }
 }
 

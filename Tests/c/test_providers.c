@@ -70,12 +70,35 @@ static void follow_up_gemini(json_t *body) {
     CHECK_STR(str_at(body, "toolConfig.functionCallingConfig.mode"), "ANY");
 }
 
+static void follow_up_bedrock(json_t *body) {
+    CHECK_STR(str_at(body, "system.0.text"), "Be brief.");
+    CHECK_STR(str_at(body, "messages.0.role"), "user");
+    CHECK_STR(str_at(body, "messages.0.content.0.text"), "Weather?");
+    CHECK_STR(str_at(body, "messages.1.role"), "assistant");
+    CHECK_STR(str_at(body, "messages.1.content.0.text"), "Checking.");
+    CHECK_STR(str_at(body, "messages.1.content.1.toolUse.toolUseId"), "tooluse_A");
+    CHECK_STR(str_at(body, "messages.1.content.1.toolUse.input.city"), "Paris");
+    CHECK_STR(str_at(body, "messages.2.role"), "user");
+    CHECK_STR(str_at(body, "messages.2.content.0.toolResult.toolUseId"), "tooluse_A");
+    CHECK_STR(str_at(body, "messages.2.content.0.toolResult.content.0.text"), "21C");
+    CHECK_STR(str_at(body, "messages.2.content.0.toolResult.status"), "success");
+    CHECK_STR(str_at(body, "messages.2.content.1.toolResult.toolUseId"), "tooluse_B");
+    CHECK_STR(str_at(body, "messages.2.content.2.text"), "Thanks");
+    CHECK_STR(str_at(body, "toolConfig.tools.0.toolSpec.name"), "get_weather");
+    CHECK_STR(str_at(body, "toolConfig.tools.0.toolSpec.inputSchema.json.type"), "object");
+    CHECK(json_is_object(at(body, "toolConfig.toolChoice.any")));
+}
+
 static const struct provider providers[] = {
     {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 9, {"call_A", "call_B"}, follow_up_openai},
     {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key\"", "", 12, {"toolu_A", "toolu_B"},
      follow_up_anthropic},
     {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key\"", "", 8,
      {"call_gemini_0", "call_gemini_1"}, follow_up_gemini},
+    {"amazon_bedrock", "anthropic.claude-3-haiku-20240307-v1:0", "FAKE_BEDROCK",
+     "\"aws_access_key_id\":\"AKIDEXAMPLE\",\"aws_secret_access_key\":\"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\","
+     "\"aws_session_token\":\"SESSIONTOKEN\",\"aws_region\":\"us-east-1\"",
+     "", 8, {"tooluse_A", "tooluse_B"}, follow_up_bedrock},
 };
 #define EACH_PROVIDER(p) for (const struct provider *p = providers; p < providers + sizeof providers / sizeof providers[0]; p++)
 

@@ -11,6 +11,9 @@ public struct ResolvedCall: Sendable {
     let maxResponseBytes: Int
     /// The `anthropic-version` header to send.
     let anthropicVersion: String?
+    /// Bedrock signs with these when it has no API key.
+    let awsCredentials: AWSCredentials?
+    let awsRegion: String
     /// Secrets to scrub from anything this call reports.
     let secrets: [String]
 }
@@ -61,6 +64,7 @@ enum Providers {
         case .openai, .openaiCompatible: OpenAIAdapter()
         case .anthropic: AnthropicAdapter()
         case .google: GeminiAdapter()
+        case .amazonBedrock: BedrockAdapter()
         default: nil
         }
     }

@@ -15,6 +15,10 @@ public struct ClientOptions: Sendable {
     public var spanMaxAttempts = 3
     public var spanRetryBaseMS = 500
     public var flushTimeoutMS = 5000
+    /// Bedrock's SigV4 credentials and region (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    /// AWS_SESSION_TOKEN; AWS_REGION, else AWS_DEFAULT_REGION, else eu-central-1 as the Tracia SDKs).
+    public var awsCredentials: AWSCredentials?
+    public var awsRegion = "eu-central-1"
     /// The `anthropic-version` header; 2023-06-01 unless set.
     public var anthropicVersion: String?
     /// OpenTelemetry export, when an OTLP endpoint is configured.
@@ -30,6 +34,7 @@ public struct ClientOptions: Sendable {
         "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region",
     ]
 
     /// Options from JSON text (nil: defaults and environment only).
@@ -47,10 +52,16 @@ public struct ClientOptions: Sendable {
         }
         for (kind, variable) in [
             (ProviderKind.openai, "OPENAI_BASE_URL"), (.anthropic, "ANTHROPIC_BASE_URL"), (.google, "GOOGLE_GEMINI_BASE_URL"),
-            (.openaiCompatible, "OPENAI_COMPATIBLE_BASE_URL"),
+            (.openaiCompatible, "OPENAI_COMPATIBLE_BASE_URL"), (.amazonBedrock, "AWS_ENDPOINT_URL"),
+            (.amazonBedrock, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"),
         ] {
             if let url = environment(variable), !url.isEmpty { o.providerBaseURLs[kind] = url }
         }
+        func nonEmpty(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+        var keyID = nonEmpty("AWS_ACCESS_KEY_ID")
+        var secret = nonEmpty("AWS_SECRET_ACCESS_KEY")
+        var token = nonEmpty("AWS_SESSION_TOKEN")
+        o.awsRegion = nonEmpty("AWS_REGION") ?? nonEmpty("AWS_DEFAULT_REGION") ?? o.awsRegion
         var explicitSpansFile = false
         if let json {
             let doc = try JSONDocument.parse(json)
@@ -76,9 +87,14 @@ public struct ClientOptions: Sendable {
             o.spanRetryBaseMS = try r.int("span_retry_base_ms", in: 0...600_000) ?? o.spanRetryBaseMS
             o.flushTimeoutMS = try r.int("flush_timeout_ms", in: 0...600_000) ?? o.flushTimeoutMS
             o.anthropicVersion = try r.string("anthropic_version", nonEmpty: true) ?? o.anthropicVersion
+            keyID = try r.string("aws_access_key_id", nonEmpty: true) ?? keyID
+            secret = try r.string("aws_secret_access_key", nonEmpty: true) ?? secret
+            token = try r.string("aws_session_token", nonEmpty: true) ?? token
+            o.awsRegion = try r.string("aws_region", nonEmpty: true) ?? o.awsRegion
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
         }
         o.otlp = try OTLPOptions.resolve(json: json, environment: environment)
+        if let keyID, let secret { o.awsCredentials = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token) }
         o.baseURL = try RunRequest.validated(url: o.baseURL, key: "base_url")
         for (kind, url) in o.providerBaseURLs {
             o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url")
@@ -95,7 +111,11 @@ public struct ClientOptions: Sendable {
     }
 
     /// Every secret the client knows, for redaction.
-    var secrets: [String] { ([apiKey].compactMap { $0 } + providerKeys.values).filter { $0.count >= 4 } }
+    var secrets: [String] {
+        ([apiKey, awsCredentials?.secretAccessKey, awsCredentials?.sessionToken].compactMap { $0 } + providerKeys.values).filter {
+            $0.count >= 4
+        }
+    }
 }
 
 public enum Environment {

@@ -14,7 +14,7 @@ public enum ProviderKind: String, Sendable, CaseIterable {
         case .openai: "OPENAI_API_KEY"
         case .anthropic: "ANTHROPIC_API_KEY"
         case .google: "GOOGLE_API_KEY"
-        case .amazonBedrock: "BEDROCK_API_KEY"
+        case .amazonBedrock: "BEDROCK_API_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
         case .openaiCompatible, .mock: ""
         }
     }

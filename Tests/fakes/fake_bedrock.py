@@ -1,0 +1,144 @@
+"""A fake Amazon Bedrock runtime (POST .../model/{modelId}/converse and /converse-stream), in the
+exact wire format: application/vnd.amazon.eventstream frames with real CRCs (zlib.crc32),
+exception frames, and Bedrock error bodies. It accepts `Authorization: Bearer bedrock-test-key`,
+or a SigV4 signature that it recomputes with the secret below (service bedrock). Scenarios: see
+fake_provider.py."""
+import hashlib
+import hmac
+import struct
+import urllib.parse
+import zlib
+
+from fake_provider import FakeProvider, last_user_text, words
+
+API_KEY = "bedrock-test-key"
+ACCESS_KEY_ID = "AKIDEXAMPLE"
+SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+EXCEPTIONS = {400: "ValidationException", 403: "AccessDeniedException", 404: "ResourceNotFoundException",
+              429: "ThrottlingException", 500: "InternalServerException", 503: "ServiceUnavailableException"}
+
+
+def frame(headers, payload):
+    """One event-stream message: prelude, string headers, payload, CRCs."""
+    encoded = b"".join(bytes([len(k)]) + k.encode() + b"\x07" + struct.pack(">H", len(v.encode())) + v.encode()
+                       for k, v in headers.items())
+    body = payload if isinstance(payload, bytes) else __import__("json").dumps(payload, separators=(",", ":")).encode()
+    total = 12 + len(encoded) + len(body) + 4
+    prelude = struct.pack(">II", total, len(encoded))
+    prelude += struct.pack(">I", zlib.crc32(prelude))
+    message = prelude + encoded + body
+    return message + struct.pack(">I", zlib.crc32(message))
+
+
+def event(kind, payload):
+    return frame({":event-type": kind, ":content-type": "application/json", ":message-type": "event"}, payload)
+
+
+def sigv4_problem(handler, raw):
+    """None when the request carries a valid SigV4 signature, else what is wrong."""
+    auth = handler.headers.get("Authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return "missing signature"
+    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    key_id, date, region, service, _ = fields["Credential"].split("/")
+    if key_id != ACCESS_KEY_ID or service != "bedrock":
+        return f"wrong credential scope {fields['Credential']}"
+    names = fields["SignedHeaders"].split(";")
+    headers = "".join(f"{n}:{handler.headers.get(n, '').strip()}\n" for n in names)
+    path = urllib.parse.quote(handler.path.split("?")[0], safe="/-_.~")
+    canonical = "\n".join(["POST", path, "", headers, fields["SignedHeaders"], hashlib.sha256(raw).hexdigest()])
+    amz_date = handler.headers.get("x-amz-date", "")
+    scope = f"{date}/{region}/{service}/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + SECRET_ACCESS_KEY).encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not {"host", "x-amz-date", "content-type"} <= set(names) or fields["Signature"] != expected:
+        return "The request signature we calculated does not match the signature you provided."
+    return None
+
+
+TOOL_EVENTS = [
+    event("messageStart", {"role": "assistant"}),
+    event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Checking."}}),
+    event("contentBlockStop", {"contentBlockIndex": 0}),
+    event("contentBlockStart", {"contentBlockIndex": 1, "start": {"toolUse": {"toolUseId": "tooluse_A", "name": "get_weather"}}}),
+    event("contentBlockDelta", {"contentBlockIndex": 1, "delta": {"toolUse": {"input": "{\"city\": \"Pa"}}}),
+    event("contentBlockDelta", {"contentBlockIndex": 1, "delta": {"toolUse": {"input": "ris\"}"}}}),
+    event("contentBlockStop", {"contentBlockIndex": 1}),
+    event("contentBlockStart", {"contentBlockIndex": 2, "start": {"toolUse": {"toolUseId": "tooluse_B", "name": "get_weather"}}}),
+    event("contentBlockDelta", {"contentBlockIndex": 2, "delta": {"toolUse": {"input": "{\"city\": \"Rome\"}"}}}),
+    event("contentBlockStop", {"contentBlockIndex": 2}),
+    event("messageStop", {"stopReason": "tool_use"}),
+    event("metadata", {"usage": {"inputTokens": 40, "outputTokens": 22, "totalTokens": 62}, "metrics": {"latencyMs": 812}}),
+]
+
+
+class BedrockDialect:
+    content_type = "application/vnd.amazon.eventstream"
+    partial_events = 3  # messageStart and two words
+    closing_events = 2  # messageStop, metadata
+    truncate_bytes = 4
+
+    def endpoint(self, parts):
+        return 3 if len(parts) >= 3 and parts[-3] == "model" and parts[-1] in ("converse", "converse-stream") else None
+
+    def check(self, handler, request, raw):
+        auth = handler.headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            if auth != f"Bearer {API_KEY}":
+                return 403, "Invalid API key"
+        else:
+            problem = sigv4_problem(handler, raw)
+            if problem:
+                return 403, problem
+        if not isinstance(request, dict) or "messages" not in request:
+            return 400, "messages is required"
+        return None
+
+    def streaming(self, path, request):
+        return path.split("?")[0].endswith("/converse-stream")
+
+    def events(self, name, request):
+        if name == "tools":
+            return list(TOOL_EVENTS)
+        parts = words(last_user_text(request))
+        reason = "max_tokens" if name == "length" else "end_turn"
+        return ([event("messageStart", {"role": "assistant"})]
+                + [event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": w}}) for w in parts]
+                + [event("contentBlockStop", {"contentBlockIndex": 0}), event("messageStop", {"stopReason": reason}),
+                   event("metadata", {"usage": {"inputTokens": 8, "outputTokens": len(parts), "totalTokens": 8 + len(parts)},
+                                      "metrics": {"latencyMs": 402}})])
+
+    def text_event(self, text):
+        return event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": text}})
+
+    def malformed_event(self):
+        good = self.text_event("never")
+        return good[:-1] + bytes([good[-1] ^ 0xFF])  # a bad message CRC
+
+    def error_event(self):
+        return frame({":exception-type": "throttlingException", ":content-type": "application/json", ":message-type": "exception"},
+                     {"message": "Too many requests, please wait before trying again."})
+
+    def error_body(self, status, message):
+        return {"message": message}, {"x-amzn-ErrorType": EXCEPTIONS.get(status, "InternalServerException") + ":http://internal.amazon.com/"}
+
+    def body(self, name, request):
+        if name == "tools":
+            content = [{"text": "Checking."},
+                       {"toolUse": {"toolUseId": "tooluse_A", "name": "get_weather", "input": {"city": "Paris"}}},
+                       {"toolUse": {"toolUseId": "tooluse_B", "name": "get_weather", "input": {"city": "Rome"}}}]
+            reason, usage = "tool_use", {"inputTokens": 40, "outputTokens": 22, "totalTokens": 62}
+        else:
+            text = last_user_text(request)
+            n = len(words(text))
+            content, reason = [{"text": text}], ("max_tokens" if name == "length" else "end_turn")
+            usage = {"inputTokens": 8, "outputTokens": n, "totalTokens": 8 + n}
+        return {"output": {"message": {"role": "assistant", "content": content}}, "stopReason": reason, "usage": usage,
+                "metrics": {"latencyMs": 402}}
+
+
+def FakeBedrock(address=("127.0.0.1", 0)):
+    return FakeProvider(BedrockDialect(), address)
