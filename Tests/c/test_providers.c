@@ -287,3 +287,96 @@ void test_providers_abort(void) {
         tracia_client_free(c);
     }
 }
+
+static json_t *last_request(const char *url_env, const char *fragment) {
+    char url[512];
+    snprintf(url, sizeof url, "%s/_requests", getenv(url_env) ?: "http://127.0.0.1:1");
+    json_t *all = get_json(url);
+    json_t *found = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(all, i, r) {
+        if (strstr(str_at(r, "path") ?: "", fragment)) found = r;
+    }
+    json_incref(found);
+    json_decref(all);
+    return found;
+}
+
+void test_bedrock_auth_and_model_ids(void) {
+    const char *fake = getenv("FAKE_BEDROCK") ?: "http://127.0.0.1:1";
+    char options[512], request[1024];
+    /* A bearer key instead of SigV4; the region prefix comes from aws_region. */
+    snprintf(options, sizeof options, "{\"bedrock_api_key\":\"bedrock-test-key\",\"aws_region\":\"eu-central-1\",\"spans_file\":\"/dev/null\"}");
+    tracia_client *c = tracia_client_new(options);
+    snprintf(request, sizeof request, "{\"model\":\"anthropic.claude-3-haiku-20240307-v1:0\",\"stream\":true,\"base_url\":\"%s/s/text/bearer\","
+             "\"messages\":[{\"role\":\"user\",\"content\":\"with a key\"}]}", fake);
+    struct outcome o = run_call(c, request);
+    CHECK(o.rc == 0);
+    CHECK_STR(o.text, "with a key");
+    json_t *r = last_request("FAKE_BEDROCK", "/bearer/");
+    CHECK(strstr(str_at(r, "path") ?: "", "/model/eu.anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream") != NULL);
+    CHECK_STR(str_at(r, "headers.Authorization"), "Bearer bedrock-test-key");
+    json_decref(r);
+    outcome_free(&o);
+    /* An id that names its geography keeps it. */
+    snprintf(request, sizeof request, "{\"model\":\"global.anthropic.claude-opus-4-6-v1\",\"base_url\":\"%s/s/text/global\","
+             "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", fake);
+    o = run_call(c, request);
+    r = last_request("FAKE_BEDROCK", "/global/");
+    CHECK(strstr(str_at(r, "path") ?: "", "/model/global.anthropic.claude-opus-4-6-v1/converse") != NULL);
+    json_decref(r);
+    outcome_free(&o);
+    tracia_client_free(c);
+
+    /* A wrong secret: the fake recomputes the signature and refuses it. */
+    snprintf(options, sizeof options, "{\"aws_access_key_id\":\"AKIDEXAMPLE\",\"aws_secret_access_key\":\"not-the-secret\","
+             "\"aws_region\":\"us-east-1\",\"spans_file\":\"/dev/null\",\"max_retries\":0}");
+    c = tracia_client_new(options);
+    snprintf(request, sizeof request, "{\"model\":\"amazon.nova-lite-v1:0\",\"stream\":true,\"base_url\":\"%s/s/text\","
+             "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", fake);
+    o = run_call(c, request);
+    CHECK(o.rc == TRACIA_E_UNAUTHORIZED);
+    CHECK(strstr(str_at(o.result, "error.message") ?: "", "signature") != NULL);
+    CHECK(strstr(str_at(o.result, "error.message") ?: "", "not-the-secret") == NULL);
+    outcome_free(&o);
+    tracia_client_free(c);
+
+    /* No key and no credentials: a clear error naming what to set. */
+    c = tracia_client_new("{\"spans_file\":\"/dev/null\"}");
+    if (!getenv("AWS_ACCESS_KEY_ID") && !getenv("BEDROCK_API_KEY") && !getenv("AWS_BEARER_TOKEN_BEDROCK")) {
+        CHECK(tracia_run_local(c, "{\"model\":\"amazon.nova-lite-v1:0\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}") == NULL);
+        CHECK(strstr(tracia_last_error(), "MISSING_PROVIDER_API_KEY") != NULL);
+        CHECK(strstr(tracia_last_error(), "AWS_ACCESS_KEY_ID") != NULL);
+    }
+    tracia_client_free(c);
+}
+
+void test_anthropic_version_and_sampling(void) {
+    const char *fake = getenv("FAKE_ANTHROPIC") ?: "http://127.0.0.1:1";
+    char request[1024];
+    const char *versions[] = {"2023-06-01", "2026-10-21"};
+    for (int i = 0; i < 2; i++) {
+        char options[256];
+        snprintf(options, sizeof options, "{\"anthropic_api_key\":\"sk-ant-test-key\",\"anthropic_version\":\"%s\",\"spans_file\":\"/dev/null\"}",
+                 versions[i]);
+        tracia_client *c = tracia_client_new(options);
+        snprintf(request, sizeof request, "{\"model\":\"claude-sonnet-4-5\",\"base_url\":\"%s/s/text/version-%d\",\"temperature\":0.3,"
+                 "\"top_p\":0.8,\"max_output_tokens\":77,\"stop_sequences\":[\"END\"],\"messages\":[{\"role\":\"user\",\"content\":\"v\"}]}",
+                 fake, i);
+        struct outcome o = run_call(c, request);
+        CHECK(o.rc == 0);
+        char fragment[32];
+        snprintf(fragment, sizeof fragment, "/version-%d/", i);
+        json_t *r = last_request("FAKE_ANTHROPIC", fragment);
+        CHECK_STR(str_at(r, "headers.anthropic-version"), versions[i]);
+        CHECK(int_at(r, "body.max_tokens") == 77);
+        CHECK_STR(str_at(r, "body.stop_sequences.0"), "END");
+        /* 2026-10-21 rejects sampling parameters, so they are not sent to it. */
+        CHECK((at(r, "body.temperature") != NULL) == (i == 0));
+        CHECK((at(r, "body.top_p") != NULL) == (i == 0));
+        json_decref(r);
+        outcome_free(&o);
+        tracia_client_free(c);
+    }
+}
