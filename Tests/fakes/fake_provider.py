@@ -5,7 +5,8 @@ and misbehaviour on demand. A dialect supplies the provider's own wire format.
 
 Scenarios: text (the last user message as the answer, word by word), bytewise (the same, one
 byte per TCP send), crlf (CRLF line ends and SSE comments; SSE dialects only), tools (two parallel
-tool calls with fragmented arguments), length (stopped at the token limit), status/<code> (the
+tool calls with fragmented arguments; a request that already carries tool results gets a text
+answer, as a model would), length (stopped at the token limit), status/<code> (the
 provider's error body), flaky/<code>/<n>/<token> (the first n requests of that token fail with
 <code>, then text), drop-mid (text, then the connection closes before the end), drop-before-headers,
 malformed (text, then an event that cannot be decoded), midstream-error (text, then the provider's
@@ -41,6 +42,10 @@ def last_user_text(request, default="Hello from the fake server"):
             if isinstance(part, dict) and isinstance(part.get("text"), str):
                 return part["text"]
     return default
+
+
+# How each wire format spells a tool result in a request.
+TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"')
 
 
 class FakeProvider(ThreadingHTTPServer):
@@ -106,6 +111,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(*problem)
         if name == "status":
             return self.error(int(args[0]), f"fake failure {args[0]}")
+        if name == "tools" and any(marker in raw for marker in TOOL_RESULT_MARKERS):
+            name = "text"
         if name == "flaky":
             code, failures, token = int(args[0]), int(args[1]), args[2]
             if self.server.attempt(token) <= failures:

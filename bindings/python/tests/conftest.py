@@ -8,7 +8,10 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "fakes"))
 
+from fake_anthropic import FakeAnthropic  # noqa: E402
+from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
+from fake_gemini import FakeGemini  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 
 
@@ -22,6 +25,14 @@ def openai_server():
     server = _serve(FakeOpenAI())
     yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def provider_servers():
+    servers = {"anthropic": _serve(FakeAnthropic()), "google": _serve(FakeGemini()), "bedrock": _serve(FakeBedrock())}
+    yield servers
+    for server in servers.values():
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")
