@@ -6,6 +6,10 @@ enum Harness: String, CaseIterable {
     case sse
     case openaiStream = "openai-stream"
     case openaiResponse = "openai-response"
+    case anthropicStream = "anthropic-stream"
+    case geminiStream = "gemini-stream"
+    case bedrockStream = "bedrock-stream"
+    case eventStream = "event-stream"
     case request
     case options
 
@@ -26,6 +30,18 @@ enum Harness: String, CaseIterable {
             decode(SSEDecoder<OpenAIEvents>(), data)
         case .openaiResponse:
             decode(JSONBodyDecoder<OpenAIBody>(limit: 1 << 20), data)
+        case .anthropicStream:
+            decode(SSEDecoder<AnthropicEvents>(), data)
+        case .geminiStream:
+            decode(SSEDecoder<GeminiEvents>(), data)
+        case .bedrockStream:
+            decode(BedrockStreamDecoder(), data)
+        case .eventStream:
+            var framer = EventStreamFramer()
+            let middle = data.count / 2
+            for part in [UnsafeRawBufferPointer(rebasing: data[..<middle]), UnsafeRawBufferPointer(rebasing: data[middle...])] {
+                guard (try? framer.feed(part)) != nil else { return }
+            }
         case .request:
             _ = try? RunRequest.parse(json: String(decoding: data, as: UTF8.self))
         case .options:

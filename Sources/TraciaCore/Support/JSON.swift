@@ -111,7 +111,7 @@ struct JSONRef {
 
     /// Compact serialisation.
     func serialized() -> String {
-        guard let text = json_dumps(raw, Int(JSON_COMPACT | JSON_ENCODE_ANY)) else { return "null" }
+        guard let text = json_dumps(raw, Int(JSON_COMPACT | JSON_ENCODE_ANY) | tracia_json_real_precision_15) else { return "null" }
         defer { free(text) }
         return String(cString: text)
     }
