@@ -1,0 +1,120 @@
+"""The tracia command through a real pseudo-terminal: streaming, Ctrl-C, the span table."""
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import CLI, ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "Tests", "fakes"))
+from fake_openai import FakeOpenAI  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def openai_server():
+    import threading
+
+    server = FakeOpenAI()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def environment(tmp_path, openai_server, scenario="text"):
+    return dict(os.environ, OPENAI_API_KEY="sk-test-key", OPENAI_BASE_URL=f"{openai_server.url}/s/{scenario}/v1",
+                TRACIA_SPANS_FILE=str(tmp_path / "spans.jsonl"), TRACIA_API_KEY="")
+
+
+def read_until(fd, needle, timeout=10):
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    return seen
+
+
+def test_streams_to_a_terminal_and_ctrl_c_aborts(tmp_path, openai_server):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(CLI, [CLI, "run", "--model", "gpt-4o", "start of a long answer"], environment(tmp_path, openai_server, "slow"))
+    seen = read_until(fd, b"xxx")
+    assert b"start of xxx" in seen.replace(b"\r", b"")
+    os.write(fd, b"\x03")  # the terminal turns Ctrl-C into SIGINT for the foreground process
+    seen += read_until(fd, b"aborted")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.WEXITSTATUS(status) == 130, seen
+    assert b"span sp_" in seen and b"aborted" in seen
+    span = json.loads((tmp_path / "spans.jsonl").read_text())
+    assert span["status"] == "ERROR" and span["error"] == "Stream aborted" and span["output"].startswith("start of x")
+
+
+def test_run_prints_usage_latency_and_span_on_stderr(tmp_path, openai_server):
+    out = subprocess.run([CLI, "run", "--model", "gpt-4o", "--system", "Be brief.", "hello from the cli"],
+                         env=environment(tmp_path, openai_server), capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "hello from the cli\n"
+    assert "9 input + 4 output = 13 tokens" in out.stderr and " ms · span sp_" in out.stderr
+    request = [r for r in openai_server.requests if r["body"] and r["body"]["messages"][-1]["content"] == "hello from the cli"][-1]
+    assert request["body"]["messages"][0] == {"role": "system", "content": "Be brief."}
+
+
+def test_prompt_from_stdin_tools_and_json(tmp_path, openai_server):
+    tool = tmp_path / "weather.json"
+    tool.write_text(json.dumps({"name": "get_weather", "description": "Weather", "parameters": {"type": "object"}}))
+    out = subprocess.run([CLI, "run", "--model", "gpt-4o", "--tool", str(tool), "--json", "-"], input="from stdin",
+                         env=environment(tmp_path, openai_server, "tools"), capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["finish_reason"] == "tool_calls" and result["tool_calls"][0]["name"] == "get_weather"
+    body = [r for r in openai_server.requests if "/s/tools/" in r["path"]][-1]["body"]
+    assert body["messages"][-1]["content"] == "from stdin" and body["tools"][0]["function"]["name"] == "get_weather"
+
+
+def test_failures_exit_non_zero_with_a_clear_message(tmp_path, openai_server):
+    out = subprocess.run([CLI, "run", "--model", "gpt-4o", "x"], env=environment(tmp_path, openai_server, "status/401"),
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1 and "[UNAUTHORIZED]" in out.stderr
+    out = subprocess.run([CLI, "run", "--model", "nonsense-model", "x"], env=environment(tmp_path, openai_server),
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1 and "[UNSUPPORTED_MODEL]" in out.stderr
+    out = subprocess.run([CLI, "run", "--bogus"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 2 and "unknown option" in out.stderr
+
+
+def test_help_on_every_command():
+    for argv in (["--help"], ["run", "--help"], ["spans", "--help"]):
+        out = subprocess.run([CLI] + argv, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0 and "usage: tracia" in out.stdout, argv
+
+
+def test_spans_table_and_follow(tmp_path, openai_server):
+    env = environment(tmp_path, openai_server)
+    subprocess.run([CLI, "run", "--model", "gpt-4o", "first call"], env=env, capture_output=True, check=True, timeout=30)
+    table = subprocess.run([CLI, "spans"], env=env, capture_output=True, text=True, check=True, timeout=30).stdout.splitlines()
+    assert table[0].split()[:5] == ["SPAN", "MODEL", "STATUS", "LATENCY", "TOKENS"]
+    assert "gpt-4o" in table[1] and "SUCCESS" in table[1] and "first call" in table[1]
+
+    follower = subprocess.Popen([CLI, "spans", "--follow"], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        os.set_blocking(follower.stdout.fileno(), False)
+        subprocess.run([CLI, "run", "--model", "gpt-4o", "second call"], env=env, capture_output=True, check=True, timeout=30)
+        seen, deadline = "", time.monotonic() + 10
+        while "second call" not in seen and time.monotonic() < deadline:
+            select.select([follower.stdout], [], [], 0.2)
+            seen += follower.stdout.read() or ""
+        assert "second call" in seen
+    finally:
+        follower.send_signal(signal.SIGTERM)
+        follower.wait(timeout=10)
