@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -236,33 +237,118 @@ void test_providers_length_stop(void) {
     }
 }
 
-void test_providers_faults(void) {
-    struct {
+/* Every fault on every provider, streaming and not: the right code, the text received before the
+ * fault kept, next() bounded, an ERROR span with a sanitized error, and the client still works. */
+void test_providers_fault_matrix(void) {
+    struct fault {
         const char *scenario;
         int rc;
         const char *code;
-        const char *text;
+        const char *streamed_text; /* what a stream keeps; a whole response keeps nothing */
         long long status;
     } faults[] = {
+        {"status/400", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 400},
         {"status/401", TRACIA_E_UNAUTHORIZED, "UNAUTHORIZED", "", 401},
-        {"status/500", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 500},
         {"status/429", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 429},
-        {"midstream-error", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "partial text ", 0},
+        {"status/500", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 500},
+        {"status/503", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "", 503},
+        {"drop-before-headers", TRACIA_E_NETWORK_ERROR, "NETWORK_ERROR", "", 0},
         {"drop-mid", TRACIA_E_NETWORK_ERROR, "NETWORK_ERROR", "partial text ", 0},
+        {"midstream-error", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "partial text ", 0},
         {"malformed", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", "partial text ", 0},
         {"truncated", TRACIA_E_NETWORK_ERROR, "NETWORK_ERROR", "partial text kept", 0},
+        {"stall", TRACIA_E_TIMEOUT, "TIMEOUT", "partial text ", 0},
+        {"no-headers", TRACIA_E_TIMEOUT, "TIMEOUT", "", 0},
+        {"long/3000", TRACIA_E_PROVIDER_ERROR, "PROVIDER_ERROR", NULL, 0},
+        {"refused", TRACIA_E_NETWORK_ERROR, "NETWORK_ERROR", "", 0},
     };
+    char dir[] = "/tmp/tracia-faults-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
     EACH_PROVIDER(p) {
-        for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-            struct outcome o = call(p, "", faults[i].scenario, 1, "partial text kept");
-            char what[128];
-            snprintf(what, sizeof what, "%s %s", p->name, faults[i].scenario);
-            CHECK_MSG(o.rc == faults[i].rc, what);
-            CHECK_MSG(str_at(o.result, "error.code") && strcmp(str_at(o.result, "error.code"), faults[i].code) == 0, what);
-            CHECK_MSG(strcmp(o.text, faults[i].text) == 0, what);
-            if (faults[i].status) CHECK_MSG(int_at(o.result, "error.status_code") == faults[i].status, what);
-            outcome_free(&o);
+        char spans[256], options[512];
+        snprintf(spans, sizeof spans, "%s/%s.jsonl", dir, p->name);
+        snprintf(options, sizeof options, "\"idle_timeout_ms\":300,\"max_response_bytes\":4096,\"spans_file\":\"%s\"", spans);
+        char *json_options = NULL;
+        int n = asprintf(&json_options, "{%s,\"max_retries\":0,%s}", p->key_option, options);
+        CHECK(n > 0);
+        tracia_client *c = tracia_client_new(json_options);
+        free(json_options);
+        for (int stream = 0; stream <= 1; stream++) {
+            for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+                struct fault *f = &faults[i];
+                char what[160], messages[] = "[{\"role\":\"user\",\"content\":\"partial text kept\"}]", *req;
+                snprintf(what, sizeof what, "%s %s %s", p->name, stream ? "stream" : "whole", f->scenario);
+                if (strcmp(f->scenario, "refused") == 0) {
+                    n = asprintf(&req, "{\"model\":\"%s\",\"stream\":%s,\"base_url\":\"http://127.0.0.1:1\",\"messages\":%s}",
+                                 p->model, stream ? "true" : "false", messages);
+                    CHECK(n > 0);
+                } else {
+                    req = request_for(p, f->scenario, stream, messages, "\"timeout_ms\":1500");
+                }
+                double start = now_ms();
+                struct outcome o = run_call(c, req);
+                CHECK_MSG(now_ms() - start < 3000, what);
+                CHECK_MSG(o.rc == f->rc, what);
+                CHECK_MSG(str_at(o.result, "error.code") && strcmp(str_at(o.result, "error.code"), f->code) == 0, what);
+                if (f->streamed_text) CHECK_MSG(strcmp(o.text, stream ? f->streamed_text : "") == 0, what);
+                if (f->status) CHECK_MSG(int_at(o.result, "error.status_code") == f->status, what);
+                CHECK_MSG(strstr(str_at(o.result, "error.message") ?: "", "test-key") == NULL, what);
+                CHECK(tracia_flush(c, 5000) == 0);
+                /* The span of the failed call: ERROR, with the error and the partial text. */
+                FILE *file = fopen(spans, "r");
+                char line[65536], last[65536] = "";
+                while (file && fgets(line, sizeof line, file)) strcpy(last, line);
+                if (file) fclose(file);
+                json_t *span = json_loads(last, 0, NULL);
+                CHECK_MSG(span && strcmp(str_at(span, "spanId") ?: "", o.span_id) == 0, what);
+                CHECK_MSG(strcmp(str_at(span, "status") ?: "", "ERROR") == 0, what);
+                CHECK_MSG(strlen(str_at(span, "error") ?: "") > 0, what);
+                CHECK_MSG(strcmp(str_at(span, "output") ?: "?", o.text) == 0, what);
+                CHECK_MSG(strstr(last, "test-key") == NULL && strstr(last, "EXAMPLEKEY") == NULL, what);
+                json_decref(span);
+                outcome_free(&o);
+                free(req);
+                /* The client keeps working. */
+                struct outcome ok = run_call(c, request_for(p, "text", stream, "[{\"role\":\"user\",\"content\":\"still fine\"}]", ""));
+                CHECK_MSG(ok.rc == 0 && strcmp(ok.text, "still fine") == 0, what);
+                outcome_free(&ok);
+            }
         }
+        tracia_client_free(c);
+        unlink(spans);
+    }
+}
+
+void test_providers_retry_after(void) {
+    EACH_PROVIDER(p) {
+        char scenario[128];
+        snprintf(scenario, sizeof scenario, "flaky/429/1/%s", unique_token());
+        char options[512];
+        snprintf(options, sizeof options, "{%s,\"spans_file\":\"/dev/null\",\"max_retries\":2}", p->key_option);
+        tracia_client *c = tracia_client_new(options);
+        char *req = request_for(p, scenario, 1, "[{\"role\":\"user\",\"content\":\"after waiting\"}]", "");
+        struct outcome o = run_call(c, req);
+        CHECK_MSG(o.rc == 0 && strcmp(o.text, "after waiting") == 0, p->name);
+        /* The fake asked for 50 ms; the default backoff would have waited at least 375 ms. */
+        char url[512];
+        snprintf(url, sizeof url, "%s/_requests", fake_url(p));
+        json_t *all = get_json(url);
+        long long times[2] = {0, 0};
+        int seen = 0;
+        size_t i;
+        json_t *r;
+        json_array_foreach(all, i, r) {
+            if (strstr(str_at(r, "path") ?: "", scenario) && seen < 2) times[seen++] = int_at(r, "t");
+        }
+        CHECK_MSG(seen == 2, p->name);
+        double gap_ms = (double)(times[1] - times[0]) / 1e6;
+        char gap[96];
+        snprintf(gap, sizeof gap, "%s: %.1f ms between the attempts", p->name, gap_ms);
+        CHECK_MSG(gap_ms >= 40 && gap_ms < 350, gap);
+        json_decref(all);
+        outcome_free(&o);
+        free(req);
+        tracia_client_free(c);
     }
 }
 

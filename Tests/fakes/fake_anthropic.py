@@ -87,7 +87,7 @@ class AnthropicDialect:
 
     def error_body(self, status, message):
         body = {"type": "error", "error": {"type": ERROR_TYPES.get(status, "api_error"), "message": message}, "request_id": "req_fake"}
-        return body, ({"retry-after": "0"} if status == 429 else {})
+        return body, ({"retry-after": "0.05"} if status == 429 else {})
 
     def body(self, name, request):
         if name == "tools":

@@ -123,7 +123,10 @@ class BedrockDialect:
                      {"message": "Too many requests, please wait before trying again."})
 
     def error_body(self, status, message):
-        return {"message": message}, {"x-amzn-ErrorType": EXCEPTIONS.get(status, "InternalServerException") + ":http://internal.amazon.com/"}
+        headers = {"x-amzn-ErrorType": EXCEPTIONS.get(status, "InternalServerException") + ":http://internal.amazon.com/"}
+        if status == 429:
+            headers["x-amz-retry-after"] = "50"
+        return {"message": message}, headers
 
     def body(self, name, request):
         if name == "tools":

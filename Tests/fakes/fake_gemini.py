@@ -70,7 +70,7 @@ class GeminiDialect:
     def error_body(self, status, message):
         error = {"code": status, "message": message, "status": STATUSES.get(status, "UNKNOWN")}
         if status == 429:
-            error["details"] = [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.1s"}]
+            error["details"] = [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.05s"}]
         return {"error": error}, {}
 
     def body(self, name, request):

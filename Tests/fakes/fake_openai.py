@@ -76,7 +76,7 @@ class OpenAIDialect:
     def error_body(self, status, message):
         kind = "server_error" if status >= 500 else "invalid_request_error"
         body = {"error": {"message": message, "type": kind, "param": None, "code": "invalid_api_key" if status == 401 else None}}
-        return body, ({"Retry-After": "0"} if status == 429 else {})
+        return body, ({"Retry-After": "0.05"} if status == 429 else {})
 
     def body(self, name, request):
         if name == "tools":

@@ -93,7 +93,8 @@ class Handler(BaseHTTPRequestHandler):
             request = None
         path = self.path.split("?")[0]
         with self.server.lock:
-            self.server.requests.append({"path": self.path, "headers": dict(self.headers), "body": request, "raw": raw.decode("latin-1")})
+            self.server.requests.append({"path": self.path, "headers": dict(self.headers), "body": request, "raw": raw.decode("latin-1"),
+                                         "t": time.monotonic_ns()})
         parts = path.strip("/").split("/")
         endpoint = dialect.endpoint(parts)
         if endpoint is None:
@@ -119,8 +120,35 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(code, f"fake failure {code}")
             name = "text"
         if not dialect.streaming(self.path, request):
-            return self.reply_json(200, dialect.body(name, request))
+            return self.whole(name, args, request, path)
         self.stream(name, args, request, path)
+
+    def whole(self, name, args, request, path):
+        """A non-streaming answer, misbehaving the same ways a stream can."""
+        dialect = self.server.dialect
+        if name == "long":
+            request = dict(request, messages=[{"role": "user", "content": "lorem " * int(args[0])}],
+                           contents=[{"role": "user", "parts": [{"text": "lorem " * int(args[0])}]}])
+        body = json.dumps(dialect.body(name, request)).encode()
+        if name == "midstream-error":
+            return self.reply_json(200, dialect.error_body(500, "failed after it started")[0])
+        if name == "malformed":
+            body = body[: len(body) // 2]
+            return self.reply_raw(200, body, len(body))
+        if name in ("drop-mid", "truncated", "stall"):
+            self.reply_raw(200, body[: len(body) // 2], len(body))
+            if name == "stall":
+                self.wait_for_close(path, 30)
+            return self.close_now()
+        self.reply_raw(200, body, len(body))
+
+    def reply_raw(self, status, body, length):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
 
     def stream(self, name, args, request, path):
         dialect = self.server.dialect

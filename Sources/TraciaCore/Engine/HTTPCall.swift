@@ -108,6 +108,8 @@ final class HTTPCall: EngineTask, CurlOwner {
             retryAfterMS = Int64(ms)
         } else if let value = Self.value(of: "retry-after", in: lower), retryAfterMS == nil, let s = Double(value), s > 0 {
             retryAfterMS = Int64(s * 1000)
+        } else if let value = Self.value(of: "x-amz-retry-after", in: lower), let ms = Double(value), ms > 0 {
+            retryAfterMS = Int64(ms)
         } else if let value = Self.value(of: "x-should-retry", in: lower) {
             shouldRetryHeader = value == "true"
         }
@@ -200,7 +202,7 @@ final class HTTPCall: EngineTask, CurlOwner {
 extension StringProtocol {
     var trimmingSpaces: Substring {
         let s = Substring(self)
-        let isSpace = { (c: Character) in c == " " || c == "\t" || c == "\r" || c == "\n" }
+        let isSpace = { (c: Character) in c.isWhitespace }  // also "\r\n", which Swift sees as one character
         guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else { return "" }
         return s[first...last]
     }
