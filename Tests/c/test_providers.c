@@ -309,9 +309,11 @@ void test_providers_fault_matrix(void) {
                 outcome_free(&o);
                 free(req);
                 /* The client keeps working. */
-                struct outcome ok = run_call(c, request_for(p, "text", stream, "[{\"role\":\"user\",\"content\":\"still fine\"}]", ""));
+                char *again = request_for(p, "text", stream, "[{\"role\":\"user\",\"content\":\"still fine\"}]", "");
+                struct outcome ok = run_call(c, again);
                 CHECK_MSG(ok.rc == 0 && strcmp(ok.text, "still fine") == 0, what);
                 outcome_free(&ok);
+                free(again);
             }
         }
         tracia_client_free(c);

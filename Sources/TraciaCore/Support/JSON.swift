@@ -11,7 +11,7 @@ public final class JSONDocument {
 
     deinit { tracia_json_decref(raw) }
 
-    var root: JSONRef { JSONRef(raw: raw) }
+    var root: JSONRef { JSONRef(raw: raw, owner: self) }
 
     static func parse(_ text: String) throws(TraciaError) -> JSONDocument {
         let parsed: Result<JSONDocument, TraciaError> = text.withCString { c in
@@ -44,9 +44,11 @@ public final class JSONDocument {
     }
 }
 
-/// A borrowed jansson value; the owner keeps it alive.
+/// A jansson value inside a document. It holds its document, so no value outlives the memory
+/// it points into, however short the document's own variable lives.
 struct JSONRef {
     let raw: UnsafeMutablePointer<json_t>
+    let owner: AnyObject
 
     var type: json_type { tracia_json_type(raw) }
     var isNull: Bool { type == JSON_NULL }
@@ -56,17 +58,17 @@ struct JSONRef {
 
     subscript(key: String) -> JSONRef? {
         guard let value = json_object_get(raw, key) else { return nil }
-        return JSONRef(raw: value)
+        return JSONRef(raw: value, owner: owner)
     }
 
     subscript(index: Int) -> JSONRef? {
         guard let value = json_array_get(raw, index) else { return nil }
-        return JSONRef(raw: value)
+        return JSONRef(raw: value, owner: owner)
     }
 
     var count: Int { isArray ? json_array_size(raw) : (isObject ? json_object_size(raw) : 0) }
 
-    var array: [JSONRef] { isArray ? (0..<json_array_size(raw)).map { JSONRef(raw: json_array_get(raw, $0)) } : [] }
+    var array: [JSONRef] { isArray ? (0..<json_array_size(raw)).map { JSONRef(raw: json_array_get(raw, $0), owner: owner) } : [] }
 
     /// Keys and values of an object, in insertion order.
     var entries: [(String, JSONRef)] {
@@ -75,7 +77,7 @@ struct JSONRef {
         var iter = json_object_iter(raw)
         while let it = iter {
             let key = String(cString: json_object_iter_key(it))
-            result.append((key, JSONRef(raw: json_object_iter_value(it))))
+            result.append((key, JSONRef(raw: json_object_iter_value(it), owner: owner)))
             iter = json_object_iter_next(raw, it)
         }
         return result
@@ -138,7 +140,7 @@ public final class JSONValue {
         return JSONValue(owning: raw)
     }
 
-    var ref: JSONRef { JSONRef(raw: raw) }
+    var ref: JSONRef { JSONRef(raw: raw, owner: self) }
 
     subscript(key: String) -> JSONValue? {
         get { nil }
