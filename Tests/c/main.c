@@ -20,7 +20,8 @@
     X(test_ids_known_before_the_first_chunk) X(test_mock_provider) X(test_error_names_and_versions) \
     X(test_providers_stream_utf8_bytewise) X(test_providers_non_streaming) X(test_providers_tool_calls_and_follow_up) \
     X(test_providers_length_stop) X(test_providers_fault_matrix) X(test_providers_retry_after) X(test_providers_abort) X(test_bedrock_auth_and_model_ids) \
-    X(test_anthropic_version_and_sampling)
+    X(test_anthropic_version_and_sampling) X(test_hostile_requests) X(test_hostile_options) \
+    X(test_free_while_another_thread_is_in_next)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

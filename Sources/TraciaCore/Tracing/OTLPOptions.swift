@@ -23,12 +23,12 @@ public struct OTLPOptions: Sendable {
             if let extra = try r.stringMap("otlp_headers") { headers += extra }
             if let name = try r.string("service_name", nonEmpty: true) { serviceName = name }
         }
-        guard let endpoint else { return nil }
-        let url = try RunRequest.validated(url: endpoint, key: "otlp_endpoint")
         for (name, value) in headers
         where name.utf8.contains(where: { $0 <= 32 || $0 == 58 }) || value.utf8.contains(where: { $0 == 10 || $0 == 13 }) {
             throw TraciaError.invalid("OTLP header '\(name)' is not a valid header")
         }
+        guard let endpoint else { return nil }
+        let url = try RunRequest.validated(url: endpoint, key: "otlp_endpoint")
         return OTLPOptions(endpoint: url, headers: headers, serviceName: serviceName)
     }
 

@@ -1,0 +1,159 @@
+/* Hostile input at the C and JSON boundary: a generated corpus of bad requests and options, each
+ * answered with NULL and a clear error, never a crash, a hang or a leak (the sanitizer and
+ * valgrind runs of this suite check the last two). */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *valid =
+    "{\"model\":\"gpt-4.1-mini\",\"stream\":true,\"temperature\":0.5,\"max_output_tokens\":10,\"top_p\":1,"
+    "\"stop_sequences\":[\"END\"],\"timeout_ms\":1000,\"variables\":{\"a\":\"b\"},\"tags\":[\"t\"],\"user_id\":\"u\","
+    "\"session_id\":\"s\",\"send_trace\":false,\"span_id\":\"sp_0123456789abcdef\",\"trace_id\":\"tr_0123456789abcdef\","
+    "\"tools\":[{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}],\"tool_choice\":\"auto\","
+    "\"response_format\":{\"type\":\"json\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+    "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_call\",\"id\":\"c\",\"name\":\"f\",\"arguments\":{}}]},"
+    "{\"role\":\"tool\",\"tool_call_id\":\"c\",\"content\":\"r\"}]}";
+
+static int rejected;
+
+static void expect_rejected(tracia_client *c, const char *json, const char *what) {
+    tracia_stream *s = tracia_run_local(c, json);
+    if (s) {
+        harness_fail(__FILE__, __LINE__, "a hostile request was accepted", what);
+        tracia_stream_abort(s);
+        tracia_stream_free(s);
+        return;
+    }
+    json_t *e = json_loads(tracia_last_error(), 0, NULL);
+    const char *code = str_at(e, "code");
+    CHECK_MSG(code && (!strcmp(code, "INVALID_REQUEST") || !strcmp(code, "UNSUPPORTED_MODEL") ||
+                       !strcmp(code, "MISSING_PROVIDER_API_KEY")), what);
+    CHECK_MSG(strlen(str_at(e, "message") ?: "") > 0, what);
+    json_decref(e);
+    rejected++;
+}
+
+static char *replace(const char *text, const char *from, const char *to) {
+    const char *at = strstr(text, from);
+    if (!at) return NULL;
+    char *out = NULL;
+    if (asprintf(&out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from)) < 0) return NULL;
+    return out;
+}
+
+void test_hostile_requests(void) {
+    tracia_client *c = test_client("");
+    rejected = 0;
+    /* The valid request is accepted, so every rejection below is about the change made to it. */
+    tracia_stream *ok = tracia_run_local(c, valid);
+    CHECK_MSG(ok != NULL, tracia_last_error());
+    tracia_stream_abort(ok);
+    tracia_stream_free(ok);
+
+    /* Every proper prefix of a valid request is invalid JSON. */
+    size_t n = strlen(valid);
+    for (size_t cut = 0; cut < n; cut += 3) {
+        char *prefix = strndup(valid, cut);
+        expect_rejected(c, prefix, "truncated request");
+        free(prefix);
+    }
+    /* Each value replaced by a value of the wrong type or out of range. */
+    struct {
+        const char *from, *to;
+    } swaps[] = {
+        {"\"gpt-4.1-mini\"", "42"}, {"\"gpt-4.1-mini\"", "\"\""}, {"\"gpt-4.1-mini\"", "null"}, {"true", "\"yes\""},
+        {"0.5", "\"warm\""}, {"0.5", "-1"}, {"0.5", "3"}, {"0.5", "1e999"}, {"10,", "0,"}, {"10,", "-5,"}, {"10,", "1.5,"},
+        {"10,", "99999999999999999999,"}, {"\"top_p\":1", "\"top_p\":2"}, {"[\"END\"]", "\"END\""}, {"[\"END\"]", "[1]"},
+        {"1000", "0"}, {"1000", "\"soon\""}, {"{\"a\":\"b\"}", "{\"a\":1}"}, {"{\"a\":\"b\"}", "[\"a\"]"}, {"[\"t\"]", "[null]"},
+        {"\"u\"", "7"}, {"\"s\"", "{}"}, {"false", "0"}, {"\"sp_0123456789abcdef\"", "\"sp_xyz\""},
+        {"\"sp_0123456789abcdef\"", "\"sp_0123456789abcdeg\""}, {"\"tr_0123456789abcdef\"", "\"sp_0123456789abcdef\""},
+        {"\"tools\":[", "\"tools\":{\"x\":["}, {"{\"name\":\"f\",", "{\"name\":5,"}, {"{\"type\":\"object\"}}", "\"object\"}"},
+        {"\"auto\"", "\"sometimes\""}, {"\"auto\"", "{\"tool\":3}"}, {"{\"type\":\"json\"}", "{\"type\":\"xml\"}"},
+        {"{\"type\":\"json\"}", "\"json\""}, {"\"role\":\"user\"", "\"role\":\"admin\""}, {"\"role\":\"user\"", "\"role\":null"},
+        {"\"content\":\"hi\"", "\"content\":5"}, {"\"content\":\"hi\"", "\"content\":[{\"type\":\"image\"}]"},
+        {"\"tool_call_id\":\"c\",", ""}, {"\"type\":\"tool_call\"", "\"type\":\"tool_use\""}, {"\"arguments\":{}", "\"arguments\":[1]"},
+        {"\"messages\":[", "\"messages\":{\"m\":["}, {"\"model\"", "\"modell\""}, {"\"stream\"", "\"streaming\""},
+        {"{\"role\":\"user\",\"content\":\"hi\"}", "{}"}, {"{\"role\":\"user\",\"content\":\"hi\"}", "\"hi\""},
+        {"\"hi\"", "\"\\ud800\""}, {"\"hi\"", "\"\\u0000\""}, {"\"hi\"", "\"\xc3\x28\""}, {"\"hi\"", "\"\xff\xfe\xfd\""},
+        {"\"hi\"", "\"\xed\xa0\x80\""}, {"\"gpt-4.1-mini\"", "\"llama-from-nowhere\""}, {"{\"model\"", "{\"model\":1,\"model\""},
+    };
+    for (size_t i = 0; i < sizeof swaps / sizeof swaps[0]; i++) {
+        char *bad = replace(valid, swaps[i].from, swaps[i].to);
+        CHECK_MSG(bad != NULL, swaps[i].from);
+        if (bad) expect_rejected(c, bad, swaps[i].to);
+        free(bad);
+    }
+    /* Structural abuse: nesting, size, garbage. */
+    const char *garbage[] = {"", " ", "null", "true", "0", "\"str\"", "[]", "[{}]", "{}", "{\"model\":\"gpt-4o\"}",
+                             "{\"messages\":[]}", "{\"model\":\"gpt-4o\",\"messages\":[]}", "}{", "{\"a\":}", "{'model':'x'}",
+                             "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],}"};
+    for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) expect_rejected(c, garbage[i], garbage[i]);
+    for (size_t depth = 10; depth <= 100000; depth *= 10) {
+        char *deep = malloc(2 * depth + 256);
+        int k = sprintf(deep, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"custom_options\":");
+        for (size_t d = 0; d < depth; d++) deep[k++] = '[';
+        for (size_t d = 0; d < depth; d++) deep[k++] = ']';
+        strcpy(deep + k, "}");
+        expect_rejected(c, deep, "deep nesting");
+        free(deep);
+    }
+    size_t huge = 64 << 20;
+    char *big = malloc(huge + 128);
+    int k = sprintf(big, "{\"model\":\"gpt-4o\",\"bogus\":\"");
+    memset(big + k, 'a', huge);
+    strcpy(big + k + huge, "\",\"messages\":[]}");
+    expect_rejected(c, big, "a 64 MiB string with an unknown key");
+    free(big);
+    CHECK(rejected >= 200);
+    tracia_client_free(c);
+}
+
+void test_hostile_options(void) {
+    const char *options[] = {"", "[]", "1", "{\"api_key\":5}", "{\"base_url\":\"ftp://x\"}", "{\"base_url\":\"http://a b\"}",
+                             "{\"openai_base_url\":\"nope\"}", "{\"timeout_ms\":-1}", "{\"max_retries\":1000}",
+                             "{\"span_queue_size\":0}", "{\"otlp_endpoint\":\"x\"}", "{\"otlp_headers\":{\"a b\":\"c\"}}",
+                             "{\"otlp_headers\":{\"a\":\"b\\nc\"}}", "{\"flush_timeout_ms\":\"soon\"}", "{\"aws_region\":3}",
+                             "{\"unknown\":true}", "{\"api_key\":\"\xff\"}"};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        tracia_client *c = tracia_client_new(options[i]);
+        CHECK_MSG(c == NULL, options[i]);
+        if (c) tracia_client_free(c);
+        CHECK_MSG(strstr(tracia_last_error(), "INVALID_REQUEST") != NULL, options[i]);
+    }
+}
+
+struct blocked {
+    tracia_stream *stream;
+    int rc;
+};
+
+static void *next_until_end(void *arg) {
+    struct blocked *b = arg;
+    const char *chunk;
+    size_t length;
+    while ((b->rc = tracia_stream_next(b->stream, &chunk, &length)) == 1) {}
+    return NULL;
+}
+
+/* Defined as safe in the header: free while another thread is blocked in next (that thread
+ * returns 0 and must not use the handle again). */
+void test_free_while_another_thread_is_in_next(void) {
+    tracia_client *c = test_client("");
+    char *req = request_json("s/slow", "free me", "");
+    for (int round = 0; round < 20; round++) {
+        struct blocked b = {tracia_run_local(c, req), 99};
+        pthread_t thread;
+        pthread_create(&thread, NULL, next_until_end, &b);
+        usleep(20000 + round * 1000);
+        tracia_stream_free(b.stream);
+        pthread_join(thread, NULL);
+        CHECK(b.rc == 0);
+    }
+    free(req);
+    tracia_client_free(c);
+}
