@@ -22,10 +22,11 @@ build: deps
 	$(SWIFT_BUILD) --product tracia
 	$(SWIFT_BUILD) --product tracia-cli
 	@mkdir -p build/lib build/bin
-	cp $(BIN)/libtracia.so build/lib/libtracia.so.$(VERSION)
+	@# A new file, then a rename: a process that has the library loaded keeps its own copy intact.
+	cp $(BIN)/libtracia.so build/lib/.libtracia.so.new && mv -f build/lib/.libtracia.so.new build/lib/libtracia.so.$(VERSION)
 	ln -sf libtracia.so.$(VERSION) build/lib/libtracia.so.$(SOMAJOR)
 	ln -sf libtracia.so.$(SOMAJOR) build/lib/libtracia.so
-	cp $(BIN)/tracia-cli build/bin/tracia
+	cp $(BIN)/tracia-cli build/bin/.tracia.new && mv -f build/bin/.tracia.new build/bin/tracia
 
 test: build
 	bash Tests/run-all.sh

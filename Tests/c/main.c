@@ -21,7 +21,7 @@
     X(test_providers_stream_utf8_bytewise) X(test_providers_non_streaming) X(test_providers_tool_calls_and_follow_up) \
     X(test_providers_length_stop) X(test_providers_fault_matrix) X(test_providers_retry_after) X(test_providers_abort) X(test_bedrock_auth_and_model_ids) \
     X(test_anthropic_version_and_sampling) X(test_hostile_requests) X(test_hostile_options) \
-    X(test_free_while_another_thread_is_in_next)
+    X(test_free_while_another_thread_is_in_next) X(test_process_exit_never_hangs_or_crashes)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)
@@ -33,7 +33,10 @@ void harness_fail(const char *file, int line, const char *what, const char *deta
     fprintf(stderr, "    %s:%d: CHECK(%s) failed%s%s\n", file, line, what, detail ? ": " : "", detail ? detail : "");
 }
 
+int exit_child(const char *mode);
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--exit-child") == 0) return exit_child(argv[2]);
     struct {
         const char *name;
         void (*fn)(void);
