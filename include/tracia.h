@@ -126,7 +126,11 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  * max_response_bytes (64 MiB), otlp_endpoint (OTLP/HTTP traces URL; else
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT +
  * "/v1/traces"), otlp_headers (object; else OTEL_EXPORTER_OTLP_HEADERS),
- * service_name (else OTEL_SERVICE_NAME).
+ * service_name (else OTEL_SERVICE_NAME), ca_file (PEM certificate
+ * authorities to trust instead of the system's). TLS certificates and host
+ * names are always verified; nothing turns that off. Keys and other values
+ * sent in headers are rejected when they hold control characters, wherever
+ * they come from.
  * Returns NULL on error (see tracia_last_error()).
  * Ownership: the client is freed with tracia_client_free(); options copied.
  * Thread safety: any thread.

@@ -66,7 +66,7 @@ public final class TraciaClient: @unchecked Sendable {
         return ResolvedCall(
             request: request, provider: provider, apiKey: key, baseURL: baseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
-            connectTimeoutMS: options.connectTimeoutMS, maxRetries: options.maxRetries,
+            connectTimeoutMS: options.connectTimeoutMS, caFile: options.caFile, maxRetries: options.maxRetries,
             maxResponseBytes: options.maxResponseBytes, anthropicVersion: options.anthropicVersion,
             awsCredentials: options.awsCredentials, awsRegion: options.awsRegion, secrets: secrets)
     }

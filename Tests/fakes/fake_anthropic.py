@@ -2,7 +2,7 @@
 events from message_start to message_stop, ping, error events, and Anthropic error bodies. The
 key it accepts is sk-ant-test-key; anthropic-version must be sent. Scenarios: see
 fake_provider.py."""
-from fake_provider import FakeProvider, last_user_text, sse, words
+from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 
 API_KEY = "sk-ant-test-key"
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
@@ -55,7 +55,7 @@ class AnthropicDialect:
         return 2 if parts[-2:] == ["v1", "messages"] else None
 
     def check(self, handler, request, raw):
-        if handler.headers.get("x-api-key") != API_KEY:
+        if not key_matches(handler.headers.get("x-api-key"), API_KEY):
             return 401, "invalid x-api-key"
         if not handler.headers.get("anthropic-version"):
             return 400, "anthropic-version header is required"

@@ -9,7 +9,7 @@ import struct
 import urllib.parse
 import zlib
 
-from fake_provider import FakeProvider, last_user_text, words
+from fake_provider import FakeProvider, key_matches, last_user_text, words
 
 API_KEY = "bedrock-test-key"
 ACCESS_KEY_ID = "AKIDEXAMPLE"
@@ -87,7 +87,7 @@ class BedrockDialect:
     def check(self, handler, request, raw):
         auth = handler.headers.get("Authorization", "")
         if auth.startswith("Bearer "):
-            if auth != f"Bearer {API_KEY}":
+            if not key_matches(auth.removeprefix("Bearer "), API_KEY):
                 return 403, "Invalid API key"
         else:
             problem = sigv4_problem(handler, raw)

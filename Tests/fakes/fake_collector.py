@@ -1,13 +1,17 @@
-"""A fake Tracia span collector: POST /api/v1/spans with `Authorization: Bearer tr-test-key`.
+"""A fake Tracia span collector: POST /api/v1/spans with `Authorization: Bearer tr-test-key` (or a
+sentinel variant, see fake_provider.py).
 
 GET /_spans lists the spans received (each once per delivery, so duplicates show);
-POST /_fail {"count": N, "status": S} makes the next N posts fail with status S;
+POST /_fail {"count": N, "status": S} makes the next N posts fail with status S (the error body
+repeats the request headers, credentials included);
 POST /_hang {"seconds": S} makes posts hang for S seconds before answering.
 """
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_provider import key_matches, quiet_handle_error
 
 API_KEY = "tr-test-key"
 
@@ -27,6 +31,9 @@ class FakeCollector(ThreadingHTTPServer):
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address):
+        quiet_handle_error(super(), request, client_address)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -71,10 +78,11 @@ class Handler(BaseHTTPRequestHandler):
                 server.fail_count -= 1
         if hang:
             time.sleep(hang)
-        if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+        if not key_matches(self.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
             return self.reply(401, {"error": {"code": "UNAUTHORIZED", "message": "bad key"}})
         if failing:
-            return self.reply(server.fail_status, {"error": {"code": "UNKNOWN", "message": "fake failure"}})
+            headers = "; ".join(f"{k}: {v}" for k, v in self.headers.items())
+            return self.reply(server.fail_status, {"error": {"code": "UNKNOWN", "message": "fake failure; " + headers}})
         try:
             span = json.loads(body)
         except ValueError:

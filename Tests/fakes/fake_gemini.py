@@ -2,7 +2,7 @@
 :streamGenerateContent?alt=sse), in the exact wire format: `data:` GenerateContentResponse chunks
 with no terminal marker, whole function calls, usageMetadata, Google error bodies. The key it
 accepts is gemini-test-key (header x-goog-api-key). Scenarios: see fake_provider.py."""
-from fake_provider import FakeProvider, last_user_text, sse, words
+from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 
 API_KEY = "gemini-test-key"
 STATUSES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
@@ -41,7 +41,7 @@ class GeminiDialect:
         return None
 
     def check(self, handler, request, raw):
-        if handler.headers.get("x-goog-api-key") != API_KEY:
+        if not key_matches(handler.headers.get("x-goog-api-key"), API_KEY):
             return 403, "API key not valid. Please pass a valid API key."
         if not isinstance(request, dict) or "contents" not in request:
             return 400, "contents is required"

@@ -1,7 +1,7 @@
 """A fake OpenAI Chat Completions server (POST .../v1/chat/completions), in the exact wire
 format: SSE `data:` chunks, a usage chunk with empty choices when asked, `data: [DONE]`, and
 OpenAI error bodies. The key it accepts is sk-test-key. Scenarios: see fake_provider.py."""
-from fake_provider import FakeProvider, last_user_text, sse, words
+from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 
 API_KEY = "sk-test-key"
 
@@ -41,7 +41,7 @@ class OpenAIDialect:
         return 3 if parts[-3:] == ["v1", "chat", "completions"] else None
 
     def check(self, handler, request, raw):
-        if handler.headers.get("Authorization") != f"Bearer {API_KEY}":
+        if not key_matches(handler.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
             return 401, "Incorrect API key provided: " + handler.headers.get("Authorization", "(none)")[-6:]
         if handler.headers.get("Content-Type") != "application/json" or not isinstance(request, dict) \
                 or "model" not in request or "messages" not in request:

@@ -12,7 +12,11 @@ provider's error body), flaky/<code>/<n>/<token> (the first n requests of that t
 malformed (text, then an event that cannot be decoded), midstream-error (text, then the provider's
 error event), stall (text, then silence until the client leaves), slow (one event every 20 ms until
 the client leaves), long/<n> (n events written at once), no-headers (never answers), truncated
-(everything but the final bytes, then the connection closes).
+(everything but the final bytes, then the connection closes), echo/<code> (the provider's error
+body whose message repeats every request header, credentials included, as a careless server might).
+
+Each dialect accepts its test key, and also that key followed by "-sentinel-" and anything, so
+secret-hygiene tests can search every output for a string that only a key contains.
 
 GET /_requests lists what was received (path, headers, JSON body); GET /_closed lists, per path,
 when the client closed a connection the server was still writing to (time.monotonic_ns()).
@@ -20,9 +24,20 @@ when the client closed a connection the server was still writing to (time.monoto
 import json
 import select
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def quiet_handle_error(server, request, client_address):
+    """Clients that leave early (aborts, killed processes) are part of the tests, not errors."""
+    if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+        server.handle_error(request, client_address)
+
+
+def key_matches(given, key):
+    return given == key or (given or "").startswith(key + "-sentinel-")
 
 
 def words(text):
@@ -63,6 +78,9 @@ class FakeProvider(ThreadingHTTPServer):
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address):
+        quiet_handle_error(super(), request, client_address)
 
     def attempt(self, token):
         with self.lock:
@@ -107,6 +125,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.close_now()
         if name == "no-headers":
             return self.wait_for_close(path, 60)
+        if name == "echo":
+            return self.error(int(args[0]), "request headers: " + "; ".join(f"{k}: {v}" for k, v in self.headers.items()))
         problem = dialect.check(self, request, raw)
         if problem:
             return self.error(*problem)

@@ -32,12 +32,16 @@ enum Curl {
     /// Options every easy handle of the library gets.
     static func configure(
         _ easy: UnsafeMutableRawPointer, url: String, body: UnsafeRawBufferPointer,
-        headers: UnsafeMutablePointer<curl_slist>?, connectTimeoutMS: Int
+        headers: UnsafeMutablePointer<curl_slist>?, connectTimeoutMS: Int, caFile: String?
     ) {
         _ = tracia_easy_set_ptr(easy, CURLOPT_URL, url)
         _ = tracia_easy_set_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = tracia_easy_set_ptr(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = tracia_easy_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMS)
+        // libcurl's defaults, stated so no build or environment can change them.
+        _ = tracia_easy_set_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = tracia_easy_set_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile { _ = tracia_easy_set_ptr(easy, CURLOPT_CAINFO, caFile) }
         _ = tracia_easy_set_long(easy, CURLOPT_TCP_NODELAY, 1)
         _ = tracia_easy_set_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         _ = tracia_easy_set_long(easy, CURLOPT_POST, 1)

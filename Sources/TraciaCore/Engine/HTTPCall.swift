@@ -75,7 +75,9 @@ final class HTTPCall: EngineTask, CurlOwner {
         // Until the response starts only the total deadline applies: a model may think for a
         // long time before its first byte. From then on silence longer than the idle timeout ends it.
         idleDeadline = .max
-        Curl.configure(handle, url: url, body: body.bytes, headers: headers, connectTimeoutMS: stream.call.connectTimeoutMS)
+        Curl.configure(
+            handle, url: url, body: body.bytes, headers: headers, connectTimeoutMS: stream.call.connectTimeoutMS,
+            caFile: stream.call.caFile)
         let me = Unmanaged.passUnretained(self).toOpaque()
         _ = tracia_easy_set_data_fn(
             handle, CURLOPT_WRITEFUNCTION,

@@ -7,6 +7,7 @@ public struct ResolvedCall: Sendable {
     let timeoutMS: Int
     let idleTimeoutMS: Int
     let connectTimeoutMS: Int
+    let caFile: String?
     let maxRetries: Int
     let maxResponseBytes: Int
     /// The `anthropic-version` header to send.

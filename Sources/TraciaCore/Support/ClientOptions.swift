@@ -25,6 +25,9 @@ public struct ClientOptions: Sendable {
     public var otlp: OTLPOptions?
     /// Largest response body accepted, in bytes.
     public var maxResponseBytes = 64 << 20
+    /// Certificate authorities to trust instead of the system's (PEM). TLS verification itself
+    /// is always on: no option or environment variable turns it off.
+    public var caFile: String?
 
     public init() {}
 
@@ -34,7 +37,7 @@ public struct ClientOptions: Sendable {
         "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
-        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region",
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "ca_file",
     ]
 
     /// Options from JSON text (nil: defaults and environment only).
@@ -75,7 +78,7 @@ public struct ClientOptions: Sendable {
             }
             for kind in [ProviderKind.openai, .anthropic, .google, .amazonBedrock, .openaiCompatible] {
                 let prefix = kind == .amazonBedrock ? "bedrock" : kind.rawValue
-                if let v = try r.string("\(prefix)_api_key", nonEmpty: true) { o.providerKeys[kind] = v }
+                if let v = try r.headerValue("\(prefix)_api_key") { o.providerKeys[kind] = v }
                 if let v = try r.string("\(prefix)_base_url", nonEmpty: true) { o.providerBaseURLs[kind] = v }
             }
             o.connectTimeoutMS = try r.int("connect_timeout_ms", in: 1...600_000) ?? o.connectTimeoutMS
@@ -86,14 +89,31 @@ public struct ClientOptions: Sendable {
             o.spanMaxAttempts = try r.int("span_max_attempts", in: 1...20) ?? o.spanMaxAttempts
             o.spanRetryBaseMS = try r.int("span_retry_base_ms", in: 0...600_000) ?? o.spanRetryBaseMS
             o.flushTimeoutMS = try r.int("flush_timeout_ms", in: 0...600_000) ?? o.flushTimeoutMS
-            o.anthropicVersion = try r.string("anthropic_version", nonEmpty: true) ?? o.anthropicVersion
-            keyID = try r.string("aws_access_key_id", nonEmpty: true) ?? keyID
-            secret = try r.string("aws_secret_access_key", nonEmpty: true) ?? secret
-            token = try r.string("aws_session_token", nonEmpty: true) ?? token
-            o.awsRegion = try r.string("aws_region", nonEmpty: true) ?? o.awsRegion
+            o.anthropicVersion = try r.headerValue("anthropic_version") ?? o.anthropicVersion
+            keyID = try r.headerValue("aws_access_key_id") ?? keyID
+            secret = try r.headerValue("aws_secret_access_key") ?? secret
+            token = try r.headerValue("aws_session_token") ?? token
+            o.awsRegion = try r.headerValue("aws_region") ?? o.awsRegion
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
+            if let path = try r.string("ca_file", nonEmpty: true) {
+                guard access(path, R_OK) == 0 else { throw .invalid("'ca_file' in options: cannot read \(path)") }
+                o.caFile = path
+            }
         }
         o.otlp = try OTLPOptions.resolve(json: json, environment: environment)
+        // Keys from the environment too: a stray newline from a .env file must not reach a header.
+        for (name, value) in [
+            ("the Tracia API key", o.apiKey), ("the AWS access key id", keyID), ("the AWS secret key", secret),
+            ("the AWS session token", token), ("the AWS region", o.awsRegion),
+        ]
+            + o.providerKeys.map({ ("the \($0.key.rawValue) API key", $0.value) })
+        {
+            if let value { try ObjectReader.checkHeaderValue(value, name: name) }
+        }
+        // The region becomes part of a host name.
+        if o.awsRegion.isEmpty || o.awsRegion.utf8.contains(where: { !(97...122 ~= $0 || 48...57 ~= $0 || $0 == 45) }) {
+            throw .invalid("the AWS region must be lowercase letters, digits and '-' (as in us-east-1)")
+        }
         if let keyID, let secret { o.awsCredentials = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token) }
         o.baseURL = try RunRequest.validated(url: o.baseURL, key: "base_url")
         for (kind, url) in o.providerBaseURLs {

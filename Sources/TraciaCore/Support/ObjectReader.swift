@@ -28,6 +28,18 @@ struct ObjectReader {
         return s
     }
 
+    /// A string that goes into an HTTP header (a key, a version): control characters would let
+    /// it end the header early and inject others. The error never repeats the value.
+    func headerValue(_ key: String) throws(TraciaError) -> String? {
+        guard let s = try string(key, nonEmpty: true) else { return nil }
+        try Self.checkHeaderValue(s, name: "'\(key)' in \(context)")
+        return s
+    }
+
+    static func checkHeaderValue(_ value: String, name: String) throws(TraciaError) {
+        if value.utf8.contains(where: { $0 < 32 || $0 == 127 }) { throw .invalid("\(name) must not contain control characters") }
+    }
+
     /// The first of several accepted spellings of a field.
     func firstString(_ keys: [String]) throws(TraciaError) -> String? {
         for key in keys { if let s = try string(key, nonEmpty: true) { return s } }

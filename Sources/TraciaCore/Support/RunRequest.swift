@@ -78,7 +78,7 @@ extension RunRequest {
         req.stopSequences = try r.stringArray("stop_sequences")
         req.timeoutMS = try r.int("timeout_ms", in: 1...86_400_000)
         req.variables = try r.stringMap("variables")
-        req.providerAPIKey = try r.string("provider_api_key", nonEmpty: true)
+        req.providerAPIKey = try r.headerValue("provider_api_key")
         req.tags = try r.stringArray("tags")
         req.userID = try r.string("user_id")
         req.sessionID = try r.string("session_id")

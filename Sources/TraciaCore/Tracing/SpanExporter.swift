@@ -35,6 +35,7 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     private let destinations: [SpanDestination]
+    private let caFile: String?
     private let capacity: Int
     private let maxAttempts: Int
     private let retryBaseMS: Int64
@@ -51,6 +52,7 @@ final class SpanExporter: @unchecked Sendable {
         capacity = options.spanQueueSize
         maxAttempts = options.spanMaxAttempts
         retryBaseMS = Int64(options.spanRetryBaseMS)
+        caFile = options.caFile
         idle = try ReadyFD()
         idle.set()
     }
@@ -156,7 +158,7 @@ final class SpanExporter: @unchecked Sendable {
     private func post(_ item: Item, url: String, headers: UnsafeMutablePointer<curl_slist>?, on engine: Engine) {
         guard let easy = curl_easy_init() else { return settle(item, error: TraciaError(.unknown, "curl_easy_init failed")) }
         let post = SpanPost(item: item, exporter: self, easy: easy)
-        Curl.configure(easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000)
+        Curl.configure(easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000, caFile: caFile)
         _ = tracia_easy_set_long(easy, CURLOPT_TIMEOUT_MS, 30_000)
         _ = tracia_easy_set_data_fn(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count })
         engine.add(easy, owner: post)
