@@ -242,3 +242,116 @@ void test_jsonl_sink(void) {
     free(req);
     free(untraced);
 }
+
+/* Spans and callbacks of one bulk run, for the delivery tests below. */
+struct drops {
+    pthread_mutex_t lock;
+    int count;                 /* every drop */
+    int collector_count;       /* drops of spans bound for the collector */
+    char ids[4096][40];
+};
+
+static void on_drop(const char *span_id, const char *error_json, void *user_data) {
+    struct drops *d = user_data;
+    pthread_mutex_lock(&d->lock);
+    if (strstr(error_json, "dropped")) d->count++;
+    if (strstr(error_json, "dropped") && strstr(error_json, "/api/v1/spans") && d->collector_count < 4096) {
+        snprintf(d->ids[d->collector_count++], sizeof d->ids[0], "%s", span_id);
+    }
+    pthread_mutex_unlock(&d->lock);
+}
+
+static long long stat_of(tracia_client *c, const char *name) {
+    char *stats = tracia_client_stats(c);
+    json_t *st = json_loads(stats, 0, NULL);
+    long long v = int_at(st, name);
+    json_decref(st);
+    tracia_free(stats);
+    return v;
+}
+
+static int was_dropped(struct drops *d, const char *span_id) {
+    for (int i = 0; i < d->collector_count; i++) {
+        if (strcmp(d->ids[i], span_id) == 0) return 1;
+    }
+    return 0;
+}
+
+/* With the collector down, the queue holds at most span_queue_size spans (plus the few in
+ * flight): older spans are dropped, counted and reported. When it comes back, every span still
+ * held is delivered exactly once. */
+void test_collector_down_bounds_memory_and_reports_drops(void) {
+    enum { CALLS = 400, QUEUE = 16, IN_FLIGHT = 8 };
+    char options[1024];
+    snprintf(options, sizeof options,
+             "{\"api_key\":\"tr-test-key\",\"base_url\":\"%s\",\"spans_file\":\"/dev/null\",\"span_queue_size\":%d,"
+             "\"span_max_attempts\":20,\"span_retry_base_ms\":20}",
+             collector_url(), QUEUE);
+    tracia_client *c = tracia_client_new(options);
+    CHECK_MSG(c != NULL, tracia_last_error());
+    if (!c) return;
+    static struct drops d = {PTHREAD_MUTEX_INITIALIZER, 0, 0, {{0}}};
+    CHECK(tracia_client_set_span_error_callback(c, on_drop, &d) == 0);
+    char url[512];
+    snprintf(url, sizeof url, "%s/_fail", collector_url());
+    CHECK(post_json(url, "{\"count\":1000000,\"status\":503}"));
+    static char span_ids[CALLS][40];
+    long long most_pending = 0;
+    for (int i = 0; i < CALLS; i++) {
+        char *req = NULL;
+        CHECK(asprintf(&req, "{\"model\":\"mock/x\",\"messages\":[{\"role\":\"user\",\"content\":\"span %d\"}]}", i) > 0);
+        struct outcome o = run_call(c, req);
+        CHECK(o.rc == 0);
+        snprintf(span_ids[i], sizeof span_ids[i], "%s", o.span_id ? o.span_id : "");
+        outcome_free(&o);
+        free(req);
+        long long pending = stat_of(c, "pending");
+        if (pending > most_pending) most_pending = pending;
+    }
+    /* Two destinations (collector and file) per call; the bound covers both. */
+    CHECK_MSG(most_pending <= QUEUE + IN_FLIGHT + 2, "pending spans exceeded the queue bound");
+    long long dropped = stat_of(c, "dropped");
+    CHECK(dropped >= CALLS - QUEUE - IN_FLIGHT);
+    pthread_mutex_lock(&d.lock);
+    CHECK(d.count == dropped); /* every drop reported through the callback */
+    pthread_mutex_unlock(&d.lock);
+    /* The collector recovers: what was held is delivered once, what was dropped never. */
+    CHECK(post_json(url, "{\"count\":0}"));
+    CHECK(tracia_flush(c, 10000) == TRACIA_E_NETWORK_ERROR); /* drops happened since the last flush */
+    json_t *all = get_json(strcat(strcpy(url, collector_url()), "/_spans"));
+    int delivered = 0;
+    for (int i = 0; i < CALLS; i++) {
+        int n = count_spans(all, span_ids[i]);
+        pthread_mutex_lock(&d.lock);
+        CHECK_MSG(n == (was_dropped(&d, span_ids[i]) ? 0 : 1), span_ids[i]);
+        pthread_mutex_unlock(&d.lock);
+        delivered += n;
+    }
+    CHECK(delivered == CALLS - d.collector_count);
+    CHECK(delivered >= 1 && delivered <= QUEUE + IN_FLIGHT);
+    CHECK(stat_of(c, "pending") == 0);
+    json_decref(all);
+    tracia_client_free(c);
+}
+
+/* A collector that fails for a while: every span within the queue bound arrives exactly once. */
+void test_every_span_delivered_once_after_an_outage(void) {
+    tracia_client *c = traced_client("\"span_max_attempts\":10");
+    char url[512];
+    snprintf(url, sizeof url, "%s/_fail", collector_url());
+    CHECK(post_json(url, "{\"count\":30,\"status\":500}"));
+    char ids[50][40];
+    for (int i = 0; i < 50; i++) {
+        char *req = request_json("s/text", "outage", "");
+        struct outcome o = run_call(c, req);
+        snprintf(ids[i], sizeof ids[i], "%s", o.span_id ? o.span_id : "");
+        outcome_free(&o);
+        free(req);
+    }
+    CHECK(tracia_flush(c, 15000) == 0);
+    json_t *all = get_json(strcat(strcpy(url, collector_url()), "/_spans"));
+    for (int i = 0; i < 50; i++) CHECK_MSG(count_spans(all, ids[i]) == 1, ids[i]);
+    CHECK(stat_of(c, "dropped") == 0 && stat_of(c, "failed") == 0);
+    json_decref(all);
+    tracia_client_free(c);
+}

@@ -126,7 +126,9 @@ final class SpanExporter: @unchecked Sendable {
                 if s.queue.count >= capacity {
                     let dropped = s.queue.removeFirst()
                     s.stats.dropped += 1
-                    s.reports.append((dropped.spanID, TraciaError(.networkError, "span dropped: the export queue is full (\(capacity))")))
+                    let target = destinations[dropped.destination].name
+                    let error = TraciaError(.networkError, "span for \(target) dropped: the export queue is full (\(capacity))")
+                    s.reports.append((dropped.spanID, error))
                 }
                 s.queue.append(item)
             }
