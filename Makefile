@@ -7,7 +7,7 @@ SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all deps build test test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind
+.PHONY: all deps build test test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load
 
 all: build
 
@@ -51,6 +51,10 @@ install: build
 	install -m 0644 include/tracia.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tracia.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tracia.pc
 	install -m 0755 build/bin/tracia $(DESTDIR)$(PREFIX)/bin/tracia
+
+# 1000 concurrent traced streams over the four providers' fake servers in one process.
+load: build
+	bash Tests/load/run.sh
 
 # The C and Swift tests under AddressSanitizer (+ UndefinedBehaviorSanitizer for the C side),
 # ThreadSanitizer, and the C tests under valgrind memcheck.

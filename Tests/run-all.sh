@@ -15,6 +15,7 @@ suite swift swift test --scratch-path "${SCRATCH:-.build}"
 suite fuzz-replay bash fuzz/run.sh replay
 suite integration bash Tests/integration/run.sh
 suite c bash Tests/c/run.sh
+suite load bash Tests/load/run.sh
 suite python bash bindings/python/run-tests.sh
 suite examples bash examples/run.sh
 suite asan bash Tests/sanitize.sh address
