@@ -42,6 +42,32 @@
  *   until its last stream is freed, so garbage-collected hosts may free in
  *   any order. Every *_free(NULL) is a no-op.
  *
+ * MISUSE — what is defined, and what is not
+ *   Defined (a clear result, never a crash, covered by the test suite):
+ *     - NULL for any handle or string argument: NULL, TRACIA_E_MISUSE or a
+ *       no-op, with tracia_last_error() set where the function reports errors;
+ *       NULL chunk or length pointers in next/poll: TRACIA_E_MISUSE.
+ *     - any bytes as JSON (invalid, truncated, deep, huge, invalid UTF-8,
+ *       wrong types, out-of-range numbers): NULL and TRACIA_E_INVALID_REQUEST.
+ *     - next or poll after the end or after a failure: the same code again.
+ *     - result called twice or more: a new, identical JSON document each time.
+ *     - abort before the first chunk, after the end, or twice.
+ *     - tracia_stream_free while another thread is blocked in next on that
+ *       stream: that call returns 0 (it must not use the handle again).
+ *     - tracia_client_free before the client's streams: they keep working.
+ *     - process exit with clients or streams alive: exit is not delayed and
+ *       undelivered spans are lost (call tracia_flush() first to keep them).
+ *   Undefined (as with free() in C):
+ *     - using a handle after its *_free, or freeing it twice.
+ *     - a pointer that is not a handle of this library, or one of another
+ *       type (a stream passed as a client).
+ *     - two threads calling next/poll/result/free on one stream at once
+ *       (abort, fd and the id getters are the exceptions, above).
+ *     - using a borrowed string after the call that invalidates it, or
+ *       freeing one; freeing a library string with anything but tracia_free.
+ *     - freeing the client from inside its span-error callback.
+ *     - strings that are not NUL-terminated.
+ *
  * EXAMPLE
  *   tracia_client *c = tracia_client_new(NULL);
  *   tracia_stream *s = tracia_run_local(c,
