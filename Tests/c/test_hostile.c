@@ -118,7 +118,10 @@ void test_hostile_options(void) {
                              "{\"openai_base_url\":\"nope\"}", "{\"timeout_ms\":-1}", "{\"max_retries\":1000}",
                              "{\"span_queue_size\":0}", "{\"otlp_endpoint\":\"x\"}", "{\"otlp_headers\":{\"a b\":\"c\"}}",
                              "{\"otlp_headers\":{\"a\":\"b\\nc\"}}", "{\"flush_timeout_ms\":\"soon\"}", "{\"aws_region\":3}",
-                             "{\"unknown\":true}", "{\"api_key\":\"\xff\"}"};
+                             "{\"unknown\":true}", "{\"api_key\":\"\xff\"}", "{\"openai_api_key\":\"k\\r\\nX-Injected: 1\"}",
+                             "{\"api_key\":\"tr\\n\"}", "{\"anthropic_version\":\"2023-06-01\\r\\n\"}",
+                             "{\"aws_region\":\"us-east-1.example.com/\"}", "{\"aws_region\":\"US-EAST-1\"}",
+                             "{\"ca_file\":\"/nonexistent/ca.pem\"}", "{\"ca_file\":5}"};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         tracia_client *c = tracia_client_new(options[i]);
         CHECK_MSG(c == NULL, options[i]);
