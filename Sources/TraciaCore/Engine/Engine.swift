@@ -187,8 +187,13 @@ final class Engine: @unchecked Sendable {
 
     /// Removes and frees an easy handle; an unfinished transfer's connection is closed.
     func remove(_ easy: UnsafeMutableRawPointer) {
-        curl_multi_remove_handle(multi, easy)
+        detach(easy)
         curl_easy_cleanup(easy)
+    }
+
+    /// Removes a finished transfer's handle and leaves it to its owner to reuse.
+    func detach(_ easy: UnsafeMutableRawPointer) {
+        curl_multi_remove_handle(multi, easy)
         handles[easy] = nil
     }
 

@@ -43,6 +43,8 @@ final class SpanExporter: @unchecked Sendable {
     private let idle: ReadyFD
     private let callback = Locked<(@Sendable (String, TraciaError) -> Void)?>(nil)
     private var files: [Int: Int32] = [:]
+    /// Easy handles of finished posts, reused by the next ones (engine thread only).
+    private var idleHandles: [UnsafeMutableRawPointer] = []
     var wake: () -> Void = {}
 
     private static let maxInFlight = 8
@@ -60,6 +62,7 @@ final class SpanExporter: @unchecked Sendable {
     deinit {
         for destination in destinations { destination.release() }
         for (_, fd) in files { close(fd) }
+        for easy in idleHandles { curl_easy_cleanup(easy) }
     }
 
     func setCallback(_ fn: (@Sendable (String, TraciaError) -> Void)?) { callback.withLock { $0 = fn } }
@@ -134,16 +137,22 @@ final class SpanExporter: @unchecked Sendable {
             }
             reports = s.reports
             s.reports.removeAll()
-            var kept: [Item] = []
-            for item in s.queue {
-                if item.notBefore <= now && s.inFlight + due.count < Self.maxInFlight {
-                    due.append(item)
+            // Oldest first. With every slot busy the scan stops: a finishing post wakes the
+            // engine, so neither a busy loop nor a pass over a long queue is needed.
+            var slots = Self.maxInFlight - s.inFlight
+            var i = 0
+            while i < s.queue.count {
+                let notBefore = s.queue[i].notBefore
+                if notBefore > now {
+                    next = min(next, notBefore)
+                    i += 1
+                } else if slots > 0 {
+                    due.append(s.queue.remove(at: i))
+                    slots -= 1
                 } else {
-                    kept.append(item)
-                    next = min(next, item.notBefore)
+                    break
                 }
             }
-            s.queue = kept
             s.inFlight += due.count
             if s.pending == 0 { idle.set() }
         }
@@ -158,12 +167,18 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     private func post(_ item: Item, url: String, headers: UnsafeMutablePointer<curl_slist>?, on engine: Engine) {
-        guard let easy = curl_easy_init() else { return settle(item, error: TraciaError(.unknown, "curl_easy_init failed")) }
+        guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
+            return settle(item, error: TraciaError(.unknown, "curl_easy_init failed"))
+        }
         let post = SpanPost(item: item, exporter: self, easy: easy)
         Curl.configure(easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000, caFile: caFile)
         _ = tracia_easy_set_long(easy, CURLOPT_TIMEOUT_MS, 30_000)
         _ = tracia_easy_set_data_fn(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count })
         engine.add(easy, owner: post)
+    }
+
+    fileprivate func recycle(_ easy: UnsafeMutableRawPointer) {
+        if idleHandles.count < Self.maxInFlight { idleHandles.append(easy) } else { curl_easy_cleanup(easy) }
     }
 
     fileprivate func posted(_ item: Item, code: CURLcode, status: Int, on engine: Engine) {
@@ -239,7 +254,8 @@ private final class SpanPost: CurlOwner {
     func transferDone(_ code: CURLcode, on engine: Engine) {
         var status = 0
         _ = tracia_easy_get_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        engine.remove(easy)
+        engine.detach(easy)
+        exporter.recycle(easy)
         exporter.posted(item, code: code, status: status, on: engine)
     }
 }
