@@ -275,7 +275,10 @@ int tracia_stream_fd(const tracia_stream *stream);
 /*
  * A file descriptor that becomes readable when the call has ended (completed,
  * failed or aborted) and stays readable: tracia_stream_result() will not block
- * then. Poll it; never read, write or close it. -1 for a NULL stream.
+ * then. Poll it; never read, write or close it. Made on the first call, so a
+ * stream that is only read with tracia_stream_fd() holds two descriptors (its
+ * connection and the readiness fd), not three. A negative TRACIA_E_* code for
+ * a NULL stream, or when the process is out of file descriptors.
  * Ownership: borrowed, valid until tracia_stream_free().
  * Thread safety: any thread, any time until free.
  * Blocks: never.

@@ -146,7 +146,10 @@ public func tracia_stream_fd(_ stream: OpaquePointer?) -> Int32 {
 
 @_cdecl("tracia_stream_done_fd")
 public func tracia_stream_done_fd(_ stream: OpaquePointer?) -> Int32 {
-    Handle.borrow(stream, as: StreamHandle.self)?.stream.doneFD ?? -1
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_done_fd: stream is NULL")
+    }
+    do { return try handle.stream.doneFD } catch { return LastError.fail(error.code, error.message) }
 }
 
 @_cdecl("tracia_stream_abort")

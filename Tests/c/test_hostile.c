@@ -2,10 +2,12 @@
  * answered with NULL and a clear error, never a crash, a hang or a leak (the sanitizer and
  * valgrind runs of this suite check the last two). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -158,5 +160,50 @@ void test_free_while_another_thread_is_in_next(void) {
         CHECK(b.rc == 0);
     }
     free(req);
+    tracia_client_free(c);
+}
+
+static int open_descriptors(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    for (struct dirent *e; d && (e = readdir(d));) n += e->d_name[0] != '.';
+    if (d) closedir(d);
+    return n;
+}
+
+/* Out of file descriptors: calls fail with a message that says so; nothing crashes or hangs,
+ * and once descriptors are free again the same client works. */
+void test_out_of_file_descriptors(void) {
+    tracia_client *c = test_client("");
+    char *req = request_json("s/slow", "many", "");
+    struct rlimit saved;
+    getrlimit(RLIMIT_NOFILE, &saved);
+    struct rlimit low = {(rlim_t)open_descriptors() + 12, saved.rlim_max};
+    setrlimit(RLIMIT_NOFILE, &low);
+    tracia_stream *streams[64] = {0};
+    int refused = 0;
+    for (int i = 0; i < 64; i++) {
+        streams[i] = tracia_run_local(c, req);
+        if (!streams[i]) {
+            CHECK_MSG(strstr(tracia_last_error(), "too many open files") != NULL, tracia_last_error());
+            refused++;
+        }
+    }
+    CHECK(refused > 0);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    for (int i = 0; i < 64; i++) {
+        if (!streams[i]) continue;
+        const char *chunk;
+        size_t length;
+        tracia_stream_abort(streams[i]);
+        while (tracia_stream_next(streams[i], &chunk, &length) == 1) {}
+        tracia_stream_free(streams[i]);
+    }
+    free(req);
+    char *again = request_json("s/text", "works again", "");
+    struct outcome o = run_call(c, again);
+    CHECK(o.rc == 0 && strcmp(o.text, "works again") == 0);
+    outcome_free(&o);
+    free(again);
     tracia_client_free(c);
 }

@@ -16,7 +16,6 @@ public final class CallStream: @unchecked Sendable {
     public let spanIDCString: UnsafeMutablePointer<CChar>
     public let traceIDCString: UnsafeMutablePointer<CChar>
     private let ready: ReadyFD
-    private let done: ReadyFD
     private let state = Locked(State())
     private let startedMS = Clock.nowMS()
     private let startedUnixNS = Clock.unixNS()
@@ -40,6 +39,7 @@ public final class CallStream: @unchecked Sendable {
         var isReady = false
         var latencyMS = 0
         var toolCalls: [ToolCall] = []
+        var doneFD: Int32 = -1
         var readyWaiters: [UnsafeContinuation<Void, Never>] = []
         var endWaiters: [UnsafeContinuation<Void, Never>] = []
     }
@@ -59,7 +59,6 @@ public final class CallStream: @unchecked Sendable {
         spanIDCString = strdup(spanID)
         traceIDCString = strdup(traceID)
         ready = try ReadyFD()
-        done = try ReadyFD()
         engine.retainUser()
     }
 
@@ -69,14 +68,26 @@ public final class CallStream: @unchecked Sendable {
             if let c = s.current { free(c) }
             for chunk in s.queue[s.head...] { free(chunk.bytes) }
         }
+        state.withLock { s in if s.doneFD >= 0 { close(s.doneFD) } }
         free(spanIDCString)
         free(traceIDCString)
         engine.releaseUser()
     }
 
     public var readyFD: Int32 { ready.fd }
-    /// Readable once the call has ended, for event loops that await the result.
-    public var doneFD: Int32 { done.fd }
+    /// Readable once the call has ended, for event loops that await the result. Made on first
+    /// use, so a stream that is only read holds one descriptor besides its connection.
+    public var doneFD: Int32 {
+        get throws(TraciaError) {
+            let made: Result<Int32, TraciaError> = state.withLock { s in
+                if s.doneFD < 0 {
+                    do throws(TraciaError) { s.doneFD = try ReadyFD.make(set: s.outcome != nil) } catch { return .failure(error) }
+                }
+                return .success(s.doneFD)
+            }
+            return try made.get()
+        }
+    }
     public var isFinished: Bool { state.withLock { $0.outcome != nil } }
 
     // MARK: caller side
@@ -159,7 +170,10 @@ public final class CallStream: @unchecked Sendable {
 
     /// Waits for the end of the call.
     public func waitForEnd() {
-        while !isFinished { _ = done.wait() }
+        while !isFinished {
+            // Without a descriptor to spare, poll the flag instead.
+            if let fd = try? doneFD { _ = ReadyFD.wait(fd) } else { usleep(1000) }
+        }
     }
 
     /// The final result, failure included; blocks until the end of the call.
@@ -214,7 +228,7 @@ public final class CallStream: @unchecked Sendable {
                     outcome: outcome, latencyMS: s.latencyMS, startUnixNS: startedUnixNS, endUnixNS: Clock.unixNS()))
         }
         setReady(&s, true)
-        done.set()
+        if s.doneFD >= 0 { ReadyFD.set(s.doneFD) }
         for waiter in s.endWaiters { waiter.resume() }
         s.endWaiters.removeAll()
     }

@@ -13,7 +13,7 @@ from ._errors import TraciaError, error_from_json
 class Call:
     """Owns a stream handle; frees it once, in the process that created it."""
 
-    __slots__ = ("_ptr", "_pid", "span_id", "trace_id", "fd", "done_fd", "_chunk", "_length", "_result")
+    __slots__ = ("_ptr", "_pid", "span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_result")
 
     def __init__(self, ptr: Any) -> None:
         self._ptr = ptr
@@ -21,10 +21,21 @@ class Call:
         self.span_id = _ffi.stream_span_id(ptr).decode()
         self.trace_id = _ffi.stream_trace_id(ptr).decode()
         self.fd = _ffi.stream_fd(ptr)
-        self.done_fd = _ffi.stream_done_fd(ptr)
+        self._done_fd = -1
         self._chunk = ctypes.c_void_p()
         self._length = ctypes.c_size_t()
         self._result: Optional[dict] = None
+
+    @property
+    def done_fd(self) -> int:
+        """Readable once the call has ended. Made on first use: a stream that is only iterated
+        holds one descriptor fewer."""
+        if self._done_fd < 0:
+            fd = _ffi.stream_done_fd(self._ptr)
+            if fd < 0:
+                raise _ffi.last_exception()
+            self._done_fd = fd
+        return self._done_fd
 
     def next(self) -> Tuple[int, Optional[str]]:
         """Blocks (without the GIL) for the next chunk: (1, text), (0, None) or (code < 0, None)."""

@@ -126,11 +126,16 @@ class AsyncLocalStream:
         self._loop = loop
         self._result_future: "asyncio.Future[StreamResult]" = loop.create_future()
         self._consumed = False
-        loop.add_reader(call.done_fd, self._on_done)
+        self._watching_end = False
 
     def _on_done(self) -> None:
-        self._loop.remove_reader(self._call.done_fd)
+        self._stop_watching()
         settle(self._result_future, self._call)
+
+    def _stop_watching(self) -> None:
+        if self._watching_end:
+            self._watching_end = False
+            self._loop.remove_reader(self._call.done_fd)
 
     @property
     def span_id(self) -> str:
@@ -142,6 +147,11 @@ class AsyncLocalStream:
 
     @property
     def result(self) -> "asyncio.Future[StreamResult]":
+        # Iteration settles the result at the end; only a result awaited apart from iteration
+        # needs the end descriptor watched.
+        if not self._result_future.done() and not self._watching_end:
+            self._watching_end = True
+            self._loop.add_reader(self._call.done_fd, self._on_done)
         return self._result_future
 
     def __aiter__(self) -> AsyncIterator[str]:
@@ -175,8 +185,8 @@ class AsyncLocalStream:
             return
 
     def _on_done_now(self) -> None:
+        self._stop_watching()
         if not self._result_future.done():
-            self._loop.remove_reader(self._call.done_fd)
             settle(self._result_future, self._call)
 
     async def _readable(self) -> None:
