@@ -4,6 +4,7 @@
     python3 bench/run.py ttfb [--rounds 200]                    time to first chunk vs raw libcurl
     python3 bench/run.py concurrency [--streams 1000]           N streams on one client, one reader
     python3 bench/run.py abort [--rounds 50]                    abort() to connection closed, at the server
+    python3 bench/run.py python [--events 100000] [--rounds 5]  the Python binding vs the openai SDK (python_bench.py)
 
 Per-chunk cost is marginal: (cost of a N-event stream - cost of a 1-event stream) / N, so
 process start-up and connection set-up cancel out.
@@ -119,18 +120,25 @@ def abort(args):
     print(f"median {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms")
 
 
+def python(args):
+    sys.path.insert(0, HERE)
+    import python_bench
+    python_bench.run(events=args.events, rounds=args.rounds, streams=args.streams)
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort"])
+    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort", "python"])
     parser.add_argument("--events", type=int)
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--streams", type=int, default=1000)
     args = parser.parse_args()
-    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50)}
+    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "python": (100000, 5)}
     events, rounds = defaults[args.figure]
     args.events = args.events or events
     args.rounds = args.rounds or rounds
-    build()
+    if args.figure != "python":  # the Python figures need only the library and a venv
+        build()
     globals()[args.figure](args)
 
 
