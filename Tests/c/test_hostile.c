@@ -3,6 +3,7 @@
  * valgrind runs of this suite check the last two). */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,29 +138,37 @@ struct blocked {
     int rc;
 };
 
-static void *next_until_end(void *arg) {
+static void *next_once(void *arg) {
     struct blocked *b = arg;
     const char *chunk;
     size_t length;
-    while ((b->rc = tracia_stream_next(b->stream, &chunk, &length)) == 1) {}
+    b->rc = tracia_stream_next(b->stream, &chunk, &length);
     return NULL;
 }
 
-/* Defined as safe in the header: free while another thread is blocked in next (that thread
- * returns 0 and must not use the handle again). */
+/* Defined as safe in the header: free while another thread is blocked in next (that call
+ * returns 0, and that thread must not use the handle again). Blocked before any response, and
+ * blocked in a stalled stream after its first chunks were read. */
 void test_free_while_another_thread_is_in_next(void) {
-    tracia_client *c = test_client("");
-    char *req = request_json("s/slow", "free me", "");
+    tracia_client *c = test_client("\"idle_timeout_ms\":60000");
+    const char *scenarios[] = {"s/no-headers", "s/stall"};
     for (int round = 0; round < 20; round++) {
+        char *req = request_json(scenarios[round % 2], "free me while blocked", "");
         struct blocked b = {tracia_run_local(c, req), 99};
+        if (round % 2) { /* read what the stream sends before it stalls */
+            const char *chunk;
+            size_t length;
+            struct pollfd p = {tracia_stream_fd(b.stream), POLLIN, 0};
+            while (poll(&p, 1, 200) == 1 && tracia_stream_poll(b.stream, &chunk, &length) == 1) {}
+        }
         pthread_t thread;
-        pthread_create(&thread, NULL, next_until_end, &b);
-        usleep(20000 + round * 1000);
+        pthread_create(&thread, NULL, next_once, &b);
+        usleep(10000 + round * 1000);
         tracia_stream_free(b.stream);
         pthread_join(thread, NULL);
         CHECK(b.rc == 0);
+        free(req);
     }
-    free(req);
     tracia_client_free(c);
 }
 

@@ -154,8 +154,8 @@ void test_secrets_not_echoed_by_validation_errors(void) {
     tracia_client *c = test_client("");
     const char *requests[] = {
         "{\"model\":\"gpt-4.1-mini\",\"provider_api_key\":\"sk-test-key-sentinel-x1\",\"messages\":[{\"role\":\"robot\"}]}",
-        "{\"model\":\"gpt-4.1-mini\",\"provider_api_key\":\"sk-test-key-sentinel-x1\",\"base_url\":\"ftp://example.com\","
-        "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+        ("{\"model\":\"gpt-4.1-mini\",\"provider_api_key\":\"sk-test-key-sentinel-x1\",\"base_url\":\"ftp://example.com\","
+         "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
         "{\"model\":\"gpt-4.1-mini\",\"provider_api_key\":\"sk-test-key-sentinel-x1\\r\\nX-Injected: 1\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
         "{\"model\":\"gpt-4.1-mini\",\"provider_api_key\":\"sk-test-key-sentinel-x1\",\"temperature\":\"hot\",\"messages\":[]}",
     };

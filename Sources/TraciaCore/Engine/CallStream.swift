@@ -51,6 +51,8 @@ public final class CallStream: @unchecked Sendable {
     }
 
     init(call: ResolvedCall, engine: Engine, exporter: SpanExporter?) throws(TraciaError) {
+        // First: a failure here must come before anything that only deinit would free.
+        ready = try ReadyFD()
         self.call = call
         self.engine = engine
         self.exporter = exporter
@@ -58,7 +60,6 @@ public final class CallStream: @unchecked Sendable {
         traceID = call.request.traceID ?? Ids.trace()
         spanIDCString = strdup(spanID)
         traceIDCString = strdup(traceID)
-        ready = try ReadyFD()
         engine.retainUser()
     }
 
