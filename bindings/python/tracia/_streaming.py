@@ -78,7 +78,8 @@ class LocalStream:
 
     def __init__(self, call: Call) -> None:
         self._call = call
-        self._result_future = result_future(call)
+        # Made on first use: concurrent.futures costs the first call several ms to import.
+        self._result_future: "Optional[Future[StreamResult]]" = None
         self._consumed = False
 
     @property
@@ -92,6 +93,8 @@ class LocalStream:
     @property
     def result(self) -> "Future[StreamResult]":
         """Resolves to the StreamResult once the call has ended (aborted, failed or not)."""
+        if self._result_future is None:
+            self._result_future = result_future(self._call)
         return self._result_future
 
     def __iter__(self) -> Iterator[str]:
@@ -107,7 +110,8 @@ class LocalStream:
             if rc == 1:
                 yield text  # type: ignore[misc]
                 continue
-            settle(self._result_future, call)
+            if self._result_future is not None:
+                settle(self._result_future, call)
             if rc < 0:
                 raise call.error()
             return
