@@ -15,5 +15,7 @@ static inline CURLcode tracia_easy_get_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode tracia_easy_get_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode tracia_multi_set_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 static inline size_t tracia_curl_writefunc_error(void) { return CURL_WRITEFUNC_ERROR; }
+static inline size_t tracia_curl_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
+static inline CURLcode tracia_easy_unpause(CURL *easy) { return curl_easy_pause(easy, CURLPAUSE_CONT); }
 
 #endif

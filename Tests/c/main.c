@@ -22,6 +22,7 @@
     X(test_providers_length_stop) X(test_providers_fault_matrix) X(test_providers_retry_after) X(test_providers_abort) X(test_bedrock_auth_and_model_ids) \
     X(test_anthropic_version_and_sampling) X(test_hostile_requests) X(test_hostile_options) \
     X(test_free_while_another_thread_is_in_next) X(test_process_exit_never_hangs_or_crashes) X(test_out_of_file_descriptors) \
+    X(test_slow_reader_pauses_the_transfer) X(test_result_of_a_long_stream_without_reading) \
     X(test_secrets_never_leave_the_library) X(test_secrets_not_echoed_by_validation_errors) \
     X(test_collector_down_bounds_memory_and_reports_drops) X(test_every_span_delivered_once_after_an_outage)
 

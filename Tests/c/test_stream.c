@@ -261,3 +261,53 @@ void test_fd_readiness(void) {
     free(req);
     tracia_client_free(c);
 }
+
+static long resident_kb(void) {
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    if (f) fclose(f);
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A reader that falls far behind: the transfer waits for it (memory stays bounded, and the
+ * idle timeout does not count the wait), then every chunk arrives in order. */
+void test_slow_reader_pauses_the_transfer(void) {
+    enum { EVENTS = 300000 };
+    tracia_client *c = test_client("\"idle_timeout_ms\":500");
+    char scenario[64];
+    snprintf(scenario, sizeof scenario, "s/long/%d", EVENTS);
+    char *req = request_json(scenario, "slow reader", "");
+    long before = resident_kb();
+    tracia_stream *s = tracia_run_local(c, req);
+    usleep(2000 * 1000); /* the server has written everything by now */
+    long waiting = resident_kb();
+    /* Unbounded, 300 000 queued chunks would take over 15 MB; paused, a few hundred KB. */
+    CHECK_MSG(waiting - before < 6 * 1024, "memory grew while the reader waited");
+    const char *chunk;
+    size_t length;
+    long lorem = 0;
+    int rc;
+    while ((rc = tracia_stream_next(s, &chunk, &length)) == 1) lorem += length == 6 && memcmp(chunk, "lorem ", 6) == 0;
+    CHECK_MSG(rc == 0, tracia_last_error());
+    CHECK(lorem == EVENTS);
+    tracia_stream_free(s);
+    free(req);
+    tracia_client_free(c);
+}
+
+/* Whoever waits for the result without reading is not made to wait for a reader. */
+void test_result_of_a_long_stream_without_reading(void) {
+    tracia_client *c = test_client("");
+    char *req = request_json("s/long/20000", "unread", "");
+    tracia_stream *s = tracia_run_local(c, req);
+    usleep(300 * 1000); /* let the transfer pause first */
+    char *r = tracia_stream_result(s);
+    json_t *j = json_loads(r, 0, NULL);
+    CHECK(j && !at(j, "error") && strlen(str_at(j, "text") ?: "") >= 20000 * 6);
+    json_decref(j);
+    tracia_free(r);
+    tracia_stream_free(s);
+    free(req);
+    tracia_client_free(c);
+}

@@ -40,6 +40,11 @@ public final class CallStream: @unchecked Sendable {
         var latencyMS = 0
         var toolCalls: [ToolCall] = []
         var doneFD: Int32 = -1
+        /// Text published and not yet read, and whether the transfer waits for the reader.
+        var unreadBytes = 0
+        var paused = false
+        /// Someone waits for the end without reading: the transfer must not wait for them.
+        var endAwaited = false
         var readyWaiters: [UnsafeContinuation<Void, Never>] = []
         var endWaiters: [UnsafeContinuation<Void, Never>] = []
     }
@@ -82,6 +87,8 @@ public final class CallStream: @unchecked Sendable {
         get throws(TraciaError) {
             let made: Result<Int32, TraciaError> = state.withLock { s in
                 if s.doneFD < 0 {
+                    s.endAwaited = true
+                    if s.paused { resumeWanted(&s) }
                     do throws(TraciaError) { s.doneFD = try ReadyFD.make(set: s.outcome != nil) } catch { return .failure(error) }
                 }
                 return .success(s.doneFD)
@@ -109,9 +116,11 @@ public final class CallStream: @unchecked Sendable {
                 s.current = nil
             }
             if s.outcome == .aborted { return .end }
+            defer { if s.paused && Self.caughtUp(s) { resumeWanted(&s) } }
             if s.head < s.queue.count {
                 let chunk = s.queue[s.head]
                 s.head += 1
+                s.unreadBytes -= chunk.count
                 if s.head == s.queue.count {
                     s.queue.removeAll(keepingCapacity: true)
                     s.head = 0
@@ -146,6 +155,7 @@ public final class CallStream: @unchecked Sendable {
 
     /// Suspends until the call has ended.
     func waitUntilEnded() async {
+        endIsAwaited()
         await withUnsafeContinuation { (c: UnsafeContinuation<Void, Never>) in
             let now = state.withLock { s in
                 if s.outcome != nil { return true }
@@ -171,6 +181,7 @@ public final class CallStream: @unchecked Sendable {
 
     /// Waits for the end of the call.
     public func waitForEnd() {
+        if !isFinished { endIsAwaited() }
         while !isFinished {
             // Without a descriptor to spare, poll the flag instead.
             if let fd = try? doneFD { _ = ReadyFD.wait(fd) } else { usleep(1000) }
@@ -213,6 +224,38 @@ public final class CallStream: @unchecked Sendable {
             }
             end(&s, outcome)
             return true
+        }
+    }
+
+    /// Backpressure: true (and the stream remembers it) when the reader is so far behind that
+    /// the transfer should wait; the reader's catching up resumes it. Memory stays bounded
+    /// however slowly the caller reads, unless someone awaits the end without reading.
+    func pauseIfBehind() -> Bool {
+        state.withLock { s in
+            guard s.outcome == nil, !s.endAwaited else { return false }
+            let behind = s.queue.count - s.head >= Self.pauseChunks || s.unreadBytes >= Self.pauseBytes
+            if behind { s.paused = true }
+            return behind
+        }
+    }
+
+    static let pauseChunks = 4096
+    static let pauseBytes = 1 << 20
+
+    private static func caughtUp(_ s: State) -> Bool {
+        s.queue.count - s.head <= pauseChunks / 4 && s.unreadBytes <= pauseBytes / 4
+    }
+
+    private func resumeWanted(_ s: inout State) {
+        s.paused = false
+        engine.resume(self)
+    }
+
+    /// Whoever waits for the end may not read: no more pausing, and a paused transfer goes on.
+    private func endIsAwaited() {
+        state.withLock { s in
+            s.endAwaited = true
+            if s.paused { resumeWanted(&s) }
         }
     }
 
@@ -305,6 +348,7 @@ extension CallStream: EventSink {
                     UnsafeBufferPointer(start: UnsafeRawPointer(chunk.bytes).assumingMemoryBound(to: UInt8.self), count: chunk.count))
             }
             s.queue.append(contentsOf: chunks)
+            for chunk in chunks { s.unreadBytes += chunk.count }
             setReady(&s, true)
         }
     }

@@ -10,6 +10,12 @@ protocol EngineTask: AnyObject {
     func cancel(on engine: Engine)
     /// Ends the task if a deadline passed; returns its next deadline.
     func checkDeadlines(now: Int64, on engine: Engine) -> Int64
+    /// The reader has caught up: continue a transfer paused for it.
+    func resume(on engine: Engine)
+}
+
+extension EngineTask {
+    func resume(on engine: Engine) {}
 }
 
 /// Owns a curl easy handle while it is in the multi handle.
@@ -28,6 +34,7 @@ final class Engine: @unchecked Sendable {
     private enum Command {
         case start(EngineTask)
         case cancel(CallStream)
+        case resume(CallStream)
     }
 
     private struct Inbox: @unchecked Sendable {
@@ -79,6 +86,7 @@ final class Engine: @unchecked Sendable {
 
     func submit(_ task: EngineTask) { post(.start(task)) }
     func cancel(_ stream: CallStream) { post(.cancel(stream)) }
+    func resume(_ stream: CallStream) { post(.resume(stream)) }
 
     func wake() { curl_multi_wakeup(multi) }
 
@@ -143,6 +151,8 @@ final class Engine: @unchecked Sendable {
             nextDeadline = min(nextDeadline, task.checkDeadlines(now: Clock.nowMS(), on: self))
         case .cancel(let stream):
             if let task = tasks.removeValue(forKey: ObjectIdentifier(stream)) { task.cancel(on: self) }
+        case .resume(let stream):
+            tasks[ObjectIdentifier(stream)]?.resume(on: self)
         }
     }
 

@@ -47,6 +47,13 @@ final class HTTPCall: EngineTask, CurlOwner {
         easy = nil
     }
 
+    func resume(on engine: Engine) {
+        guard let easy else { return }
+        idleDeadline = Clock.nowMS() + Int64(stream.call.idleTimeoutMS)
+        engine.noteDeadline(idleDeadline)
+        _ = tracia_easy_unpause(easy)
+    }
+
     func checkDeadlines(now: Int64, on engine: Engine) -> Int64 {
         if now >= totalDeadline {
             finish(TraciaError(.timeout, "the call timed out after \(stream.call.timeoutMS) ms"), on: engine)
@@ -131,6 +138,12 @@ final class HTTPCall: EngineTask, CurlOwner {
             var code = 0
             _ = tracia_easy_get_long(easy, CURLINFO_RESPONSE_CODE, &code)
             status = code
+        }
+        if (200..<300).contains(status) && stream.pauseIfBehind() {
+            // curl keeps these bytes and hands them over again on resume. The silence is ours,
+            // so the idle timeout waits too.
+            idleDeadline = .max
+            return tracia_curl_writefunc_pause()
         }
         receivedBytes += count
         if receivedBytes > stream.call.maxResponseBytes {
