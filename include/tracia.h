@@ -241,7 +241,8 @@ const char *tracia_stream_trace_id(const tracia_stream *stream);
  * (also after an abort), or a negative TRACIA_E_* code when the call failed
  * (detail in tracia_last_error() and in the result). Once it has ended it
  * keeps returning the same value. chunk and length may not be NULL
- * (TRACIA_E_MISUSE).
+ * (TRACIA_E_MISUSE). A reader that falls 4096 chunks or 1 MiB behind pauses
+ * the transfer until it catches up, so memory stays bounded.
  * Ownership: *chunk is borrowed, valid until the next tracia_stream_next()
  *   or tracia_stream_free().
  * Thread safety: one thread at a time per stream.
