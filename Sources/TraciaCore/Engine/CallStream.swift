@@ -8,7 +8,8 @@ public enum Outcome: Sendable, Equatable {
 }
 
 /// One call: the engine thread feeds it events; the caller's thread reads chunks and the
-/// result. Chunks are malloc'd, NUL-terminated copies handed out zero-copy by `next`.
+/// result. Chunks are NUL-terminated copies handed out zero-copy by `next`; the chunks of one
+/// network read share one allocation, freed once the reader has moved past its last chunk.
 public final class CallStream: @unchecked Sendable {
     public let spanID: String
     public let traceID: String
@@ -23,17 +24,22 @@ public final class CallStream: @unchecked Sendable {
     private let exporter: SpanExporter?
     /// Chunks decoded from one network read, published together so that the reader is woken
     /// once per read rather than once per event. Engine thread only.
-    private var staged: [Chunk] = []
+    private var stagedBytes: [UInt8] = []
+    private var stagedChunks: [(offset: Int, count: Int)] = []
 
     struct Chunk {
         let bytes: UnsafeMutablePointer<CChar>
         let count: Int
+        /// Set on the last chunk of a read: the allocation all of that read's chunks live in.
+        let block: UnsafeMutableRawPointer?
     }
 
     struct State: @unchecked Sendable {
         var queue: [Chunk] = []
         var head = 0
-        var current: UnsafeMutablePointer<CChar>?
+        /// Allocations the reader may still be using, freed on its next call.
+        var toFree: UnsafeMutableRawPointer?
+        var retired: [UnsafeMutableRawPointer] = []
         var accumulator = Accumulator()
         var outcome: Outcome?
         var isReady = false
@@ -69,10 +75,9 @@ public final class CallStream: @unchecked Sendable {
     }
 
     deinit {
-        for chunk in staged { free(chunk.bytes) }
         state.withLock { s in
-            if let c = s.current { free(c) }
-            for chunk in s.queue[s.head...] { free(chunk.bytes) }
+            Self.freeReleased(&s)
+            for chunk in s.queue[s.head...] { free(chunk.block) }
         }
         state.withLock { s in if s.doneFD >= 0 { close(s.doneFD) } }
         free(spanIDCString)
@@ -111,10 +116,7 @@ public final class CallStream: @unchecked Sendable {
     /// The next step if one is ready; nil when `next` would block.
     public func poll() -> Step? {
         state.withLock { s in
-            if let c = s.current {
-                free(c)
-                s.current = nil
-            }
+            Self.freeReleased(&s)
             if s.outcome == .aborted { return .end }
             defer { if s.paused && Self.caughtUp(s) { resumeWanted(&s) } }
             if s.head < s.queue.count {
@@ -126,7 +128,7 @@ public final class CallStream: @unchecked Sendable {
                     s.head = 0
                     if s.outcome == nil { setReady(&s, false) }
                 }
-                s.current = chunk.bytes
+                s.toFree = chunk.block
                 return .chunk(chunk.bytes, chunk.count)
             }
             switch s.outcome {
@@ -170,13 +172,21 @@ public final class CallStream: @unchecked Sendable {
     public func abort() {
         let aborted = state.withLock { s -> Bool in
             guard s.outcome == nil else { return false }
-            for chunk in s.queue[s.head...] { free(chunk.bytes) }
+            // The chunk the reader holds may live in one of these: free them on its next call.
+            for chunk in s.queue[s.head...] { if let block = chunk.block { s.retired.append(block) } }
             s.queue.removeAll()
             s.head = 0
             end(&s, .aborted)
             return true
         }
         if aborted { engine.cancel(self) }
+    }
+
+    private static func freeReleased(_ s: inout State) {
+        free(s.toFree)
+        s.toFree = nil
+        for block in s.retired { free(block) }
+        s.retired.removeAll()
     }
 
     /// Waits for the end of the call.
@@ -327,20 +337,26 @@ extension CallStream: AsyncSequence {
 
 extension CallStream: EventSink {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard !bytes.isEmpty, let copy = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return }
-        memcpy(copy, bytes.baseAddress!, bytes.count)
-        copy[bytes.count] = 0
-        staged.append(Chunk(bytes: copy, count: bytes.count))
+        guard !bytes.isEmpty else { return }
+        stagedChunks.append((stagedBytes.count, bytes.count))
+        stagedBytes.append(contentsOf: bytes)
+        stagedBytes.append(0)
     }
 
-    /// Hands the staged chunks to the reader in one step.
+    /// Hands the staged chunks to the reader in one step, in one allocation.
     func publish() {
-        guard !staged.isEmpty else { return }
-        let chunks = staged
-        staged.removeAll(keepingCapacity: true)
+        guard !stagedChunks.isEmpty, let block = malloc(stagedBytes.count) else { return }
+        stagedBytes.withUnsafeBytes { _ = memcpy(block, $0.baseAddress!, $0.count) }
+        let base = block.assumingMemoryBound(to: CChar.self)
+        let last = stagedChunks.count - 1
+        let chunks = stagedChunks.enumerated().map { i, c in
+            Chunk(bytes: base + c.offset, count: c.count, block: i == last ? block : nil)
+        }
+        stagedChunks.removeAll(keepingCapacity: true)
+        stagedBytes.removeAll(keepingCapacity: stagedBytes.count <= 1 << 16)
         state.withLock { s in
             guard s.outcome == nil else {
-                for chunk in chunks { free(chunk.bytes) }
+                free(block)
                 return
             }
             for chunk in chunks {
