@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// How a call ended.
 public enum Outcome: Sendable, Equatable {
@@ -24,6 +25,13 @@ public final class CallStream: @unchecked Sendable {
     private let exporter: SpanExporter?
     /// Chunks decoded from one network read, published together so that the reader is woken
     /// once per read rather than once per event. Engine thread only.
+    /// Chunks the reader has taken from the queue in one step and hands out without locking,
+    /// and the allocation it may still be using. Reader thread only.
+    private var taken: [Chunk] = []
+    private var takenHead = 0
+    private var readerToFree: UnsafeMutableRawPointer?
+    /// Set by abort, read by the reader for each chunk it hands out from `taken`.
+    private let abortRequested = Atomic<Bool>(false)
     private var stagedBytes: [UInt8] = []
     private var stagedChunks: [(offset: Int, count: Int)] = []
 
@@ -37,8 +45,8 @@ public final class CallStream: @unchecked Sendable {
     struct State: @unchecked Sendable {
         var queue: [Chunk] = []
         var head = 0
-        /// Allocations the reader may still be using, freed on its next call.
-        var toFree: UnsafeMutableRawPointer?
+        /// Allocations of chunks dropped by abort, which the reader may still be using: freed
+        /// on its next call.
         var retired: [UnsafeMutableRawPointer] = []
         var accumulator = Accumulator()
         var outcome: Outcome?
@@ -75,6 +83,8 @@ public final class CallStream: @unchecked Sendable {
     }
 
     deinit {
+        free(readerToFree)
+        for chunk in taken[takenHead...] { free(chunk.block) }
         state.withLock { s in
             Self.freeReleased(&s)
             for chunk in s.queue[s.head...] { free(chunk.block) }
@@ -115,22 +125,40 @@ public final class CallStream: @unchecked Sendable {
 
     /// The next step if one is ready; nil when `next` would block.
     public func poll() -> Step? {
-        state.withLock { s in
+        free(readerToFree)
+        readerToFree = nil
+        if abortRequested.load(ordering: .acquiring) {
+            for chunk in taken[takenHead...] { free(chunk.block) }
+            taken.removeAll()
+            takenHead = 0
+        }
+        if takenHead < taken.count {
+            let chunk = taken[takenHead]
+            takenHead += 1
+            readerToFree = chunk.block
+            // The readiness fd promises that next() will not block: past the last taken chunk
+            // that depends on the queue again.
+            if takenHead == taken.count { state.withLock { s in clearReadyIfDrained(&s) } }
+            return .chunk(chunk.bytes, chunk.count)
+        }
+        taken.removeAll(keepingCapacity: true)
+        takenHead = 0
+        return state.withLock { s in
             Self.freeReleased(&s)
             if s.outcome == .aborted { return .end }
-            defer { if s.paused && Self.caughtUp(s) { resumeWanted(&s) } }
             if s.head < s.queue.count {
-                let chunk = s.queue[s.head]
-                s.head += 1
-                s.unreadBytes -= chunk.count
-                if s.head == s.queue.count {
-                    s.queue.removeAll(keepingCapacity: true)
-                    s.head = 0
-                    if s.outcome == nil { setReady(&s, false) }
-                }
-                s.toFree = chunk.block
+                // Everything queued at once: the reader then needs the lock once per network read.
+                swap(&taken, &s.queue)
+                takenHead = s.head + 1
+                s.head = 0
+                s.unreadBytes = 0
+                if s.paused && Self.caughtUp(s) { resumeWanted(&s) }
+                let chunk = taken[takenHead - 1]
+                readerToFree = chunk.block
+                if takenHead == taken.count { clearReadyIfDrained(&s) }
                 return .chunk(chunk.bytes, chunk.count)
             }
+            clearReadyIfDrained(&s)
             switch s.outcome {
             case .success, .aborted: return .end
             case .failure(let e): return .failed(e)
@@ -172,6 +200,7 @@ public final class CallStream: @unchecked Sendable {
     public func abort() {
         let aborted = state.withLock { s -> Bool in
             guard s.outcome == nil else { return false }
+            abortRequested.store(true, ordering: .releasing)
             // The chunk the reader holds may live in one of these: free them on its next call.
             for chunk in s.queue[s.head...] { if let block = chunk.block { s.retired.append(block) } }
             s.queue.removeAll()
@@ -182,9 +211,11 @@ public final class CallStream: @unchecked Sendable {
         if aborted { engine.cancel(self) }
     }
 
+    private func clearReadyIfDrained(_ s: inout State) {
+        if s.head == s.queue.count && s.outcome == nil { setReady(&s, false) }
+    }
+
     private static func freeReleased(_ s: inout State) {
-        free(s.toFree)
-        s.toFree = nil
         for block in s.retired { free(block) }
         s.retired.removeAll()
     }
