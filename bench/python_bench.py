@@ -268,6 +268,12 @@ def run(events=100000, rounds=5, cold_rounds=20, streams=1000, stream_events=100
     for mode in conc:
         print(f"  {NAMES[mode]}: wall ms per round {spread(conc[mode]['wall'])}")
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    import json
+    with open(os.path.join(ROOT, "build", "bench", "python.json"), "w") as f:
+        json.dump({"per_chunk": {mode: {"cpu": m(per, mode, "cpu"), "rss": m(per, mode, "rss_n")} for mode in modes},
+                   "cold_ms": {mode: m(cold, mode, "first") for mode in cold},
+                   "asyncio": {mode: {key: m(conc, mode, key) for key in conc[mode]} for mode in conc},
+                   "streams": streams}, f, indent=1)
 
 
 def main():

@@ -4,6 +4,7 @@
     python3 bench/run.py ttfb [--rounds 200]                    time to first chunk vs raw libcurl
     python3 bench/run.py concurrency [--streams 1000]           N streams on one client, one reader
     python3 bench/run.py abort [--rounds 50]                    abort() to connection closed, at the server
+    python3 bench/run.py spans [--events 5000] [--rounds 5]     span export to a loopback collector vs raw libcurl
     python3 bench/run.py python [--events 100000] [--rounds 5]  the Python binding vs the openai SDK (python_bench.py)
 
 Per-chunk cost is marginal: (cost of a N-event stream - cost of a 1-event stream) / N, so
@@ -26,7 +27,7 @@ def build():
     os.makedirs(OUT, exist_ok=True)
     lib = os.path.join(ROOT, "build", "lib")
     subprocess.check_call(["cc", "-O2", "-o", os.path.join(OUT, "baseline"), os.path.join(HERE, "baseline.c"), "-lcurl", "-ljansson"])
-    for program in ["tracia_stream", "ttfb", "concurrency", "abort"]:
+    for program in ["tracia_stream", "ttfb", "concurrency", "abort", "spans"]:
         subprocess.check_call(["cc", "-O2", "-I", os.path.join(ROOT, "include"), "-o", os.path.join(OUT, program),
                                os.path.join(HERE, program + ".c"), "-L", lib, "-ltracia", "-lcurl", "-Wl,-rpath," + lib])
 
@@ -46,6 +47,14 @@ class Server:
         import json
         import urllib.request
         return json.load(urllib.request.urlopen(self.base + "/_closed"))
+
+
+def save(name, figures):
+    """Keeps a figure's medians in build/bench/NAME.json, for bench/plot.py."""
+    import json
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(figures, f, indent=1)
 
 
 def measure(argv, expect_chunks):
@@ -81,10 +90,13 @@ def chunk(args):
     base_wall = statistics.median(samples[baseline]["wall"])
     print(f"per-chunk cost, {args.events} events, median of {args.rounds} interleaved rounds")
     print(f"{'client':32} {'CPU µs/chunk':>13} {'ratio':>6} {'wall µs/chunk':>14} {'ratio':>6}")
+    figures = {}
     for name in samples:
         cpu = statistics.median(samples[name]["cpu"])
         wall = statistics.median(samples[name]["wall"])
+        figures[name] = {"cpu": cpu, "wall": wall}
         print(f"{name:32} {cpu:13.3f} {cpu / base_cpu:6.2f} {wall:14.3f} {wall / base_wall:6.2f}")
+    save("chunk", figures)
 
 
 def ttfb(args):
@@ -97,12 +109,18 @@ def ttfb(args):
 
 
 def concurrency(args):
+    counts = [125, 250, 500, 1000, 2000] if args.scale else [args.streams]
+    figures = []
     with Server() as server:
-        out = subprocess.run([os.path.join(OUT, "concurrency"), f"{server.base}/n/{args.events}", str(args.streams)],
-                             check=True, capture_output=True, text=True).stdout.split()
-    ok, wall, threads, rss = int(out[0]), float(out[1]), int(out[2]), int(out[3])
-    print(f"{args.streams} concurrent streams of {args.events} events on one client, one reader thread polling their fds")
-    print(f"completed {ok}/{args.streams}, wall {wall:.0f} ms, process threads {threads} (one is the caller), peak RSS {rss / 1024:.1f} MB")
+        for n in counts:
+            out = subprocess.run([os.path.join(OUT, "concurrency"), f"{server.base}/n/{args.events}", str(n)],
+                                 check=True, capture_output=True, text=True).stdout.split()
+            ok, wall, threads, rss = int(out[0]), float(out[1]), int(out[2]), int(out[3])
+            figures.append({"streams": n, "ok": ok, "wall_ms": wall, "threads": threads, "rss_mb": rss / 1024})
+            print(f"{n} concurrent streams of {args.events} events on one client, one reader thread polling their fds: "
+                  f"completed {ok}/{n}, wall {wall:.0f} ms, process threads {threads} (one is the caller), "
+                  f"peak RSS {rss / 1024:.1f} MB")
+    save("concurrency", figures)
 
 
 def abort(args):
@@ -120,6 +138,40 @@ def abort(args):
     print(f"median {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms")
 
 
+def spans(args):
+    """N traced mock calls exported to a keep-alive collector, against the same calls untraced
+    and against libcurl POSTing N span-sized bodies over 8 connections."""
+    collector = subprocess.Popen([sys.executable, os.path.join(HERE, "collector.py")], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{int(collector.stdout.readline())}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACIA_")}
+    modes = {"libcurl POSTs (baseline)": "curl", "libtracia, calls untraced": "untraced", "libtracia, calls traced": "tracia"}
+    samples = {name: {"wall": [], "cpu": []} for name in modes}
+    try:
+        for _ in range(args.rounds):
+            for name, mode in modes.items():
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                out = subprocess.run([os.path.join(OUT, "spans"), mode, base, str(args.events)], check=True,
+                                     capture_output=True, text=True, env=env).stdout.split()
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                samples[name]["wall"].append(float(out[1]))
+                samples[name]["cpu"].append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    finally:
+        collector.stdin.close()
+        collector.wait()
+    n = args.events
+    median = {name: {k: statistics.median(v) for k, v in s.items()} for name, s in samples.items()}
+    print(f"{n} spans, median of {args.rounds} interleaved rounds")
+    print(f"{'':28} {'wall ms':>8} {'per second':>11} {'CPU µs each':>12}")
+    for name in modes:
+        wall, cpu = median[name]["wall"], median[name]["cpu"]
+        print(f"{name:28} {wall:8.0f} {n / wall * 1000:11.0f} {cpu / n * 1e6:12.1f}")
+    traced, untraced = median["libtracia, calls traced"], median["libtracia, calls untraced"]
+    export_cpu = (traced["cpu"] - untraced["cpu"]) / n * 1e6
+    base_cpu = median["libcurl POSTs (baseline)"]["cpu"] / n * 1e6
+    print(f"export alone (traced - untraced): {export_cpu:.1f} µs CPU per span, {export_cpu / base_cpu:.2f}x the baseline's POST")
+
+
 def python(args):
     sys.path.insert(0, HERE)
     import python_bench
@@ -128,12 +180,13 @@ def python(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort", "python"])
+    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort", "spans", "python"])
     parser.add_argument("--events", type=int)
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--streams", type=int, default=1000)
+    parser.add_argument("--scale", action="store_true", help="concurrency: 125 to 2000 streams")
     args = parser.parse_args()
-    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "python": (100000, 5)}
+    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "python": (100000, 5)}
     events, rounds = defaults[args.figure]
     args.events = args.events or events
     args.rounds = args.rounds or rounds

@@ -4,12 +4,26 @@ from ._client import Tracia
 from ._errors import TraciaError, TraciaErrorCode
 from ._session import TraciaSession
 from ._streaming import AsyncLocalStream, LocalStream
-from ._types import (ContentPart, Eval, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ResponseFormat,
-                     ResponseFormatJsonSchema, RunLocalResult, StreamResult, TextPart, TokenUsage, ToolCall,
-                     ToolCallPart, ToolChoice, ToolDefinition, ToolParameters)
+from ._types import (Eval, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ResponseFormatJsonSchema,
+                     RunLocalResult, StreamResult, TextPart, TokenUsage, ToolCall, ToolCallPart, ToolDefinition,
+                     ToolParameters)
 from ._ffi import version as _version
 
 __version__ = _version().decode()
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._types import ContentPart, ResponseFormat, ToolChoice
+
+
+def __getattr__(name: str) -> object:
+    """ContentPart, ResponseFormat and ToolChoice: typing aliases, made on first use."""
+    if name not in ("ContentPart", "ResponseFormat", "ToolChoice"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import _types
+
+    return getattr(_types, name)
+
 
 __all__ = [
     "AsyncLocalStream", "ContentPart", "Eval", "JsonSchemaProperty", "LLMProvider", "LocalPromptMessage",

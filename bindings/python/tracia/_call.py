@@ -4,7 +4,9 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-from typing import Any, Optional, Tuple
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
+if TYPE_CHECKING:
+    from typing import Any, Optional, Tuple
 
 from . import _ffi
 from ._errors import TraciaError, error_from_json
@@ -52,7 +54,7 @@ class Call:
     def _text(self) -> str:
         data = self._chunk.value or b""
         if len(data) != self._length.value:  # a NUL inside the chunk: read it by its length
-            data = ctypes.string_at(ctypes.cast(self._chunk, ctypes.c_void_p).value, self._length.value)
+            data = ctypes.string_at(ctypes.cast(self._chunk, ctypes.c_void_p).value or 0, self._length.value)
         return data.decode("utf-8")
 
     def error(self) -> TraciaError:

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 
 from . import _ffi
 from ._call import Call
 from ._errors import TraciaError, error_from_json
 from ._streaming import AsyncLocalStream, LocalStream
-from ._types import (LocalPromptMessage, LLMProvider, ResponseFormat, RunLocalResult, ToolChoice, ToolDefinition,
-                     message_to_json, result_from_json, to_plain)
+from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json, result_from_json,
+                     to_plain)
 
 if TYPE_CHECKING:
+    from ._types import ResponseFormat, ToolChoice
+    from typing import Any, Callable, Dict, List, Optional, Union
     from ._session import TraciaSession
 
 _REQUEST_FIELDS = ("provider", "temperature", "max_output_tokens", "top_p", "stop_sequences", "timeout_ms", "variables",
@@ -111,7 +113,12 @@ class Tracia:
         if stream:
             return AsyncLocalStream(call, loop)
         ended = loop.create_future()
-        loop.add_reader(call.done_fd, lambda: ended.done() or ended.set_result(None))
+
+        def on_end() -> None:
+            if not ended.done():
+                ended.set_result(None)
+
+        loop.add_reader(call.done_fd, on_end)
         try:
             await ended
         except BaseException:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Optional
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 
 class TraciaErrorCode(str, Enum):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ctypes
 import json
 from ctypes import POINTER, c_char_p, c_int, c_size_t, c_void_p
-from typing import Any
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 from ._errors import TraciaError, error_from_json
 from ._loader import load

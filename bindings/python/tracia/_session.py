@@ -1,10 +1,13 @@
 """Sessions: calls linked by one trace id, each the child of the previous one."""
 from __future__ import annotations
 
-import random
-from typing import TYPE_CHECKING, Any, Optional
+import os
+
+from ._streaming import AsyncLocalStream, LocalStream
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 
 if TYPE_CHECKING:
+    from typing import Any, Optional
     from ._client import Tracia
 
 
@@ -29,7 +32,7 @@ class TraciaSession:
 
     def _link(self, kwargs: dict) -> None:
         if self._trace_id is None:
-            self._trace_id = "tr_%016x" % random.getrandbits(64)
+            self._trace_id = "tr_" + os.urandom(8).hex()
         kwargs["trace_id"] = self._trace_id
         if self._last_span_id is not None:
             kwargs["parent_span_id"] = self._last_span_id
@@ -50,7 +53,7 @@ class TraciaSession:
     def run_local(self, *, messages: list, model: str, stream: bool = False, **kwargs: Any) -> Any:
         self._link(kwargs)
         result = self._tracia.run_local(messages=messages, model=model, stream=stream, **kwargs)
-        if stream:
+        if isinstance(result, LocalStream):
             self._follow(result.result)
         else:
             self._update(result.trace_id, result.span_id)
@@ -59,7 +62,7 @@ class TraciaSession:
     async def arun_local(self, *, messages: list, model: str, stream: bool = False, **kwargs: Any) -> Any:
         self._link(kwargs)
         result = await self._tracia.arun_local(messages=messages, model=model, stream=stream, **kwargs)
-        if stream:
+        if isinstance(result, AsyncLocalStream):
             self._follow(result.result)
         else:
             self._update(result.trace_id, result.span_id)

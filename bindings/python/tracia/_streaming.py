@@ -1,13 +1,14 @@
 """LocalStream and AsyncLocalStream: chunks as they arrive, abort, and the result."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Optional
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 
 from . import _ffi
 from ._call import Call
 from ._types import StreamResult, result_from_json
 
 if TYPE_CHECKING:
+    from typing import Any, AsyncIterator, Iterator, Optional
     import asyncio
     from concurrent.futures import Future
 

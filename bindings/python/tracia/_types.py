@@ -3,7 +3,9 @@ model_dump()."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
 
 _MISSING = object()
 
@@ -98,7 +100,8 @@ class ToolCallPart(_Model):
     arguments: Dict[str, Any]
 
 
-ContentPart = Union[TextPart, ToolCallPart]
+if TYPE_CHECKING:
+    ContentPart = Union[TextPart, ToolCallPart]
 
 
 class JsonSchemaProperty(_Model):
@@ -142,8 +145,21 @@ class ResponseFormatJsonSchema(_Model):
     description: Optional[str]
 
 
-ToolChoice = Union[str, Dict[str, str]]
-ResponseFormat = Union[Dict[str, Any], ResponseFormatJsonSchema]
+if TYPE_CHECKING:
+    ToolChoice = Union[str, Dict[str, str]]
+    ResponseFormat = Union[Dict[str, Any], ResponseFormatJsonSchema]
+
+
+def __getattr__(name: str) -> Any:
+    """The type aliases, made on first use: they need typing, which the rest does not."""
+    if name not in ("ContentPart", "ToolChoice", "ResponseFormat"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from typing import Any, Dict, Union
+
+    aliases = {"ContentPart": Union[TextPart, ToolCallPart], "ToolChoice": Union[str, Dict[str, str]],
+               "ResponseFormat": Union[Dict[str, Any], ResponseFormatJsonSchema]}
+    globals().update(aliases)
+    return aliases[name]
 
 
 class LocalPromptMessage(_Model):
@@ -156,7 +172,7 @@ class LocalPromptMessage(_Model):
 
 
 class RunLocalResult(_Model):
-    _fields = (("text", "text", _MISSING), ("span_id", "spanId", _MISSING), ("trace_id", "traceId", _MISSING),
+    _fields: ClassVar[Tuple[Tuple[str, str, Any], ...]] = (("text", "text", _MISSING), ("span_id", "spanId", _MISSING), ("trace_id", "traceId", _MISSING),
                ("latency_ms", "latencyMs", _MISSING), ("usage", "usage", _MISSING), ("cost", "cost", None),
                ("provider", "provider", _MISSING), ("model", "model", _MISSING), ("tool_calls", "toolCalls", list),
                ("finish_reason", "finishReason", _MISSING), ("message", "message", _MISSING))
