@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
@@ -65,6 +64,8 @@ class Call:
     def result_json(self) -> dict:
         """The result; blocks until the call ends (without the GIL)."""
         if self._result is None:
+            import json
+
             self._result = json.loads(_ffi.take_string(_ffi.stream_result(self._ptr)))
         return self._result
 

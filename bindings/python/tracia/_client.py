@@ -1,12 +1,12 @@
 """The Tracia client: run_local / arun_local over libtracia."""
 from __future__ import annotations
 
-import json
 import os
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 
 from . import _ffi
 from ._call import Call
+from ._encode import dumps
 from ._errors import TraciaError, error_from_json
 from ._streaming import AsyncLocalStream, LocalStream
 from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json, result_from_json,
@@ -39,7 +39,7 @@ class Tracia:
         if base_url is not None:
             settings["base_url"] = base_url.rstrip("/")
         self._pid = os.getpid()
-        self._ptr = _ffi.client_new(json.dumps(settings).encode())
+        self._ptr = _ffi.client_new(dumps(settings).encode())
         if not self._ptr:
             raise _ffi.last_exception()
         self._on_span_error = on_span_error
@@ -52,6 +52,8 @@ class Tracia:
     def _report_span_error(self, span_id: bytes, error_json: bytes, _user_data: Any) -> None:
         try:
             assert self._on_span_error is not None
+            import json
+
             self._on_span_error(error_from_json(json.loads(error_json)), span_id.decode())
         except Exception:  # noqa: BLE001 - an exception must never unwind into C
             pass
@@ -66,7 +68,7 @@ class Tracia:
         for name, value in fields.items():
             if value is not None:
                 request[name] = to_plain(value)
-        ptr = _ffi.run_local(self._ptr, json.dumps(request).encode())
+        ptr = _ffi.run_local(self._ptr, dumps(request).encode())
         if not ptr:
             raise _ffi.last_exception()
         return Call(ptr)
@@ -151,6 +153,8 @@ class Tracia:
 
     def stats(self) -> Dict[str, int]:
         """Span export counters: queued, delivered, failed, dropped, pending."""
+        import json
+
         return json.loads(_ffi.take_string(_ffi.client_stats(self._ptr)))
 
     def close(self) -> None:

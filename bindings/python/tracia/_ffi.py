@@ -3,7 +3,6 @@ Owned strings come back as c_void_p, are copied with string_at and freed with tr
 from __future__ import annotations
 
 import ctypes
-import json
 from ctypes import POINTER, c_char_p, c_int, c_size_t, c_void_p
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
@@ -90,6 +89,8 @@ version_number = _declare("tracia_version_number", c_int)
 
 def last_exception() -> TraciaError:
     """The thread's last library error as an exception to raise."""
+    import json
+
     return error_from_json(json.loads(last_error().decode("utf-8", "replace")))
 
 
