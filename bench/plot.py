@@ -37,8 +37,8 @@ def main():
         ("C: libcurl + jansson\n(baseline)", chunk["baseline (libcurl+jansson)"]["cpu"], "#999999"),
         ("C: libtracia", chunk["libtracia C API, tracing off"]["cpu"], "#1f77b4"),
         ("C: libtracia,\ntracing on", chunk["libtracia C API, tracing on"]["cpu"], "#1f77b4"),
-        ("Python: tracia", python["per_chunk"]["tracia"]["cpu"], "#2ca02c"),
-        ("Python: openai SDK\n(baseline)", python["per_chunk"]["openai"]["cpu"], "#999999"),
+        ("Python:\ntracia", python["per_chunk"]["tracia"]["cpu"], "#2ca02c"),
+        ("Python:\nopenai SDK\n(baseline)", python["per_chunk"]["openai"]["cpu"], "#999999"),
     ]
     names, values, colours = zip(*bars)
     left.bar(range(len(bars)), values, color=colours)
@@ -65,7 +65,7 @@ def main():
     right.set_title("Concurrency: one client, one engine thread")
     handles = right.get_legend_handles_labels()[0] + rss.get_legend_handles_labels()[0]
     labels = right.get_legend_handles_labels()[1] + rss.get_legend_handles_labels()[1]
-    right.legend(handles, labels, fontsize=8, loc="upper left")
+    right.legend(handles, labels, fontsize=8, loc="lower right")
 
     fig.tight_layout()
     out = os.path.join(HERE, "figures.png")
