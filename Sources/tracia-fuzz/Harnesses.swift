@@ -6,6 +6,7 @@ enum Harness: String, CaseIterable {
     case sse
     case openaiStream = "openai-stream"
     case openaiResponse = "openai-response"
+    case openaiTextDelta = "openai-text-delta"
     case anthropicStream = "anthropic-stream"
     case geminiStream = "gemini-stream"
     case bedrockStream = "bedrock-stream"
@@ -30,6 +31,8 @@ enum Harness: String, CaseIterable {
             decode(SSEDecoder<OpenAIEvents>(), data)
         case .openaiResponse:
             decode(JSONBodyDecoder<OpenAIBody>(limit: 1 << 20), data)
+        case .openaiTextDelta:
+            Self.sameAsTheFullPath(data)
         case .anthropicStream:
             decode(SSEDecoder<AnthropicEvents>(), data)
         case .geminiStream:
@@ -49,6 +52,26 @@ enum Harness: String, CaseIterable {
         }
     }
 
+    /// The fast path may decline any event, but an event it takes must give exactly what
+    /// jansson and the full decoder give: the same text and nothing else.
+    private static func sameAsTheFullPath(_ data: UnsafeRawBufferPointer) {
+        var fast: [UInt8] = []
+        guard OpenAITextDelta.read(data, into: &fast) else { return }
+        let sink = RecordingSink()
+        guard let doc = JSONDocument.parse(bytes: data), doc.root.isObject else {
+            fatalError("the fast path took an event that jansson rejects: \(Array(data))")
+        }
+        if OpenAIAdapter.errorMessage(in: doc.root) != nil { fatalError("the fast path took an error event") }
+        if let choice = doc.root["choices"]?[0] {
+            if let delta = choice["delta"] { OpenAIEvents.emitDelta(delta, sink: sink) }
+            if choice["finish_reason"]?.string != nil { sink.other += 1 }
+        }
+        if let usage = doc.root["usage"], usage.isObject { sink.other += 1 }
+        if sink.text != fast || sink.other != 0 {
+            fatalError("the fast path and the full path differ: \(sink.text) \(fast) \(sink.other)")
+        }
+    }
+
     private func decode<D: ResponseDecoder>(_ decoder: D, _ data: UnsafeRawBufferPointer) {
         var decoder = decoder
         let sink = FuzzSink()
@@ -64,6 +87,16 @@ enum Harness: String, CaseIterable {
         _ = try? decoder.finish(into: sink)
         _ = try? sink.accumulator.toolCalls()
     }
+}
+
+final class RecordingSink: EventSink {
+    var text: [UInt8] = []
+    var other = 0
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) { text.append(contentsOf: bytes) }
+    func toolCallStart(index: Int, id: String?, name: String?) { other += 1 }
+    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { other += 1 }
+    func usage(_ usage: Usage) { other += 1 }
+    func finish(_ reason: ProviderFinish) { other += 1 }
 }
 
 final class FuzzSink: EventSink {

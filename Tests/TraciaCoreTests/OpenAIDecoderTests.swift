@@ -125,3 +125,111 @@ func openAITextStream(pieceSize: Int) throws {
     #expect(compat.contains(#""max_tokens":100"#))
     #expect(compat.contains(#"{"role":"system","content":"Be terse."}"#))
 }
+
+private func fastText(_ event: String) -> String? {
+    var text: [UInt8] = []
+    let taken = Array(event.utf8).withUnsafeBytes { OpenAITextDelta.read($0, into: &text) }
+    return taken ? String(decoding: text, as: UTF8.self) : nil
+}
+
+@Test func openAITextDeltaFastPathTakesPlainTextDeltas() {
+    let plain = #"{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tok "},"finish_reason":null}]}"#
+    #expect(fastText(plain) == "tok ")
+    #expect(fastText(#" { "choices" : [ { "delta" : { "role" : "assistant" , "content" : "" } } ] , "usage" : null } "#) == "")
+    let escaped = #"{"choices":[{"delta":{"content":"h\u00e9 \"q\" \\ \/ \n\t \ud83c\udf89 日本"}},{"delta":{"tool_calls":[1]}}]}"#
+    #expect(fastText(escaped) == "hé \"q\" \\ / \n\t 🎉 日本")
+    let nulls = #"{"choices":[{"delta":{"content":null,"refusal":null},"logprobs":{"content":[{"x":-0.5}]}}],"created":1731000000}"#
+    #expect(fastText(nulls) == "")
+    #expect(fastText(#"{"choices":[{"delta":{"c\u006fntent":"escaped key"}}]}"#) == "escaped key")
+}
+
+@Test(arguments: [
+    #"{"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]}"#,  // a finish reason
+    #"{"choices":[{"delta":{"tool_calls":[{"index":0}]}}]}"#,  // tool calls
+    #"{"choices":[],"usage":{"prompt_tokens":1}}"#,  // usage
+    #"{"error":{"message":"boom"}}"#, #"{"error":null}"#, #"{"object":"error","message":"boom"}"#,  // errors
+    #"{"choices":[{"delta":{"content":"a","content":"b"}}]}"#,  // duplicate keys of interest
+    #"{"choices":[{"delta":{"content":"a"}}]} x"#, #"{"choices":[{"delta":{"content":"a"}}]"#,  // trailing, truncated
+    #"{"created":1e3,"choices":[]}"#, #"{"created":12345678901234567,"choices":[]}"#, #"{"n":01}"#,  // numbers
+    #"{"choices":[{"delta":{"content":"a\u0000b"}}]}"#, #"{"choices":[{"delta":{"content":"\ud800"}}]}"#,  // NUL, lone surrogate
+    "{\"choices\":[{\"delta\":{\"content\":\"\u{1}\"}}]}", "{\"x\":\"\\x\"}", "[1]", "", "null",
+])
+func openAITextDeltaFastPathDeclines(_ event: String) {
+    #expect(fastText(event) == nil)
+}
+
+@Test func openAITextDeltaFastPathDeclinesInvalidUTF8() {
+    for bad: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xFF]] {
+        let event = Array(#"{"choices":[{"delta":{"content":""#.utf8) + bad + Array(#""}}]}"#.utf8)
+        var text: [UInt8] = []
+        #expect(!event.withUnsafeBytes { OpenAITextDelta.read($0, into: &text) })
+        #expect(text.isEmpty)
+    }
+}
+
+/// Random events near the fast path's edge (escapes, Unicode, bad bytes, extra keys, numbers,
+/// whitespace): whatever it takes must match jansson and the full decoder exactly.
+@Test func openAITextDeltaFastPathAgreesWithTheFullPath() {
+    var rng = SplitMix(seed: 0x7EAC1A)
+    let pieces: [[UInt8]] = [
+        Array("tok".utf8), Array(" ".utf8), Array("é".utf8), Array("日本".utf8), Array("🎉".utf8), Array(#"\""#.utf8),
+        Array(#"\\"#.utf8), Array(#"\/"#.utf8), Array(#"\n"#.utf8), Array(#"\u00e9"#.utf8), Array(#"\ud83c\udf89"#.utf8),
+        Array(#"\u0000"#.utf8), Array(#"\ud800"#.utf8), Array(#"\udc00x"#.utf8), Array(#"\x"#.utf8), [0x01], [0x7F],
+        [0xC3], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x8E], Array(#"\u12G4"#.utf8),
+    ]
+    let extras = [
+        #""id":"chatcmpl-1""#, #""created":1731000000"#, #""created":1.5"#, #""created":-0"#, #""created":1e5"#,
+        #""object":"chat.completion.chunk""#, #""object":"error""#, #""usage":null"#, #""usage":{"prompt_tokens":1}"#,
+        #""system_fingerprint":null"#, #""x":[1,{"y":[true,false,null]}]"#, #""error":null"#, #""n":0123"#,
+    ]
+    var taken = 0
+    for _ in 0..<5000 {
+        var content: [UInt8] = []
+        for _ in 0..<rng.next(4) { content += pieces[rng.next(pieces.count)] }
+        var delta = [#""content":""# + String(decoding: content, as: UTF8.self) + "\""]
+        if rng.next(4) == 0 { delta.append(#""role":"assistant""#) }
+        if rng.next(8) == 0 { delta.append(#""tool_calls":null"#) }
+        var choice = [#""delta":{"# + delta.joined(separator: rng.next(2) == 0 ? "," : " , ") + "}"]
+        if rng.next(3) == 0 { choice.append(rng.next(4) == 0 ? #""finish_reason":"stop""# : #""finish_reason":null"#) }
+        var top = [#""choices":[{"# + choice.joined(separator: ",") + "}]"]
+        for _ in 0..<rng.next(3) { top.insert(extras[rng.next(extras.count)], at: rng.next(top.count + 1)) }
+        var event = Array(("{" + top.joined(separator: ",") + "}").utf8)
+        // The content may hold raw bytes that are not UTF-8: put them back after the String round trip.
+        if let at = event.firstIndex(of: 0xEF), rng.next(2) == 0 { event[at] = 0xFF }
+        var fast: [UInt8] = []
+        guard event.withUnsafeBytes({ OpenAITextDelta.read($0, into: &fast) }) else { continue }
+        taken += 1
+        let sink = BytesSink()
+        let doc = event.withUnsafeBytes { JSONDocument.parse(bytes: $0) }
+        #expect(doc != nil, "taken but not JSON: \(String(decoding: event, as: UTF8.self))")
+        guard let root = doc?.root else { continue }
+        #expect(OpenAIAdapter.errorMessage(in: root) == nil)
+        if let choice = root["choices"]?[0], let d = choice["delta"] { OpenAIEvents.emitDelta(d, sink: sink) }
+        #expect(root["choices"]?[0]?["finish_reason"]?.string == nil)
+        #expect(root["usage"].map { !$0.isObject } ?? true)
+        #expect(sink.bytes == fast && sink.other == 0, "\(String(decoding: event, as: UTF8.self))")
+    }
+    #expect(taken > 1000)
+}
+
+final class BytesSink: EventSink {
+    var bytes: [UInt8] = []
+    var other = 0
+    func text(_ text: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: text) }
+    func toolCallStart(index: Int, id: String?, name: String?) { other += 1 }
+    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { other += 1 }
+    func usage(_ usage: Usage) { other += 1 }
+    func finish(_ reason: ProviderFinish) { other += 1 }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}

@@ -141,8 +141,15 @@ struct OpenAIAdapter: ProviderAdapter {
 
 /// The events of a Chat Completions stream: `data:` chunks until `[DONE]`.
 struct OpenAIEvents: SSEEvents {
+    private var text: [UInt8] = []
+
     mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool {
         if data.starts(with: "[DONE]".utf8) { return true }
+        text.removeAll(keepingCapacity: true)
+        if OpenAITextDelta.read(data, into: &text) {
+            if !text.isEmpty { text.withUnsafeBufferPointer { sink.text($0) } }
+            return false
+        }
         let doc = try Self.json(data)
         let root = doc.root
         if let message = OpenAIAdapter.errorMessage(in: root) {
