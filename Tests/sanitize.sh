@@ -9,7 +9,7 @@ kind=${1:?usage: Tests/sanitize.sh address|thread|valgrind}
 swift_lib=/opt/swift/usr/lib/swift/linux
 case "$kind" in
 valgrind)
-    TEST_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9" \
+    TRACIA_TEST_UNDER_VALGRIND=1 TEST_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9" \
         exec bash Tests/c/run.sh
     ;;
 address | thread)

@@ -282,8 +282,9 @@ void test_slow_reader_pauses_the_transfer(void) {
     tracia_stream *s = tracia_run_local(c, req);
     usleep(2000 * 1000); /* the server has written everything by now */
     long waiting = resident_kb();
-    /* Unbounded, 300 000 queued chunks would take over 15 MB; paused, a few hundred KB. */
-    CHECK_MSG(waiting - before < 6 * 1024, "memory grew while the reader waited");
+    /* Unbounded, 300 000 queued chunks would take over 15 MB; paused, a few hundred KB.
+     * Under valgrind the resident size is mostly the tool's own, so only the rest is checked. */
+    if (!getenv("TRACIA_TEST_UNDER_VALGRIND")) CHECK_MSG(waiting - before < 6 * 1024, "memory grew while the reader waited");
     const char *chunk;
     size_t length;
     long lorem = 0;
