@@ -9,7 +9,7 @@ kind=${1:?usage: Tests/sanitize.sh address|thread|valgrind}
 swift_lib=/opt/swift/usr/lib/swift/linux
 case "$kind" in
 valgrind)
-    TRACIA_TEST_UNDER_VALGRIND=1 TEST_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9" \
+    TRACIA_TEST_INSTRUMENTED=1 TEST_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=9" \
         exec bash Tests/c/run.sh
     ;;
 address | thread)
@@ -26,7 +26,7 @@ address | thread)
         # The toolchain's ThreadSanitizer runtime intercepts libdispatch, so it links it.
         ldflags="-L$swift_lib -ldispatch -lBlocksRuntime -Wl,-rpath,$swift_lib"
     fi
-    CC="$(dirname "$(command -v swift)")/clang" TEST_CFLAGS="$flags" TEST_LDFLAGS="$ldflags" TRACIA_LIB_DIR="build/$kind" \
+    TRACIA_TEST_INSTRUMENTED=1 CC="$(dirname "$(command -v swift)")/clang" TEST_CFLAGS="$flags" TEST_LDFLAGS="$ldflags" TRACIA_LIB_DIR="build/$kind" \
         bash Tests/c/run.sh 2> >(grep -v "Cannot export" >&2)
     LSAN_OPTIONS=suppressions=$PWD/Tests/lsan-xctest.supp swift test --scratch-path "$scratch" -Xswiftc -sanitize="$kind" 2> >(grep -v "Cannot export" >&2)
     ;;
