@@ -36,11 +36,6 @@ echo "-- tests"
 $cc -std=c99 -Wall -Wextra -Werror -g ${TEST_CFLAGS:-} -Iinclude Tests/c/*.c -L"$lib_dir" -ltracia \
     -Wl,-rpath,"$PWD/$lib_dir" -lcurl -ljansson -lpthread ${TEST_LDFLAGS:-} -o "$out/c-tests"
 
-coproc FAKES { exec python3 Tests/fakes/serve.py; }
-trap 'kill $FAKES_PID 2>/dev/null || true' EXIT
-read -r ports <&"${FAKES[0]}"
-eval "$(python3 -c 'import json, sys
-for name, port in json.loads(sys.argv[1]).items():
-    print(f"export FAKE_{name.upper()}=http://127.0.0.1:{port}")' "$ports")"
+source Tests/fakes/start.sh
 export TRACIA_API_KEY= OPENAI_API_KEY= TRACIA_SPANS_FILE=/dev/null
 timeout 600 ${TEST_WRAPPER:-} "$out/c-tests" "$@"

@@ -6,11 +6,6 @@ cd "$(dirname "$0")/../.."
 mkdir -p build/tests
 cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude Tests/load/load.c -Lbuild/lib -ltracia -Wl,-rpath,"$PWD/build/lib" \
     -lcurl -ljansson -o build/tests/load
-coproc FAKES { exec python3 Tests/fakes/serve.py; }
-trap 'kill $FAKES_PID 2>/dev/null || true' EXIT
-read -r ports <&"${FAKES[0]}"
-eval "$(python3 -c 'import json, sys
-for name, port in json.loads(sys.argv[1]).items():
-    print(f"export FAKE_{name.upper()}=http://127.0.0.1:{port}")' "$ports")"
+source Tests/fakes/start.sh
 ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 timeout 300 build/tests/load "${STREAMS:-1000}"

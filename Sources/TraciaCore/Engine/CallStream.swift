@@ -102,8 +102,7 @@ public final class CallStream: @unchecked Sendable {
         get throws(TraciaError) {
             let made: Result<Int32, TraciaError> = state.withLock { s in
                 if s.doneFD < 0 {
-                    s.endAwaited = true
-                    if s.paused { resumeWanted(&s) }
+                    awaitEnd(&s)
                     do throws(TraciaError) { s.doneFD = try ReadyFD.make(set: s.outcome != nil) } catch { return .failure(error) }
                 }
                 return .success(s.doneFD)
@@ -293,11 +292,11 @@ public final class CallStream: @unchecked Sendable {
     }
 
     /// Whoever waits for the end may not read: no more pausing, and a paused transfer goes on.
-    private func endIsAwaited() {
-        state.withLock { s in
-            s.endAwaited = true
-            if s.paused { resumeWanted(&s) }
-        }
+    private func endIsAwaited() { state.withLock { awaitEnd(&$0) } }
+
+    private func awaitEnd(_ s: inout State) {
+        s.endAwaited = true
+        if s.paused { resumeWanted(&s) }
     }
 
     /// Whether events are still wanted (false once ended or aborted).
