@@ -83,12 +83,12 @@ public func tracia_run_local(_ client: OpaquePointer?, _ requestJSON: UnsafePoin
 
 @_cdecl("tracia_stream_span_id")
 public func tracia_stream_span_id(_ stream: OpaquePointer?) -> UnsafePointer<CChar>? {
-    Handle.borrow(stream, as: StreamHandle.self).map { UnsafePointer($0.stream.spanIDCString) }
+    Handle.borrow(stream, as: StreamHandle.self).map { UnsafePointer($0.spanID) }
 }
 
 @_cdecl("tracia_stream_trace_id")
 public func tracia_stream_trace_id(_ stream: OpaquePointer?) -> UnsafePointer<CChar>? {
-    Handle.borrow(stream, as: StreamHandle.self).map { UnsafePointer($0.stream.traceIDCString) }
+    Handle.borrow(stream, as: StreamHandle.self).map { UnsafePointer($0.traceID) }
 }
 
 @_cdecl("tracia_stream_next")

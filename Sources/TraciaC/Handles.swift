@@ -1,3 +1,4 @@
+import Glibc
 import TraciaCore
 
 /// What a `tracia_client *` points at.
@@ -6,10 +7,22 @@ final class ClientHandle {
     init(_ client: TraciaClient) { self.client = client }
 }
 
-/// What a `tracia_stream *` points at.
+/// What a `tracia_stream *` points at, with the ids as C strings borrowed until the free.
 final class StreamHandle {
     let stream: CallStream
-    init(_ stream: CallStream) { self.stream = stream }
+    let spanID: UnsafeMutablePointer<CChar>
+    let traceID: UnsafeMutablePointer<CChar>
+
+    init(_ stream: CallStream) {
+        self.stream = stream
+        spanID = strdup(stream.spanID)
+        traceID = strdup(stream.traceID)
+    }
+
+    deinit {
+        free(spanID)
+        free(traceID)
+    }
 }
 
 enum Handle {

@@ -34,7 +34,7 @@ extension CallResult {
     }
 
     /// Serialised for the C boundary: malloc'd, NUL-terminated.
-    public func jsonCString() -> UnsafeMutablePointer<CChar>? { json().serializedCString() }
+    package func jsonCString() -> UnsafeMutablePointer<CChar>? { json().serializedCString() }
 }
 
 extension TraciaError {

@@ -57,13 +57,8 @@ enum RunCommand {
         }
         SignalWatcher.start(signals: signals) { stream.abort() }
 
-        loop: while true {
-            switch stream.next() {
-            case .chunk(let bytes, let count):
-                if !json { _ = write(1, bytes, count) }
-            case .end, .failed: break loop
-            }
-        }
+        // The failure, if any, is in the result below.
+        while (try? stream.nextChunk({ bytes -> Void in if !json { _ = write(1, bytes.baseAddress, bytes.count) } })) != nil {}
         let result = stream.waitForResult()
         Terminal.out(json ? result.jsonText() + "\n" : "\n")
         client.close()
