@@ -18,9 +18,10 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev", "zlib1g-dev"])]),
+        .systemLibrary(name: "CSystem"),
         .target(
             name: "TraciaCore",
-            dependencies: ["CCurl", "CJansson", "CCrypto"]),
+            dependencies: ["CCurl", "CJansson", "CCrypto", "CSystem"]),
         .target(
             name: "TraciaC",
             dependencies: ["TraciaCore"],

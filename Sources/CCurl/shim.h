@@ -2,8 +2,6 @@
 #define TRACIA_CCURL_SHIM_H
 /* Typed wrappers: Swift cannot call curl's variadic setopt/getinfo. */
 #include <curl/curl.h>
-#include <sys/eventfd.h>
-#include <poll.h>
 
 typedef size_t (*tracia_curl_data_fn)(char *ptr, size_t size, size_t nmemb, void *user);
 

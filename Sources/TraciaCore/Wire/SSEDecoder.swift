@@ -3,13 +3,9 @@ protocol SSEEvents {
     init()
     /// Handles one event; returns true when it was the provider's last one.
     mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool
-    /// Whether a stream may end without a terminal event (Gemini's streams simply end).
-    static var endsAtEOF: Bool { get }
 }
 
 extension SSEEvents {
-    static var endsAtEOF: Bool { false }
-
     /// Parses an event's JSON payload, or fails the stream with the bytes that were not JSON.
     static func json(_ data: UnsafeRawBufferPointer) throws(TraciaError) -> JSONDocument {
         guard let doc = JSONDocument.parse(bytes: data), doc.root.isObject else {
@@ -39,7 +35,7 @@ struct SSEDecoder<Events: SSEEvents>: ResponseDecoder {
     }
 
     mutating func finish(into sink: some EventSink) throws(TraciaError) {
-        if !ended && !Events.endsAtEOF {
+        if !ended {
             throw TraciaError(.networkError, "the stream ended before its final event (connection closed early)")
         }
     }
