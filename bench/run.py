@@ -9,6 +9,9 @@
 
 Per-chunk cost is marginal: (cost of a N-event stream - cost of a 1-event stream) / N, so
 process start-up and connection set-up cancel out.
+
+--against DIR (chunk, ttfb, concurrency, abort) runs the same programs a second time, interleaved,
+with the libtracia.so found in DIR (a build of another commit), and prints the two side by side.
 """
 import argparse
 import os
@@ -57,10 +60,22 @@ def save(name, figures):
         json.dump(figures, f, indent=1)
 
 
-def measure(argv, expect_chunks):
+def library_env(lib_dir):
+    """The environment that makes the benchmark programs load libtracia from lib_dir (None: build/lib)."""
+    if lib_dir is None:
+        return None
+    return dict(os.environ, LD_LIBRARY_PATH=os.path.abspath(lib_dir))
+
+
+def libraries(args):
+    """The libraries a figure runs against: this build, then --against's, labelled."""
+    return [("", None)] + ([(" [against]", args.against)] if args.against else [])
+
+
+def measure(argv, expect_chunks, env=None):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout.split()
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, env=env).stdout.split()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if int(out[0]) != expect_chunks:
@@ -73,69 +88,72 @@ def chunk(args):
     samples = {}
     with Server() as server:
         base = server.base
-        clients = {
-            "baseline (libcurl+jansson)": lambda n: [os.path.join(OUT, "baseline"), f"{base}/n/{n}/chat/completions"],
-            "libtracia C API, tracing off": lambda n: [os.path.join(OUT, "tracia_stream"), f"{base}/n/{n}"],
-            "libtracia C API, tracing on": lambda n: [os.path.join(OUT, "tracia_stream"), f"{base}/n/{n}", "trace"],
-        }
+        clients = {"baseline (libcurl+jansson)": (lambda n: [os.path.join(OUT, "baseline"), f"{base}/n/{n}/chat/completions"], None)}
+        for label, lib_dir in libraries(args):
+            env = library_env(lib_dir)
+            clients["libtracia C API, tracing off" + label] = (lambda n: [os.path.join(OUT, "tracia_stream"), f"{base}/n/{n}"], env)
+            clients["libtracia C API, tracing on" + label] = (lambda n: [os.path.join(OUT, "tracia_stream"), f"{base}/n/{n}", "trace"], env)
         samples = {name: {"cpu": [], "wall": []} for name in clients}
         for _ in range(args.rounds):
-            for name, argv in clients.items():
-                cpu_n, wall_n = measure(argv(args.events), args.events)
-                cpu_1, wall_1 = measure(argv(1), 1)
+            for name, (argv, env) in clients.items():
+                cpu_n, wall_n = measure(argv(args.events), args.events, env)
+                cpu_1, wall_1 = measure(argv(1), 1, env)
                 samples[name]["cpu"].append((cpu_n - cpu_1) / args.events * 1e6)
                 samples[name]["wall"].append((wall_n - wall_1) / args.events * 1e6)
     baseline = list(samples)[0]
     base_cpu = statistics.median(samples[baseline]["cpu"])
     base_wall = statistics.median(samples[baseline]["wall"])
     print(f"per-chunk cost, {args.events} events, median of {args.rounds} interleaved rounds")
-    print(f"{'client':32} {'CPU µs/chunk':>13} {'ratio':>6} {'wall µs/chunk':>14} {'ratio':>6}")
+    print(f"{'client':42} {'CPU µs/chunk':>13} {'ratio':>6} {'wall µs/chunk':>14} {'ratio':>6}")
     figures = {}
     for name in samples:
         cpu = statistics.median(samples[name]["cpu"])
         wall = statistics.median(samples[name]["wall"])
         figures[name] = {"cpu": cpu, "wall": wall}
-        print(f"{name:32} {cpu:13.3f} {cpu / base_cpu:6.2f} {wall:14.3f} {wall / base_wall:6.2f}")
+        print(f"{name:42} {cpu:13.3f} {cpu / base_cpu:6.2f} {wall:14.3f} {wall / base_wall:6.2f}")
     save("chunk", figures)
 
 
 def ttfb(args):
-    with Server() as server:
-        out = subprocess.run([os.path.join(OUT, "ttfb"), f"{server.base}/n/10", str(args.rounds)], check=True,
-                             capture_output=True, text=True).stdout.split()
-    curl, tracia = float(out[0]), float(out[1])
     print(f"time to first chunk, median of {args.rounds} interleaved calls, connection reused")
-    print(f"raw libcurl {curl:.0f} µs, libtracia {tracia:.0f} µs: {tracia - curl:+.0f} µs ({tracia / curl:.2f}x)")
+    with Server() as server:
+        for label, lib_dir in libraries(args):
+            out = subprocess.run([os.path.join(OUT, "ttfb"), f"{server.base}/n/10", str(args.rounds)], check=True,
+                                 capture_output=True, text=True, env=library_env(lib_dir)).stdout.split()
+            curl, tracia = float(out[0]), float(out[1])
+            print(f"raw libcurl {curl:.0f} µs, libtracia{label} {tracia:.0f} µs: {tracia - curl:+.0f} µs ({tracia / curl:.2f}x)")
 
 
 def concurrency(args):
     counts = [125, 250, 500, 1000, 2000] if args.scale else [args.streams]
     figures = []
     with Server() as server:
-        for n in counts:
+        for n, (label, lib_dir) in ((n, lib) for n in counts for lib in libraries(args)):
             out = subprocess.run([os.path.join(OUT, "concurrency"), f"{server.base}/n/{args.events}", str(n)],
-                                 check=True, capture_output=True, text=True).stdout.split()
+                                 check=True, capture_output=True, text=True, env=library_env(lib_dir)).stdout.split()
             ok, wall, threads, rss = int(out[0]), float(out[1]), int(out[2]), int(out[3])
-            figures.append({"streams": n, "ok": ok, "wall_ms": wall, "threads": threads, "rss_mb": rss / 1024})
-            print(f"{n} concurrent streams of {args.events} events on one client, one reader thread polling their fds: "
+            if not label:
+                figures.append({"streams": n, "ok": ok, "wall_ms": wall, "threads": threads, "rss_mb": rss / 1024})
+            print(f"{n} concurrent streams{label} of {args.events} events on one client, one reader thread polling their fds: "
                   f"completed {ok}/{n}, wall {wall:.0f} ms, process threads {threads} (one is the caller), "
                   f"peak RSS {rss / 1024:.1f} MB")
     save("concurrency", figures)
 
 
 def abort(args):
-    with Server() as server:
-        out = subprocess.run([os.path.join(OUT, "abort"), f"{server.base}/slow", str(args.rounds)], check=True,
-                             capture_output=True, text=True).stdout.split()
-        time.sleep(0.2)
-        closed = server.closed_times()
-    aborts = [int(x) for x in out]
-    if len(closed) != len(aborts):
-        sys.exit(f"server saw {len(closed)} closes for {len(aborts)} aborts")
-    latencies = sorted((c - a) / 1e6 for a, c in zip(aborts, closed))
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"abort() to connection closed at the server, {len(latencies)} aborts")
-    print(f"median {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms")
+    for label, lib_dir in libraries(args):
+        with Server() as server:
+            out = subprocess.run([os.path.join(OUT, "abort"), f"{server.base}/slow", str(args.rounds)], check=True,
+                                 capture_output=True, text=True, env=library_env(lib_dir)).stdout.split()
+            time.sleep(0.2)
+            closed = server.closed_times()
+        aborts = [int(x) for x in out]
+        if len(closed) != len(aborts):
+            sys.exit(f"server saw {len(closed)} closes for {len(aborts)} aborts")
+        latencies = sorted((c - a) / 1e6 for a, c in zip(aborts, closed))
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        print(f"abort() to connection closed at the server{label}, {len(latencies)} aborts")
+        print(f"median {statistics.median(latencies):.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.2f} ms")
 
 
 def spans(args):
@@ -185,6 +203,7 @@ def main():
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--scale", action="store_true", help="concurrency: 125 to 2000 streams")
+    parser.add_argument("--against", metavar="DIR", help="also run with the libtracia.so in DIR, interleaved")
     args = parser.parse_args()
     defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "python": (100000, 5)}
     events, rounds = defaults[args.figure]
