@@ -22,6 +22,9 @@ let sseCases: [SSECase] = [
     SSECase(name: "unterminated final event dropped", input: "data: a\n\ndata: b", events: ["|a"]),
     SSECase(name: "unknown fields ignored", input: "id: 7\nretry: 10\nfoo: bar\ndata: a\n\n", events: ["|a"]),
     SSECase(name: "multi-byte UTF-8", input: "data: héllo 日本 🎉\n\n", events: ["|héllo 日本 🎉"]),
+    SSECase(name: "leading byte order mark ignored", input: "\u{FEFF}data: a\n\n", events: ["|a"]),
+    SSECase(name: "only one byte order mark ignored", input: "\u{FEFF}\u{FEFF}data: a\n\ndata: b\n\n", events: ["|b"]),
+    SSECase(name: "a mark later is data", input: "data: a\n\ndata: \u{FEFF}b\n\n", events: ["|a", "|\u{FEFF}b"]),
 ]
 
 private func frame(_ input: String, pieceSize: Int) -> [String] {
@@ -73,4 +76,22 @@ func sseFraming(_ c: SSECase, pieceSize: Int) {
     }
     #expect(failure?.code == .providerError)
     #expect(seen == 1)
+}
+
+@Test(arguments: [1, 2, 3, 1000])
+func sseBytesThatStartLikeAMarkStayInTheFirstLine(pieceSize: Int) {
+    // EF BB without BF: the first line's field is then "\u{EF}\u{BB}data", not "data".
+    var framer = SSEFramer()
+    var events: [String] = []
+    let bytes: [UInt8] = [0xEF, 0xBB] + Array("data: a\n\ndata: b\n\n".utf8)
+    for start in stride(from: 0, to: bytes.count, by: pieceSize) {
+        let piece = Array(bytes[start..<min(start + pieceSize, bytes.count)])
+        _ = piece.withUnsafeBytes { buf in
+            framer.feed(buf) { _, data in
+                events.append(String(decoding: data, as: UTF8.self))
+                return nil
+            }
+        }
+    }
+    #expect(events == ["b"])
 }

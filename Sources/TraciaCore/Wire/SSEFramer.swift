@@ -1,5 +1,6 @@
 /// Incremental Server-Sent Events framing over raw bytes (the WHATWG algorithm):
-/// CRLF, LF and lone CR line ends, comments, one-space stripping, multi-line data.
+/// one leading byte order mark ignored, CRLF, LF and lone CR line ends, comments, one-space
+/// stripping, multi-line data.
 struct SSEFramer {
     /// Receives (event name, data) of each complete event, borrowed for the call; an
     /// error stops the framing.
@@ -10,11 +11,25 @@ struct SSEFramer {
     private var data: [UInt8] = []
     private var hasData = false
     private var skipLF = false
+    /// Bytes of a leading UTF-8 byte order mark seen so far; nil once past the stream's start.
+    private var bomMatched: Int? = 0
+    private static let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: Handler) -> TraciaError? {
         var start = 0
         let count = bytes.count
         var i = 0
+        while let matched = bomMatched, i < count {
+            if bytes[i] == Self.bom[matched] {
+                i += 1
+                bomMatched = matched + 1 == Self.bom.count ? nil : matched + 1
+            } else {
+                // Not a mark after all: the bytes taken for one belong to the first line.
+                line.append(contentsOf: Self.bom[..<matched])
+                bomMatched = nil
+            }
+        }
+        start = i
         while i < count {
             let b = bytes[i]
             guard b == 10 || b == 13 else {
