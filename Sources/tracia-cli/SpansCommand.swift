@@ -54,12 +54,29 @@ enum SpanTable {
     static func row(_ line: [UInt8]) -> String {
         guard let span = SpanLine(json: line) else { return "(unreadable line)\n" }
         let output = span.error.map { "! " + $0 } ?? span.output
-        let preview = String(output.map { $0 == "\n" || $0 == "\t" ? " " : $0 }.prefix(60))
+        let preview = String(printable(output).prefix(60))
         return pad(span.spanID, 20) + pad(span.model, 24) + pad(span.status, 8) + pad("\(span.latencyMS) ms", 10)
             + pad("\(span.totalTokens)", 8) + preview + "\n"
     }
 
-    static func pad(_ s: String, _ width: Int) -> String {
+    /// Text from a span file as the terminal may show it: line breaks and tabs become spaces,
+    /// every other control character (C0, DEL, C1, ESC included) a visible escape, so no
+    /// answer can move the cursor, forge a row or send the terminal a command.
+    static func printable(_ s: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x09, 0x0D: out.unicodeScalars.append(" ")
+            case 0x00..<0x20, 0x7F..<0xA0: out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        let s = printable(text)
         let cut = s.count >= width ? String(s.prefix(width - 1)) : s
         return cut + String(repeating: " ", count: width - cut.count)
     }

@@ -118,3 +118,19 @@ def test_spans_table_and_follow(tmp_path, openai_server):
     finally:
         follower.send_signal(signal.SIGTERM)
         follower.wait(timeout=10)
+
+
+def test_spans_table_escapes_control_characters(tmp_path):
+    """An answer (or any field) holding CR, ESC sequences, C1 controls or DEL cannot forge rows or
+    reach the terminal as a command."""
+    hostile = "ok\rsp_forged  gpt-4o  SUCCESS\x1b[2J\x1b]0;title\x07\x9b31m\x7f\x00end"
+    line = {"spanId": "sp_\x1b[31mred", "model": "gpt\r4o", "status": "SUCCESS", "latencyMs": 5, "totalTokens": 3,
+            "output": hostile}
+    (tmp_path / "spans.jsonl").write_text(json.dumps(line) + "\n")
+    env = dict(os.environ, TRACIA_SPANS_FILE=str(tmp_path / "spans.jsonl"), TRACIA_API_KEY="")
+    out = subprocess.run([CLI, "spans"], env=env, capture_output=True, timeout=30, check=True).stdout
+    rows = out.split(b"\n")
+    assert len(rows) == 3 and rows[2] == b"", rows
+    controls = [b for b in out.decode().replace("\n", "") if ord(b) < 0x20 or 0x7F <= ord(b) < 0xA0]
+    assert controls == [], out
+    assert "\\x1b[2J" in out.decode() and "sp_\\x1b[31mred" in out.decode()
