@@ -27,7 +27,7 @@ final class SpanExporter: @unchecked Sendable {
         var queue: [Item] = []
         var inFlight = 0
         var stats = SpanStats()
-        var problemsAtLastFlush = 0
+        var flushes = FlushLedger()
         var reports: [(String, TraciaError)] = []
         /// Calls taken off `finished` whose spans are being rendered outside the lock.
         var rendering = 0
@@ -88,18 +88,19 @@ final class SpanExporter: @unchecked Sendable {
         wake()
     }
 
-    /// Waits until nothing is pending; nil when every span since the last flush was delivered.
+    /// Waits until nothing is pending; `.networkError` when spans failed or were dropped since
+    /// the last flush that had completed when this one began (see `FlushLedger`).
     func flush(timeoutMS: Int) -> ErrorCode? {
         let deadline = Clock.nowMS() + Int64(timeoutMS)
-        while state.withLock({ $0.pending }) > 0 {
+        let baseline = state.withLock { $0.flushes.baseline }
+        while true {
+            let failed = state.withLock { s -> Bool? in
+                s.pending == 0 ? s.flushes.complete(baseline: baseline, problems: s.stats.failed + s.stats.dropped) : nil
+            }
+            if let failed { return failed ? .networkError : nil }
             let remaining = timeoutMS < 0 ? -1 : Int32(clamping: max(0, deadline - Clock.nowMS()))
             if remaining == 0 { return .timeout }
             _ = idle.wait(timeoutMS: remaining)
-        }
-        return state.withLock { s in
-            let problems = s.stats.failed + s.stats.dropped
-            defer { s.problemsAtLastFlush = problems }
-            return problems > s.problemsAtLastFlush ? .networkError : nil
         }
     }
 
@@ -236,6 +237,21 @@ final class SpanExporter: @unchecked Sendable {
             prefix += (i == 0 ? "" : "/") + part
             if !prefix.isEmpty { mkdir(prefix, 0o755) }
         }
+    }
+}
+
+/// Which failures a flush reports: those counted (failed or dropped spans) after the most
+/// recent flush that had completed when this one began. Flushes that run at the same time
+/// share that baseline, so each reports the failures it waited for, whichever returns first;
+/// a flush that times out completes nothing.
+struct FlushLedger {
+    /// The problem count when the most recent flush completed.
+    private(set) var baseline = 0
+
+    /// A flush that began with `baseline` completes with `problems` counted; whether it reports failures.
+    mutating func complete(baseline begun: Int, problems: Int) -> Bool {
+        baseline = max(baseline, problems)
+        return problems > begun
     }
 }
 
