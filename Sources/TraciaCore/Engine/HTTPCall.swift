@@ -67,10 +67,7 @@ final class HTTPCall: EngineTask, CurlOwner {
     }
 
     private func startAttempt(on engine: Engine) {
-        guard stream.isLive, let handle = curl_easy_init() else {
-            if stream.isLive { finish(TraciaError(.unknown, "curl_easy_init failed"), on: engine) }
-            return
-        }
+        guard stream.isLive else { return }
         status = 0
         retryAfterMS = nil
         shouldRetryHeader = nil
@@ -82,24 +79,34 @@ final class HTTPCall: EngineTask, CurlOwner {
         // Until the response starts only the total deadline applies: a model may think for a
         // long time before its first byte. From then on silence longer than the idle timeout ends it.
         idleDeadline = .max
-        Curl.configure(
+        guard let handle = curl_easy_init() else { return finish(TraciaError(.unknown, "curl_easy_init failed"), on: engine) }
+        do throws(TraciaError) {
+            try setUp(handle)
+            try engine.add(handle, owner: self)
+        } catch {
+            curl_easy_cleanup(handle)
+            return finish(error, on: engine)
+        }
+        easy = handle
+    }
+
+    private func setUp(_ handle: UnsafeMutableRawPointer) throws(TraciaError) {
+        let setup = try Curl.configure(
             handle, url: url, body: body.bytes, headers: headers, connectTimeoutMS: stream.call.connectTimeoutMS,
             caFile: stream.call.caFile)
         let me = Unmanaged.passUnretained(self).toOpaque()
-        _ = tracia_easy_set_data_fn(
-            handle, CURLOPT_WRITEFUNCTION,
-            { data, size, count, user in
+        try setup.set(
+            CURLOPT_WRITEFUNCTION,
+            function: { data, size, count, user in
                 Unmanaged<HTTPCall>.fromOpaque(user!).takeUnretainedValue().received(data, size * count)
             })
-        _ = tracia_easy_set_ptr(handle, CURLOPT_WRITEDATA, me)
-        _ = tracia_easy_set_data_fn(
-            handle, CURLOPT_HEADERFUNCTION,
-            { data, size, count, user in
+        try setup.set(CURLOPT_WRITEDATA, pointer: me)
+        try setup.set(
+            CURLOPT_HEADERFUNCTION,
+            function: { data, size, count, user in
                 Unmanaged<HTTPCall>.fromOpaque(user!).takeUnretainedValue().header(data, size * count)
             })
-        _ = tracia_easy_set_ptr(handle, CURLOPT_HEADERDATA, me)
-        easy = handle
-        engine.add(handle, owner: self)
+        try setup.set(CURLOPT_HEADERDATA, pointer: me)
     }
 
     private func header(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {

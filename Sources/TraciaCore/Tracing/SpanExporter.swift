@@ -171,11 +171,17 @@ final class SpanExporter: @unchecked Sendable {
         guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
             return settle(item, error: TraciaError(.unknown, "curl_easy_init failed"))
         }
-        let post = SpanPost(item: item, exporter: self, easy: easy)
-        Curl.configure(easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000, caFile: caFile)
-        _ = tracia_easy_set_long(easy, CURLOPT_TIMEOUT_MS, 30_000)
-        _ = tracia_easy_set_data_fn(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count })
-        engine.add(easy, owner: post)
+        do throws(TraciaError) {
+            let setup = try Curl.configure(
+                easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000, caFile: caFile)
+            try setup.set(CURLOPT_TIMEOUT_MS, 30_000)
+            try setup.set(CURLOPT_WRITEFUNCTION, function: { _, size, count, _ in size * count })
+            try engine.add(easy, owner: SpanPost(item: item, exporter: self, easy: easy))
+        } catch {
+            // Not reused: its options are half set.
+            curl_easy_cleanup(easy)
+            settle(item, error: error)
+        }
     }
 
     fileprivate func recycle(_ easy: UnsafeMutableRawPointer) {
