@@ -74,3 +74,17 @@ func aProviderCallWhoseSetupFailsEndsWithAClearError(option: CURLoption, name: S
     #expect(Curl.name(of: CURLOPT_CONNECTTIMEOUT_MS) == "CURLOPT_CONNECTTIMEOUT_MS")
     #expect(Curl.name(of: CURLoption(rawValue: 999_999)) == "option 999999")
 }
+
+@Test func transportFailuresAsThePolicySeesThem() {
+    #expect(Curl.transportFailure(CURLE_OK) == nil)
+    #expect(Curl.transportFailure(CURLE_COULDNT_RESOLVE_HOST) == .connectFailed)
+    #expect(Curl.transportFailure(CURLE_COULDNT_CONNECT) == .connectFailed)
+    #expect(Curl.transportFailure(CURLE_OPERATION_TIMEDOUT) == .timedOut)
+    #expect(Curl.transportFailure(CURLE_GOT_NOTHING) == .gotNothing)
+    #expect(Curl.transportFailure(CURLE_SEND_ERROR) == .sendFailed)
+    #expect(Curl.transportFailure(CURLE_RECV_ERROR) == .receiveFailed)
+    #expect(Curl.transportFailure(CURLE_SSL_CONNECT_ERROR) == .tlsConnectFailed)
+    #expect(Curl.transportFailure(CURLE_PARTIAL_FILE) == .other)
+    #expect(Curl.transportFailure(CURLE_PEER_FAILED_VERIFICATION) == .other)
+    #expect(Curl.transportFailure(CURLE_WRITE_ERROR) == .other)
+}

@@ -21,12 +21,18 @@ enum Curl {
         }
     }
 
-    /// Failures that happen before any response and are worth another attempt.
-    static func isRetryable(_ code: CURLcode) -> Bool {
-        [
-            CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING,
-            CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_SSL_CONNECT_ERROR,
-        ].contains(code)
+    /// The transport failure a code stands for, as the retry policy sees it; nil for success.
+    static func transportFailure(_ code: CURLcode) -> TransportFailure? {
+        switch code {
+        case CURLE_OK: nil
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT: .connectFailed
+        case CURLE_OPERATION_TIMEDOUT: .timedOut
+        case CURLE_GOT_NOTHING: .gotNothing
+        case CURLE_SEND_ERROR: .sendFailed
+        case CURLE_RECV_ERROR: .receiveFailed
+        case CURLE_SSL_CONNECT_ERROR: .tlsConnectFailed
+        default: .other
+        }
     }
 
     /// The error for a setup call that failed: the transfer never starts.

@@ -18,7 +18,7 @@ final class SpanExporter: @unchecked Sendable {
         var spanID: String
         var destination: Int
         var body: BodyBuffer
-        var attempts = 0
+        var retries = 0
         var notBefore: Int64 = 0
     }
 
@@ -37,8 +37,7 @@ final class SpanExporter: @unchecked Sendable {
     private let destinations: [SpanDestination]
     private let caFile: String?
     private let capacity: Int
-    private let maxAttempts: Int
-    private let retryBaseMS: Int64
+    private let retryPolicy: RetryPolicy
     private let state = Locked(State())
     private let idle: ReadyFD
     private let callback = Locked<(@Sendable (String, TraciaError) -> Void)?>(nil)
@@ -52,8 +51,7 @@ final class SpanExporter: @unchecked Sendable {
     init(options: ClientOptions) throws(TraciaError) {
         destinations = SpanDestination.all(for: options)
         capacity = options.spanQueueSize
-        maxAttempts = options.spanMaxAttempts
-        retryBaseMS = Int64(options.spanRetryBaseMS)
+        retryPolicy = .spanExport(maxAttempts: options.spanMaxAttempts, retryBaseMS: Int64(options.spanRetryBaseMS))
         caFile = options.caFile
         idle = try ReadyFD()
         idle.set()
@@ -189,17 +187,20 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     fileprivate func posted(_ item: Item, code: CURLcode, status: Int, on engine: Engine) {
-        var item = item
-        if code == CURLE_OK && (200..<300).contains(status) { return settle(item, error: nil) }
-        item.attempts += 1
+        let transportFailure = Curl.transportFailure(code)
+        if transportFailure == nil && (200..<300).contains(status) { return settle(item, error: nil) }
         let error =
-            code != CURLE_OK
+            transportFailure != nil
             ? Curl.error(code)
             : TraciaError(
                 status == 401 ? .unauthorized : .unknown, "\(destinations[item.destination].name) answered HTTP \(status)",
                 statusCode: status)
-        if item.attempts >= maxAttempts { return settle(item, error: error) }
-        item.notBefore = Clock.nowMS() + retryBaseMS * Int64(item.attempts)
+        let outcome = AttemptOutcome(status: status == 0 ? nil : status, transportFailure: transportFailure)
+        guard case .retry(let delay) = retryPolicy.decide(outcome, retriesSoFar: item.retries, remainingMS: nil, jitterFraction: 0)
+        else { return settle(item, error: error) }
+        var item = item
+        item.retries += 1
+        item.notBefore = Clock.nowMS() + delay
         state.withLock { s in
             s.inFlight -= 1
             s.queue.append(item)
