@@ -181,7 +181,10 @@ void tracia_client_free(tracia_client *client);
  * Returns 0 when all were delivered, TRACIA_E_TIMEOUT when timeout_ms passed
  * first, TRACIA_E_NETWORK_ERROR when some failed or were dropped since the
  * last flush, TRACIA_E_MISUSE for a NULL client. timeout_ms < 0 waits without
- * bound.
+ * bound. "Since the last flush" means: since the most recent flush that had
+ * returned 0 or TRACIA_E_NETWORK_ERROR when this one was called (a flush that
+ * timed out does not count). Threads flushing at the same time therefore each
+ * see the failures they waited for, whichever of them returns first.
  * Ownership: none.
  * Thread safety: the client may be shared by threads.
  * Blocks: up to timeout_ms.

@@ -14,7 +14,7 @@
     X(test_connection_refused) X(test_next_after_failure_repeats) \
     X(test_span_payload_of_a_success) X(test_span_of_tool_calls) X(test_span_of_a_failure) X(test_span_of_an_abort) \
     X(test_collector_fails_then_recovers) X(test_span_error_callback) X(test_flush_times_out_when_the_collector_hangs) \
-    X(test_jsonl_sink) \
+    X(test_concurrent_flushes_each_report_the_failure) X(test_jsonl_sink) \
     X(test_null_arguments) X(test_invalid_requests) X(test_missing_provider_key) X(test_invalid_options) \
     X(test_defined_misuse_is_safe) X(test_client_freed_before_its_stream) X(test_result_without_reading_chunks) \
     X(test_ids_known_before_the_first_chunk) X(test_mock_provider) X(test_error_names_and_versions) \

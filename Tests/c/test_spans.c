@@ -204,6 +204,44 @@ void test_flush_times_out_when_the_collector_hangs(void) {
     free(req);
 }
 
+struct flusher {
+    tracia_client *client;
+    int rc;
+};
+
+static void *flush_in_thread(void *arg) {
+    struct flusher *f = arg;
+    f->rc = tracia_flush(f->client, 5000);
+    return NULL;
+}
+
+/* Two threads flush while one span is still being posted and then fails: each reports the
+ * failure, whichever returns first. A flush after both has nothing new to report. */
+void test_concurrent_flushes_each_report_the_failure(void) {
+    tracia_client *c = traced_client("\"span_max_attempts\":1");
+    char hang[512], fail[512];
+    snprintf(hang, sizeof hang, "%s/_hang", collector_url());
+    snprintf(fail, sizeof fail, "%s/_fail", collector_url());
+    CHECK(post_json(fail, "{\"count\":1,\"status\":500}"));
+    CHECK(post_json(hang, "{\"seconds\":0.5}"));
+    char *req = request_json("s/text", "one failed span", "");
+    struct outcome o = run_call(c, req);
+    CHECK(o.rc == 0);
+    struct flusher a = {c, -100}, b = {c, -100};
+    pthread_t ta, tb;
+    CHECK(pthread_create(&ta, NULL, flush_in_thread, &a) == 0);
+    CHECK(pthread_create(&tb, NULL, flush_in_thread, &b) == 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    CHECK(post_json(hang, "{\"seconds\":0}"));
+    CHECK(a.rc == TRACIA_E_NETWORK_ERROR);
+    CHECK(b.rc == TRACIA_E_NETWORK_ERROR);
+    CHECK(tracia_flush(c, 1000) == 0);
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
+}
+
 void test_jsonl_sink(void) {
     char dir[] = "/tmp/tracia-jsonl-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);

@@ -121,7 +121,7 @@ final class Engine: @unchecked Sendable {
             for command in commands { handle(command) }
             if stopping { break }
             var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            let performed = curl_multi_perform(multi, &running)
             drainCompletions()
             let now = Clock.nowMS()
             runTimers(now: now)
@@ -130,7 +130,8 @@ final class Engine: @unchecked Sendable {
             let wake = min(timers.first?.due ?? .max, nextDeadline, exportDue, now + 1000)
             let wait = Int32(clamping: max(0, wake - now))
             var fds: Int32 = 0
-            curl_multi_poll(multi, nil, 0, wait, &fds)
+            let polled = curl_multi_poll(multi, nil, 0, wait, &fds)
+            Curl.backOffIfFailing(perform: performed, poll: polled, waitMS: wait)
         }
         for (easy, _) in handles {
             curl_multi_remove_handle(multi, easy)
@@ -190,9 +191,10 @@ final class Engine: @unchecked Sendable {
     /// A task's deadline moved earlier than the engine knows.
     func noteDeadline(_ deadline: Int64) { nextDeadline = min(nextDeadline, deadline) }
 
-    func add(_ easy: UnsafeMutableRawPointer, owner: CurlOwner) {
+    /// Starts a transfer; when curl refuses the handle, the caller still owns it.
+    func add(_ easy: UnsafeMutableRawPointer, owner: CurlOwner) throws(TraciaError) {
+        try Curl.checkSetup(curl_multi_add_handle(multi, easy), "curl_multi_add_handle")
         handles[easy] = owner
-        curl_multi_add_handle(multi, easy)
     }
 
     /// Removes and frees an easy handle; an unfinished transfer's connection is closed.

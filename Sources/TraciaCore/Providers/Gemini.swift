@@ -30,8 +30,7 @@ struct GeminiAdapter: ProviderAdapter {
     func retryAfterMS(status: Int, body: [UInt8]) -> Int64? {
         guard let doc = body.withUnsafeBytes({ JSONDocument.parse(bytes: $0) }), let error = Self.errorObject(doc.root) else { return nil }
         for detail in error["details"]?.array ?? [] {
-            guard let delay = detail["retryDelay"]?.string, delay.hasSuffix("s"), let seconds = Double(delay.dropLast()) else { continue }
-            return Int64(seconds * 1000)
+            if let delay = detail["retryDelay"]?.string, let ms = RetryHints.milliseconds(fromDuration: delay) { return ms }
         }
         return nil
     }

@@ -33,7 +33,8 @@ protocol ProviderAdapter: Sendable {
     func decoder(for call: ResolvedCall) -> any ResponseDecoder
     /// The error for an HTTP error response.
     func error(status: Int, body: [UInt8]) -> TraciaError
-    /// A wait before retrying that the provider gives in an error body rather than in headers.
+    /// A wait before retrying that the provider gives in an error body rather than in headers;
+    /// read with `RetryHints`' parsers, so hostile values give no wait rather than a trap.
     func retryAfterMS(status: Int, body: [UInt8]) -> Int64?
 }
 

@@ -18,7 +18,7 @@ final class SpanExporter: @unchecked Sendable {
         var spanID: String
         var destination: Int
         var body: BodyBuffer
-        var attempts = 0
+        var retries = 0
         var notBefore: Int64 = 0
     }
 
@@ -27,7 +27,7 @@ final class SpanExporter: @unchecked Sendable {
         var queue: [Item] = []
         var inFlight = 0
         var stats = SpanStats()
-        var problemsAtLastFlush = 0
+        var flushes = FlushLedger()
         var reports: [(String, TraciaError)] = []
         /// Calls taken off `finished` whose spans are being rendered outside the lock.
         var rendering = 0
@@ -37,8 +37,7 @@ final class SpanExporter: @unchecked Sendable {
     private let destinations: [SpanDestination]
     private let caFile: String?
     private let capacity: Int
-    private let maxAttempts: Int
-    private let retryBaseMS: Int64
+    private let retryPolicy: RetryPolicy
     private let state = Locked(State())
     private let idle: ReadyFD
     private let callback = Locked<(@Sendable (String, TraciaError) -> Void)?>(nil)
@@ -52,8 +51,7 @@ final class SpanExporter: @unchecked Sendable {
     init(options: ClientOptions) throws(TraciaError) {
         destinations = SpanDestination.all(for: options)
         capacity = options.spanQueueSize
-        maxAttempts = options.spanMaxAttempts
-        retryBaseMS = Int64(options.spanRetryBaseMS)
+        retryPolicy = .spanExport(maxAttempts: options.spanMaxAttempts, retryBaseMS: Int64(options.spanRetryBaseMS))
         caFile = options.caFile
         idle = try ReadyFD()
         idle.set()
@@ -88,18 +86,19 @@ final class SpanExporter: @unchecked Sendable {
         wake()
     }
 
-    /// Waits until nothing is pending; nil when every span since the last flush was delivered.
+    /// Waits until nothing is pending; `.networkError` when spans failed or were dropped since
+    /// the last flush that had completed when this one began (see `FlushLedger`).
     func flush(timeoutMS: Int) -> ErrorCode? {
         let deadline = Clock.nowMS() + Int64(timeoutMS)
-        while state.withLock({ $0.pending }) > 0 {
+        let baseline = state.withLock { $0.flushes.baseline }
+        while true {
+            let failed = state.withLock { s -> Bool? in
+                s.pending == 0 ? s.flushes.complete(baseline: baseline, problems: s.stats.failed + s.stats.dropped) : nil
+            }
+            if let failed { return failed ? .networkError : nil }
             let remaining = timeoutMS < 0 ? -1 : Int32(clamping: max(0, deadline - Clock.nowMS()))
             if remaining == 0 { return .timeout }
             _ = idle.wait(timeoutMS: remaining)
-        }
-        return state.withLock { s in
-            let problems = s.stats.failed + s.stats.dropped
-            defer { s.problemsAtLastFlush = problems }
-            return problems > s.problemsAtLastFlush ? .networkError : nil
         }
     }
 
@@ -170,11 +169,17 @@ final class SpanExporter: @unchecked Sendable {
         guard let easy = idleHandles.popLast() ?? curl_easy_init() else {
             return settle(item, error: TraciaError(.unknown, "curl_easy_init failed"))
         }
-        let post = SpanPost(item: item, exporter: self, easy: easy)
-        Curl.configure(easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000, caFile: caFile)
-        _ = tracia_easy_set_long(easy, CURLOPT_TIMEOUT_MS, 30_000)
-        _ = tracia_easy_set_data_fn(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count })
-        engine.add(easy, owner: post)
+        do throws(TraciaError) {
+            let setup = try Curl.configure(
+                easy, url: url, body: item.body.bytes, headers: headers, connectTimeoutMS: 10_000, caFile: caFile)
+            try setup.set(CURLOPT_TIMEOUT_MS, 30_000)
+            try setup.set(CURLOPT_WRITEFUNCTION, function: { _, size, count, _ in size * count })
+            try engine.add(easy, owner: SpanPost(item: item, exporter: self, easy: easy))
+        } catch {
+            // Not reused: its options are half set.
+            curl_easy_cleanup(easy)
+            settle(item, error: error)
+        }
     }
 
     fileprivate func recycle(_ easy: UnsafeMutableRawPointer) {
@@ -182,17 +187,20 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     fileprivate func posted(_ item: Item, code: CURLcode, status: Int, on engine: Engine) {
-        var item = item
-        if code == CURLE_OK && (200..<300).contains(status) { return settle(item, error: nil) }
-        item.attempts += 1
+        let transportFailure = Curl.transportFailure(code)
+        if transportFailure == nil && (200..<300).contains(status) { return settle(item, error: nil) }
         let error =
-            code != CURLE_OK
+            transportFailure != nil
             ? Curl.error(code)
             : TraciaError(
                 status == 401 ? .unauthorized : .unknown, "\(destinations[item.destination].name) answered HTTP \(status)",
                 statusCode: status)
-        if item.attempts >= maxAttempts { return settle(item, error: error) }
-        item.notBefore = Clock.nowMS() + retryBaseMS * Int64(item.attempts)
+        let outcome = AttemptOutcome(status: status == 0 ? nil : status, transportFailure: transportFailure)
+        guard case .retry(let delay) = retryPolicy.decide(outcome, retriesSoFar: item.retries, remainingMS: nil, jitterFraction: 0)
+        else { return settle(item, error: error) }
+        var item = item
+        item.retries += 1
+        item.notBefore = Clock.nowMS() + delay
         state.withLock { s in
             s.inFlight -= 1
             s.queue.append(item)
@@ -236,6 +244,21 @@ final class SpanExporter: @unchecked Sendable {
             prefix += (i == 0 ? "" : "/") + part
             if !prefix.isEmpty { mkdir(prefix, 0o755) }
         }
+    }
+}
+
+/// Which failures a flush reports: those counted (failed or dropped spans) after the most
+/// recent flush that had completed when this one began. Flushes that run at the same time
+/// share that baseline, so each reports the failures it waited for, whichever returns first;
+/// a flush that times out completes nothing.
+struct FlushLedger {
+    /// The problem count when the most recent flush completed.
+    private(set) var baseline = 0
+
+    /// A flush that began with `baseline` completes with `problems` counted; whether it reports failures.
+    mutating func complete(baseline begun: Int, problems: Int) -> Bool {
+        baseline = max(baseline, problems)
+        return problems > begun
     }
 }
 
