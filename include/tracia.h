@@ -104,24 +104,97 @@ extern "C" {
 #define TRACIA_WARN_UNUSED
 #endif
 
-/* tracia_stream_poll(): no chunk is ready yet and the call has not ended. */
+/*
+ * Return codes. A function that returns int gives 0 (TRACIA_OK) or a negative
+ * TRACIA_E_* code; tracia_stream_next() and tracia_stream_poll() also give 1
+ * (a chunk), and poll TRACIA_AGAIN. tracia_strerror() names every code: the
+ * macro's name without TRACIA_ or TRACIA_E_, which is also the "code" of
+ * tracia_last_error() and of a result's error. The failures are the Tracia
+ * SDKs' error codes, plus MISUSE. Append-only: a value never changes meaning.
+ */
+
+/* Success; from tracia_stream_next() and tracia_stream_poll(), the end of
+ * the stream.
+ */
+#define TRACIA_OK 0
+
+/* From tracia_stream_poll(): no chunk is ready yet and the call has not
+ * ended.
+ */
 #define TRACIA_AGAIN 2
 
-/* Error codes: one per Tracia SDK error code, plus misuse. Append-only. */
-#define TRACIA_OK 0
+/* A failure of no other kind: the system refused a resource (a thread, a
+ * descriptor, a file, a libcurl handle) or a span destination answered an
+ * unexpected status.
+ */
 #define TRACIA_E_UNKNOWN (-1)
+
+/* The options or the request were rejected before any I/O: invalid JSON or
+ * UTF-8, an unknown key, a wrong type, a value out of range, a missing
+ * required value.
+ */
 #define TRACIA_E_INVALID_REQUEST (-2)
+
+/* The provider needs an API key and none was given: no option, no
+ * environment variable, no provider_api_key.
+ */
 #define TRACIA_E_MISSING_PROVIDER_API_KEY (-3)
+
+/* The provider cannot be told from the model name (pass provider), or it is
+ * not available in this version.
+ */
 #define TRACIA_E_UNSUPPORTED_MODEL (-4)
+
+/* The provider answered with an error: an HTTP status other than 401, 403,
+ * 404 and 408 (in status_code), an error event, a blocked response, or a
+ * body that is malformed or larger than max_response_bytes.
+ */
 #define TRACIA_E_PROVIDER_ERROR (-5)
+
+/* The connection failed: the host was not found, refused, failed TLS, or cut
+ * the response before its end; from tracia_flush(), spans failed or were
+ * dropped.
+ */
 #define TRACIA_E_NETWORK_ERROR (-6)
+
+/* A time bound passed: connect_timeout_ms, idle_timeout_ms, the call's
+ * timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms.
+ */
 #define TRACIA_E_TIMEOUT (-7)
+
+/* The call was aborted. The C API reports an abort as the stream's end (0,
+ * and aborted in the result), so only mock_error returns this code.
+ */
 #define TRACIA_E_ABORTED (-8)
+
+/* The credentials were refused: HTTP 401 or 403 from the provider, 401 from
+ * the Tracia span endpoint.
+ */
 #define TRACIA_E_UNAUTHORIZED (-9)
+
+/* The provider answered HTTP 404: mostly an unknown model or a wrong base
+ * URL.
+ */
 #define TRACIA_E_NOT_FOUND (-10)
+
+/* A Tracia SDK code of its prompt API, kept for parity: this library returns
+ * it only when mock_error asks.
+ */
 #define TRACIA_E_CONFLICT (-11)
+
+/* A Tracia SDK code, kept for parity: this library returns it only when
+ * mock_error asks; a {{name}} without a value stays as it is.
+ */
 #define TRACIA_E_MISSING_VARIABLES (-12)
+
+/* A Tracia SDK code, kept for parity: every provider is built in, so this
+ * library returns it only when mock_error asks.
+ */
 #define TRACIA_E_MISSING_PROVIDER_SDK (-13)
+
+/* A call broke the C contract in a defined way: a NULL handle, chunk or
+ * length pointer (see MISUSE above).
+ */
 #define TRACIA_E_MISUSE (-14)
 
 typedef struct tracia_client tracia_client;
@@ -335,8 +408,9 @@ void tracia_stream_free(tracia_stream *stream);
 const char *tracia_last_error(void);
 
 /*
- * Static name of an error code ("OK", "INVALID_REQUEST", ..., "MISUSE";
- * "UNKNOWN" for codes it does not know).
+ * Static name of a return code: "OK", "AGAIN", and the TRACIA_E_* names
+ * without the prefix ("INVALID_REQUEST", ..., "MISUSE"); "UNKNOWN" for codes
+ * it does not know.
  * Ownership: static.
  * Thread safety: any thread.
  * Blocks: never.

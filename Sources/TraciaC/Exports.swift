@@ -113,7 +113,7 @@ public func tracia_stream_poll(
     guard let step = handle.stream.poll() else {
         chunk.pointee = nil
         length.pointee = 0
-        return 2  // TRACIA_AGAIN
+        return ABIStatus.again.rawValue
     }
     return deliver(step, chunk, length)
 }
@@ -178,8 +178,8 @@ public func tracia_last_error() -> UnsafePointer<CChar> { LastError.current }
 
 @_cdecl("tracia_strerror")
 public func tracia_strerror(_ code: Int32) -> UnsafePointer<CChar> {
-    if code == 0 { return StaticText.pointer("OK") }
-    return ErrorNames.pointer(for: ErrorCode(rawValue: code) ?? .unknown)
+    let entry = ABIStatus(rawValue: code)?.entry ?? (ErrorCode(rawValue: code) ?? .unknown).entry
+    return StaticText.pointer(entry.name)
 }
 
 @_cdecl("tracia_free")
@@ -195,25 +195,4 @@ public func tracia_version_number() -> Int32 { Int32(TraciaVersion.number) }
 func utf8(_ text: UnsafePointer<CChar>, _ name: String) throws(TraciaError) -> String {
     guard let string = String(validatingCString: text) else { throw TraciaError(.invalidRequest, "\(name) is not valid UTF-8") }
     return string
-}
-
-enum ErrorNames {
-    static func pointer(for code: ErrorCode) -> UnsafePointer<CChar> {
-        switch code {
-        case .unknown: StaticText.pointer("UNKNOWN")
-        case .invalidRequest: StaticText.pointer("INVALID_REQUEST")
-        case .missingProviderAPIKey: StaticText.pointer("MISSING_PROVIDER_API_KEY")
-        case .unsupportedModel: StaticText.pointer("UNSUPPORTED_MODEL")
-        case .providerError: StaticText.pointer("PROVIDER_ERROR")
-        case .networkError: StaticText.pointer("NETWORK_ERROR")
-        case .timeout: StaticText.pointer("TIMEOUT")
-        case .aborted: StaticText.pointer("ABORTED")
-        case .unauthorized: StaticText.pointer("UNAUTHORIZED")
-        case .notFound: StaticText.pointer("NOT_FOUND")
-        case .conflict: StaticText.pointer("CONFLICT")
-        case .missingVariables: StaticText.pointer("MISSING_VARIABLES")
-        case .missingProviderSDK: StaticText.pointer("MISSING_PROVIDER_SDK")
-        case .misuse: StaticText.pointer("MISUSE")
-        }
-    }
 }

@@ -192,7 +192,8 @@ void test_mock_provider(void) {
 }
 
 void test_error_names_and_versions(void) {
-    CHECK_STR(tracia_strerror(0), "OK");
+    CHECK_STR(tracia_strerror(TRACIA_OK), "OK");
+    CHECK_STR(tracia_strerror(TRACIA_AGAIN), "AGAIN");
     CHECK_STR(tracia_strerror(TRACIA_E_INVALID_REQUEST), "INVALID_REQUEST");
     CHECK_STR(tracia_strerror(TRACIA_E_TIMEOUT), "TIMEOUT");
     CHECK_STR(tracia_strerror(TRACIA_E_UNAUTHORIZED), "UNAUTHORIZED");
