@@ -92,11 +92,20 @@
 extern "C" {
 #endif
 
+/*
+ * The version of this header: the three numbers below are the one place it is
+ * written (the build, the package files and the library read or are tested
+ * against them). tracia_version() and tracia_version_number() give the
+ * library's, which may be newer than the header a program was built with.
+ */
 #define TRACIA_VERSION_MAJOR 0
 #define TRACIA_VERSION_MINOR 1
 #define TRACIA_VERSION_PATCH 0
 #define TRACIA_VERSION_NUMBER (TRACIA_VERSION_MAJOR * 10000 + TRACIA_VERSION_MINOR * 100 + TRACIA_VERSION_PATCH)
-#define TRACIA_VERSION_STRING "0.1.0"
+#define TRACIA_QUOTE_(x) #x
+#define TRACIA_QUOTE(x) TRACIA_QUOTE_(x)
+#define TRACIA_VERSION_STRING \
+    TRACIA_QUOTE(TRACIA_VERSION_MAJOR) "." TRACIA_QUOTE(TRACIA_VERSION_MINOR) "." TRACIA_QUOTE(TRACIA_VERSION_PATCH)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define TRACIA_WARN_UNUSED __attribute__((warn_unused_result))

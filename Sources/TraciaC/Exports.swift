@@ -186,7 +186,7 @@ public func tracia_strerror(_ code: Int32) -> UnsafePointer<CChar> {
 public func tracia_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
 
 @_cdecl("tracia_version")
-public func tracia_version() -> UnsafePointer<CChar> { StaticText.pointer("0.1.0") }
+public func tracia_version() -> UnsafePointer<CChar> { StaticText.pointer(TraciaVersion.text) }
 
 @_cdecl("tracia_version_number")
 public func tracia_version_number() -> Int32 { Int32(TraciaVersion.number) }
