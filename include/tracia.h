@@ -13,7 +13,16 @@
  *   the keyword arguments of the Tracia SDK's run_local() in snake_case:
  *     {"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hi"}],
  *      "stream":true,"temperature":0.2,"tools":[...],"tool_choice":"auto"}
- *   Unknown keys are an error naming the key (TRACIA_E_INVALID_REQUEST).
+ *   Every key accepted is documented where it is accepted: options at
+ *   tracia_client_new(), requests at tracia_run_local(). Unknown keys, wrong
+ *   types and values out of range are TRACIA_E_INVALID_REQUEST naming the
+ *   key. A key whose value is null is the same as an absent key. The value
+ *   types of those lists: "integer a..b" is a whole number from a to b, both
+ *   included (1000 and 1000.0 alike); "URL" is http:// or https:// without
+ *   spaces (a trailing '/' is dropped); "header string" is a non-empty string
+ *   without control characters, because it goes into an HTTP header (a stray
+ *   newline from a .env file would end the header early), and the same check
+ *   applies to the environment variable it falls back to.
  *   The result mirrors StreamResult: text, span_id, trace_id, latency_ms,
  *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
@@ -220,30 +229,106 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
 /* ---- client ------------------------------------------------------------ */
 
 /*
- * Creates a client. options_json may be NULL (defaults and environment).
- * Keys: api_key (else TRACIA_API_KEY), base_url (else TRACIA_BASE_URL,
- * default https://app.tracia.io), spans_file (JSONL sink used when there is
- * no Tracia key; else TRACIA_SPANS_FILE, default
- * $XDG_STATE_HOME/tracia/spans.jsonl or ~/.local/state/tracia/spans.jsonl),
- * openai_api_key (else OPENAI_API_KEY), openai_base_url (else
- * OPENAI_BASE_URL, default https://api.openai.com/v1), connect_timeout_ms
- * (10000), idle_timeout_ms (60000, longest silence once a response has
- * started), timeout_ms (120000, default total per call), max_retries (2),
- * span_queue_size (1000), span_max_attempts (3), span_retry_base_ms (500),
- * flush_timeout_ms (5000, bound of the flush done by tracia_client_free),
- * max_response_bytes (64 MiB), otlp_endpoint (OTLP/HTTP traces URL; else
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT +
- * "/v1/traces"), otlp_headers (object; else OTEL_EXPORTER_OTLP_HEADERS),
- * service_name (else OTEL_SERVICE_NAME), ca_file (PEM certificate
- * authorities to trust instead of the system's). TLS certificates and host
- * names are always verified; nothing turns that off. Keys and other values
- * sent in headers are rejected when they hold control characters, wherever
- * they come from.
+ * Creates a client. options_json is NULL (defaults and environment only) or a
+ * JSON object of the keys below, every one optional. An option wins over its
+ * environment variable, which wins over the default; an empty variable counts
+ * as unset. TLS certificates and host names are always verified; nothing
+ * turns that off. Each provider's <provider>_api_key and <provider>_base_url
+ * serve the calls that give no provider_api_key or base_url of their own.
+ * tracia_run_local() fails with TRACIA_E_MISSING_PROVIDER_API_KEY when the
+ * provider needs a key and has none, unless the call has a base URL (a server
+ * of the caller's choosing may need no key) or, for Bedrock, SigV4
+ * credentials.
  * Returns NULL on error (see tracia_last_error()).
  * Ownership: the client is freed with tracia_client_free(); options copied.
  * Thread safety: any thread.
  * Blocks: never (starts the engine thread).
  * Since: 0.1.0
+ *
+ * OPTION KEYS (value types as in JSON AT THE BOUNDARY at the top)
+ *   api_key: header string, or "" for none. Default: none.
+ *       Env: TRACIA_API_KEY.
+ *       The Tracia API key. With one, spans are POSTed to
+ *       {base_url}/api/v1/spans; without one, they go to spans_file.
+ *   base_url: URL. Default: https://app.tracia.io. Env: TRACIA_BASE_URL.
+ *       The Tracia API that receives the spans.
+ *   spans_file: path. Default without api_key:
+ *       $XDG_STATE_HOME/tracia/spans.jsonl, else
+ *       $HOME/.local/state/tracia/spans.jsonl, else ./tracia-spans.jsonl;
+ *       with api_key: none. Env: TRACIA_SPANS_FILE.
+ *       A JSONL file every span is appended to (one line each, the Tracia
+ *       span format). Given together with api_key, spans go to both.
+ *   span_queue_size: integer 1..1000000. Default: 1000.
+ *       Spans waiting for export; one more is dropped (counted by
+ *       tracia_client_stats(), told to the span-error callback).
+ *   span_max_attempts: integer 1..20. Default: 3.
+ *       Deliveries of a span tried before it counts as failed.
+ *   span_retry_base_ms: integer 0..600000. Default: 500.
+ *       The wait before a span's next attempt, times the attempts so far.
+ *   flush_timeout_ms: integer 0..600000. Default: 5000.
+ *       Bound of the flush done by tracia_client_free().
+ *   otlp_endpoint: URL. Default: none (no OpenTelemetry export).
+ *       Env: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+ *       OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces".
+ *       The full OTLP/HTTP traces URL: every call is also exported there as
+ *       an OTLP JSON span.
+ *   otlp_headers: object of strings. Default: none.
+ *       Env: OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TRACES_HEADERS
+ *       ("k1=v1,k2=v2", values percent-encoded).
+ *       Headers of the OTLP requests, sent after those of the environment.
+ *       Names hold no space, control character or ':'; values no CR or LF.
+ *   service_name: non-empty string. Default: "unknown_service".
+ *       Env: OTEL_SERVICE_NAME. The OTLP resource's service.name.
+ *   openai_api_key: header string. Default: none. Env: OPENAI_API_KEY.
+ *   anthropic_api_key: header string. Default: none. Env: ANTHROPIC_API_KEY.
+ *       Sent as x-api-key.
+ *   google_api_key: header string. Default: none.
+ *       Env: GOOGLE_API_KEY, else GEMINI_API_KEY. Sent as x-goog-api-key.
+ *   bedrock_api_key: header string. Default: none.
+ *       Env: AWS_BEARER_TOKEN_BEDROCK, else BEDROCK_API_KEY.
+ *       A Bedrock API key, sent as a Bearer token; preferred to SigV4.
+ *   openai_compatible_api_key: header string. Default: none (no key is sent).
+ *       Env: OPENAI_COMPATIBLE_API_KEY.
+ *   openai_base_url: URL. Default: https://api.openai.com/v1.
+ *       Env: OPENAI_BASE_URL.
+ *   anthropic_base_url: URL. Default: https://api.anthropic.com.
+ *       Env: ANTHROPIC_BASE_URL.
+ *   google_base_url: URL. Default: https://generativelanguage.googleapis.com.
+ *       Env: GOOGLE_GEMINI_BASE_URL.
+ *   bedrock_base_url: URL.
+ *       Default: https://bedrock-runtime.{aws_region}.amazonaws.com.
+ *       Env: AWS_ENDPOINT_URL_BEDROCK_RUNTIME, else AWS_ENDPOINT_URL.
+ *   openai_compatible_base_url: URL. Default: none (each openai_compatible
+ *       call then needs its base_url). Env: OPENAI_COMPATIBLE_BASE_URL.
+ *   anthropic_version: header string. Default: 2023-06-01.
+ *       The anthropic-version header; with versions from 2026-10-21 on,
+ *       temperature and top_p are not sent.
+ *   aws_access_key_id: header string. Default: none. Env: AWS_ACCESS_KEY_ID.
+ *   aws_secret_access_key: header string. Default: none.
+ *       Env: AWS_SECRET_ACCESS_KEY.
+ *   aws_session_token: header string. Default: none. Env: AWS_SESSION_TOKEN.
+ *       With both a key id and a secret key, Bedrock calls without a
+ *       Bedrock API key are signed with SigV4 (the token for temporary
+ *       credentials).
+ *   aws_region: lowercase letters, digits and '-'. Default: eu-central-1.
+ *       Env: AWS_REGION, else AWS_DEFAULT_REGION.
+ *       Bedrock's region: its host and its model ids' geography prefix.
+ *   connect_timeout_ms: integer 1..600000. Default: 10000.
+ *       Bound of each connection's setup (name lookup, TCP, TLS).
+ *   idle_timeout_ms: integer 1..86400000. Default: 60000.
+ *       Longest silence once a response has started (a paused slow reader's
+ *       wait does not count).
+ *   timeout_ms: integer 1..86400000. Default: 120000.
+ *       Bound of a whole call, retries included; a request's timeout_ms wins.
+ *   max_retries: integer 0..10. Default: 2.
+ *       Retries of a call before any of its response has been read:
+ *       connection failures and HTTP 408, 409, 429 and 5xx (Retry-After
+ *       honoured, else exponential backoff with jitter).
+ *   max_response_bytes: integer 1024..1099511627776. Default: 67108864
+ *       (64 MiB). Largest response body, streamed or not; a larger one fails
+ *       the call with TRACIA_E_PROVIDER_ERROR.
+ *   ca_file: path of a readable PEM file. Default: the system's authorities.
+ *       Certificate authorities to trust instead of the system's.
  */
 tracia_client *tracia_client_new(const char *options_json);
 
@@ -294,14 +379,116 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
 /* ---- streams ----------------------------------------------------------- */
 
 /*
- * Starts a call. With "stream":false the provider's non-streaming endpoint is
- * used and tracia_stream_next() yields the whole text once. Returns NULL when
- * the request is invalid (bad JSON, unknown key, unknown model, missing key);
- * failures of the call itself arrive through the stream.
+ * Starts a call. request_json is a JSON object of the keys below: model and
+ * messages are required, the rest optional. With "stream":false the
+ * provider's non-streaming endpoint is used and tracia_stream_next() yields
+ * the whole text once. Returns NULL when the request is invalid (bad JSON,
+ * unknown key, unknown model, missing key); failures of the call itself
+ * arrive through the stream.
  * Ownership: free the stream with tracia_stream_free(); request copied.
  * Thread safety: the client may be shared by threads.
  * Blocks: never (no network I/O happens on the calling thread).
  * Since: 0.1.0
+ *
+ * REQUEST KEYS (value types as in JSON AT THE BOUNDARY at the top)
+ *   model: non-empty string, required.
+ *       The provider's model id. Unless provider is given it also picks the
+ *       provider: gpt-*, o1*, o3*, o4*, chatgpt-* OpenAI; claude-*
+ *       Anthropic; gemini-* Google; Bedrock ids (anthropic.*, amazon.*,
+ *       meta.*, mistral.*, ..., optionally behind us., eu., apac., global.);
+ *       mock/<name> the mock provider. Others are TRACIA_E_UNSUPPORTED_MODEL.
+ *   messages: non-empty array of messages (MESSAGE KEYS), required.
+ *   stream: boolean. Default: false.
+ *       true streams the reply chunk by chunk; false asks for it whole.
+ *   provider: "openai", "anthropic", "google", "amazon_bedrock",
+ *       "openai_compatible" or "mock". Default: told from model.
+ *   temperature: number 0..2. Default: the provider's.
+ *   max_output_tokens: integer 1..10000000. Default: the provider's
+ *       (4096 for Anthropic, which needs one).
+ *   top_p: number 0..1. Default: the provider's.
+ *   stop_sequences: array of strings. Default: none.
+ *   timeout_ms: integer 1..86400000. Default: the client's timeout_ms.
+ *       Bound of this call, retries included.
+ *   variables: object of strings. Default: none.
+ *       Each {{name}} in the text of the messages (not of tool messages)
+ *       becomes its value; a {{name}} without one stays as it is. Also
+ *       recorded in the span.
+ *   provider_api_key: header string. Default: the client's key of the
+ *       provider. The provider's API key for this call.
+ *   tags: array of strings. Default: none. Recorded in the span.
+ *   user_id: string. Default: none. Recorded in the span.
+ *   session_id: string. Default: none.
+ *       Recorded in the span (and as gen_ai.conversation.id in OTLP).
+ *   send_trace: boolean. Default: true.
+ *       false exports no span for this call; its ids exist all the same.
+ *   span_id: "sp_" (or "tr_") and 16 hex digits. Default: generated.
+ *   trace_id: "tr_" and 16 hex digits. Default: generated.
+ *   parent_span_id: "sp_" (or "tr_") and 16 hex digits. Default: none.
+ *       The span this call's span belongs under (calls of a session).
+ *   tools: array of tools (TOOL KEYS). Default: none.
+ *   tool_choice: "auto", "none", "required", or an object (TOOL_CHOICE
+ *       KEYS). Default: the provider's.
+ *   response_format: object (RESPONSE_FORMAT KEYS). Default: text.
+ *   base_url: URL. Default: the client's <provider>_base_url.
+ *       The provider's base URL for this call (a provider key is then
+ *       optional).
+ *   custom_options: object. Default: none.
+ *       Fields set in the provider's request body last, replacing any field
+ *       of the same name.
+ *   mock_response: string (streamed word by word) or array of strings (the
+ *       chunks). Default: the last user message, word by word.
+ *       This and the other mock_* keys are read by the mock provider only.
+ *   mock_tool_calls: array (MOCK_TOOL_CALLS KEYS). Default: none.
+ *       Tool calls the mock returns after its text.
+ *   mock_chunk_delay_ms: integer 0..600000. Default: 0.
+ *       The wait before each chunk of the mock.
+ *   mock_error: object (MOCK_ERROR KEYS). Default: none.
+ *       The error the mock fails with.
+ *
+ * MESSAGE KEYS (each element of messages)
+ *   role: "system", "developer", "user", "assistant" or "tool", required.
+ *   content: string, or array of parts (CONTENT PART KEYS), required; an
+ *       assistant message may give null (no content).
+ *   tool_call_id, toolCallId: non-empty string; required by role "tool".
+ *       The id of the tool call this message answers.
+ *   tool_name, toolName, name: non-empty string. Default: the name in
+ *       the earlier tool call of that id. The name of the tool that answered.
+ *
+ * CONTENT PART KEYS (each element of an array content)
+ *   type: "text", or "tool_call" in assistant messages; required.
+ *   text: string; required by "text".
+ *   id: non-empty string; required by "tool_call". The tool call's id.
+ *   name: non-empty string; required by "tool_call". The tool called.
+ *   arguments: object, or a string holding a JSON object; for "tool_call".
+ *       Default: {}.
+ *
+ * TOOL KEYS (each element of tools)
+ *   name: non-empty string, required.
+ *   description: string. Default: none.
+ *   parameters: object, the JSON Schema of the arguments. Default: none.
+ *
+ * TOOL_CHOICE KEYS (tool_choice given as an object)
+ *   tool: non-empty string, required. The tool the model must call.
+ *
+ * RESPONSE_FORMAT KEYS
+ *   type: "json", required.
+ *   schema: object, a JSON Schema the reply follows. Default: none (any
+ *       JSON object).
+ *   name: string. Default: "response" where the provider needs a name.
+ *   description: string. Default: none.
+ *
+ * MOCK_TOOL_CALLS KEYS (each element of mock_tool_calls)
+ *   id: non-empty string. Default: "call_mock_<index>".
+ *   name: non-empty string, required.
+ *   arguments: object. Default: {}.
+ *
+ * MOCK_ERROR KEYS
+ *   code: the name of a TRACIA_E_* code without the prefix, as "TIMEOUT".
+ *       Default: "PROVIDER_ERROR".
+ *   message: string. Default: "mock error".
+ *   after_chunks: integer 0..1000000. Default: 0.
+ *       Chunks streamed before the error.
+ *   status_code: integer 100..599. Default: none. The error's status_code.
  */
 tracia_stream *tracia_run_local(tracia_client *client, const char *request_json);
 

@@ -2,7 +2,7 @@ import Testing
 
 @testable import TraciaCore
 
-// include/tracia.h is the manual: its codes are held to the table the code uses.
+// include/tracia.h is the manual: its codes and its key lists are held to the tables the code uses.
 
 private let header = HeaderFile()
 
@@ -25,6 +25,37 @@ private let header = HeaderFile()
         #expect(found?.value == "\(status.rawValue)", "\(name)")
         #expect(found?.comment == status.entry.meaning.description, "\(name)")
     }
+}
+
+@Test func everyOptionKeyIsDocumentedAtTraciaClientNew() {
+    let comment = header.docComment(of: "tracia_client *tracia_client_new(")
+    #expect(!comment.isEmpty, "no doc comment above tracia_client_new")
+    expectDocumented(HeaderFile.keys(in: comment, section: "OPTION KEYS"), accepted: ClientOptions.keys, "OPTION KEYS")
+}
+
+@Test func everyRequestKeyIsDocumentedAtTraciaRunLocal() {
+    let comment = header.docComment(of: "tracia_stream *tracia_run_local(")
+    #expect(!comment.isEmpty, "no doc comment above tracia_run_local")
+    let sections: [(String, Set<String>)] = [
+        ("REQUEST KEYS", RunRequest.keys),
+        ("MESSAGE KEYS", RunRequest.messageKeys),
+        ("CONTENT PART KEYS", RunRequest.textPartKeys.union(RunRequest.toolCallPartKeys)),
+        ("TOOL KEYS", RunRequest.toolKeys),
+        ("TOOL_CHOICE KEYS", RunRequest.toolChoiceKeys),
+        ("RESPONSE_FORMAT KEYS", RunRequest.responseFormatKeys),
+        ("MOCK_TOOL_CALLS KEYS", RunRequest.mockToolCallKeys),
+        ("MOCK_ERROR KEYS", RunRequest.mockErrorKeys),
+    ]
+    for (title, accepted) in sections {
+        expectDocumented(HeaderFile.keys(in: comment, section: title), accepted: accepted, title)
+    }
+}
+
+private func expectDocumented(_ documented: Set<String>, accepted: Set<String>, _ section: String) {
+    #expect(
+        accepted.subtracting(documented).isEmpty, "accepted but not documented in \(section): \(accepted.subtracting(documented).sorted())")
+    #expect(
+        documented.subtracting(accepted).isEmpty, "documented in \(section) but not accepted: \(documented.subtracting(accepted).sorted())")
 }
 
 @Test func theHeaderReaderFindsWhatItIsAskedFor() {
