@@ -534,7 +534,8 @@ int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length
 /*
  * A file descriptor that is readable exactly while tracia_stream_next() would
  * not block (level-triggered). Poll it; never read, write or close it.
- * Returns -1 for a NULL stream.
+ * TRACIA_E_MISUSE for a NULL stream (tracia_last_error() set), as
+ * tracia_stream_done_fd().
  * Ownership: borrowed, valid until tracia_stream_free().
  * Thread safety: any thread, any time until free.
  * Blocks: never.
@@ -547,8 +548,9 @@ int tracia_stream_fd(const tracia_stream *stream);
  * failed or aborted) and stays readable: tracia_stream_result() will not block
  * then. Poll it; never read, write or close it. Made on the first call, so a
  * stream that is only read with tracia_stream_fd() holds two descriptors (its
- * connection and the readiness fd), not three. A negative TRACIA_E_* code for
- * a NULL stream, or when the process is out of file descriptors.
+ * connection and the readiness fd), not three. TRACIA_E_MISUSE for a NULL
+ * stream, as tracia_stream_fd(); another negative TRACIA_E_* code when the
+ * process is out of file descriptors. tracia_last_error() is set either way.
  * Ownership: borrowed, valid until tracia_stream_free().
  * Thread safety: any thread, any time until free.
  * Blocks: never.

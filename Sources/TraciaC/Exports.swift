@@ -141,7 +141,10 @@ private func deliver(_ step: CallStream.Step, _ chunk: UnsafeMutablePointer<Unsa
 
 @_cdecl("tracia_stream_fd")
 public func tracia_stream_fd(_ stream: OpaquePointer?) -> Int32 {
-    Handle.borrow(stream, as: StreamHandle.self)?.stream.readyFD ?? -1
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_fd: stream is NULL")
+    }
+    return handle.stream.readyFD
 }
 
 @_cdecl("tracia_stream_done_fd")
