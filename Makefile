@@ -2,14 +2,20 @@
 PREFIX ?= /usr/local
 SCRATCH ?= .build
 CONFIG ?= release
-VERSION := 0.1.0
+# The version is written once, in include/tracia.h (TRACIA_VERSION_MAJOR, _MINOR, _PATCH).
+header_version = $(shell sed -n 's/^.define TRACIA_VERSION_$(1) \([0-9][0-9]*\)$$/\1/p' include/tracia.h)
+VERSION := $(call header_version,MAJOR).$(call header_version,MINOR).$(call header_version,PATCH)
 SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all deps build test test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load
+.PHONY: all version deps build test test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load
 
 all: build
+
+# For packaging scripts: the version the build derives from the header.
+version:
+	@echo $(VERSION)
 
 # Installs the two system libraries when they are missing (fresh Debian machine).
 deps:

@@ -13,7 +13,16 @@
  *   the keyword arguments of the Tracia SDK's run_local() in snake_case:
  *     {"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hi"}],
  *      "stream":true,"temperature":0.2,"tools":[...],"tool_choice":"auto"}
- *   Unknown keys are an error naming the key (TRACIA_E_INVALID_REQUEST).
+ *   Every key accepted is documented where it is accepted: options at
+ *   tracia_client_new(), requests at tracia_run_local(). Unknown keys, wrong
+ *   types and values out of range are TRACIA_E_INVALID_REQUEST naming the
+ *   key. A key whose value is null is the same as an absent key. The value
+ *   types of those lists: "integer a..b" is a whole number from a to b, both
+ *   included (1000 and 1000.0 alike); "URL" is http:// or https:// without
+ *   spaces (a trailing '/' is dropped); "header string" is a non-empty string
+ *   without control characters, because it goes into an HTTP header (a stray
+ *   newline from a .env file would end the header early), and the same check
+ *   applies to the environment variable it falls back to.
  *   The result mirrors StreamResult: text, span_id, trace_id, latency_ms,
  *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
@@ -92,11 +101,20 @@
 extern "C" {
 #endif
 
+/*
+ * The version of this header: the three numbers below are the one place it is
+ * written (the build, the package files and the library read or are tested
+ * against them). tracia_version() and tracia_version_number() give the
+ * library's, which may be newer than the header a program was built with.
+ */
 #define TRACIA_VERSION_MAJOR 0
 #define TRACIA_VERSION_MINOR 1
 #define TRACIA_VERSION_PATCH 0
 #define TRACIA_VERSION_NUMBER (TRACIA_VERSION_MAJOR * 10000 + TRACIA_VERSION_MINOR * 100 + TRACIA_VERSION_PATCH)
-#define TRACIA_VERSION_STRING "0.1.0"
+#define TRACIA_QUOTE_(x) #x
+#define TRACIA_QUOTE(x) TRACIA_QUOTE_(x)
+#define TRACIA_VERSION_STRING \
+    TRACIA_QUOTE(TRACIA_VERSION_MAJOR) "." TRACIA_QUOTE(TRACIA_VERSION_MINOR) "." TRACIA_QUOTE(TRACIA_VERSION_PATCH)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define TRACIA_WARN_UNUSED __attribute__((warn_unused_result))
@@ -104,24 +122,97 @@ extern "C" {
 #define TRACIA_WARN_UNUSED
 #endif
 
-/* tracia_stream_poll(): no chunk is ready yet and the call has not ended. */
+/*
+ * Return codes. A function that returns int gives 0 (TRACIA_OK) or a negative
+ * TRACIA_E_* code; tracia_stream_next() and tracia_stream_poll() also give 1
+ * (a chunk), and poll TRACIA_AGAIN. tracia_strerror() names every code: the
+ * macro's name without TRACIA_ or TRACIA_E_, which is also the "code" of
+ * tracia_last_error() and of a result's error. The failures are the Tracia
+ * SDKs' error codes, plus MISUSE. Append-only: a value never changes meaning.
+ */
+
+/* Success; from tracia_stream_next() and tracia_stream_poll(), the end of
+ * the stream.
+ */
+#define TRACIA_OK 0
+
+/* From tracia_stream_poll(): no chunk is ready yet and the call has not
+ * ended.
+ */
 #define TRACIA_AGAIN 2
 
-/* Error codes: one per Tracia SDK error code, plus misuse. Append-only. */
-#define TRACIA_OK 0
+/* A failure of no other kind: the system refused a resource (a thread, a
+ * descriptor, a file, a libcurl handle) or a span destination answered an
+ * unexpected status.
+ */
 #define TRACIA_E_UNKNOWN (-1)
+
+/* The options or the request were rejected before any I/O: invalid JSON or
+ * UTF-8, an unknown key, a wrong type, a value out of range, a missing
+ * required value.
+ */
 #define TRACIA_E_INVALID_REQUEST (-2)
+
+/* The provider needs an API key and none was given: no option, no
+ * environment variable, no provider_api_key.
+ */
 #define TRACIA_E_MISSING_PROVIDER_API_KEY (-3)
+
+/* The provider cannot be told from the model name (pass provider), or it is
+ * not available in this version.
+ */
 #define TRACIA_E_UNSUPPORTED_MODEL (-4)
+
+/* The provider answered with an error: an HTTP status other than 401, 403,
+ * 404 and 408 (in status_code), an error event, a blocked response, or a
+ * body that is malformed or larger than max_response_bytes.
+ */
 #define TRACIA_E_PROVIDER_ERROR (-5)
+
+/* The connection failed: the host was not found, refused, failed TLS, or cut
+ * the response before its end; from tracia_flush(), spans failed or were
+ * dropped.
+ */
 #define TRACIA_E_NETWORK_ERROR (-6)
+
+/* A time bound passed: connect_timeout_ms, idle_timeout_ms, the call's
+ * timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms.
+ */
 #define TRACIA_E_TIMEOUT (-7)
+
+/* The call was aborted. The C API reports an abort as the stream's end (0,
+ * and aborted in the result), so only mock_error returns this code.
+ */
 #define TRACIA_E_ABORTED (-8)
+
+/* The credentials were refused: HTTP 401 or 403 from the provider, 401 from
+ * the Tracia span endpoint.
+ */
 #define TRACIA_E_UNAUTHORIZED (-9)
+
+/* The provider answered HTTP 404: mostly an unknown model or a wrong base
+ * URL.
+ */
 #define TRACIA_E_NOT_FOUND (-10)
+
+/* A Tracia SDK code of its prompt API, kept for parity: this library returns
+ * it only when mock_error asks.
+ */
 #define TRACIA_E_CONFLICT (-11)
+
+/* A Tracia SDK code, kept for parity: this library returns it only when
+ * mock_error asks; a {{name}} without a value stays as it is.
+ */
 #define TRACIA_E_MISSING_VARIABLES (-12)
+
+/* A Tracia SDK code, kept for parity: every provider is built in, so this
+ * library returns it only when mock_error asks.
+ */
 #define TRACIA_E_MISSING_PROVIDER_SDK (-13)
+
+/* A call broke the C contract in a defined way: a NULL handle, chunk or
+ * length pointer (see MISUSE above).
+ */
 #define TRACIA_E_MISUSE (-14)
 
 typedef struct tracia_client tracia_client;
@@ -138,30 +229,106 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
 /* ---- client ------------------------------------------------------------ */
 
 /*
- * Creates a client. options_json may be NULL (defaults and environment).
- * Keys: api_key (else TRACIA_API_KEY), base_url (else TRACIA_BASE_URL,
- * default https://app.tracia.io), spans_file (JSONL sink used when there is
- * no Tracia key; else TRACIA_SPANS_FILE, default
- * $XDG_STATE_HOME/tracia/spans.jsonl or ~/.local/state/tracia/spans.jsonl),
- * openai_api_key (else OPENAI_API_KEY), openai_base_url (else
- * OPENAI_BASE_URL, default https://api.openai.com/v1), connect_timeout_ms
- * (10000), idle_timeout_ms (60000, longest silence once a response has
- * started), timeout_ms (120000, default total per call), max_retries (2),
- * span_queue_size (1000), span_max_attempts (3), span_retry_base_ms (500),
- * flush_timeout_ms (5000, bound of the flush done by tracia_client_free),
- * max_response_bytes (64 MiB), otlp_endpoint (OTLP/HTTP traces URL; else
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT +
- * "/v1/traces"), otlp_headers (object; else OTEL_EXPORTER_OTLP_HEADERS),
- * service_name (else OTEL_SERVICE_NAME), ca_file (PEM certificate
- * authorities to trust instead of the system's). TLS certificates and host
- * names are always verified; nothing turns that off. Keys and other values
- * sent in headers are rejected when they hold control characters, wherever
- * they come from.
+ * Creates a client. options_json is NULL (defaults and environment only) or a
+ * JSON object of the keys below, every one optional. An option wins over its
+ * environment variable, which wins over the default; an empty variable counts
+ * as unset. TLS certificates and host names are always verified; nothing
+ * turns that off. Each provider's <provider>_api_key and <provider>_base_url
+ * serve the calls that give no provider_api_key or base_url of their own.
+ * tracia_run_local() fails with TRACIA_E_MISSING_PROVIDER_API_KEY when the
+ * provider needs a key and has none, unless the call has a base URL (a server
+ * of the caller's choosing may need no key) or, for Bedrock, SigV4
+ * credentials.
  * Returns NULL on error (see tracia_last_error()).
  * Ownership: the client is freed with tracia_client_free(); options copied.
  * Thread safety: any thread.
  * Blocks: never (starts the engine thread).
  * Since: 0.1.0
+ *
+ * OPTION KEYS (value types as in JSON AT THE BOUNDARY at the top)
+ *   api_key: header string, or "" for none. Default: none.
+ *       Env: TRACIA_API_KEY.
+ *       The Tracia API key. With one, spans are POSTed to
+ *       {base_url}/api/v1/spans; without one, they go to spans_file.
+ *   base_url: URL. Default: https://app.tracia.io. Env: TRACIA_BASE_URL.
+ *       The Tracia API that receives the spans.
+ *   spans_file: path. Default without api_key:
+ *       $XDG_STATE_HOME/tracia/spans.jsonl, else
+ *       $HOME/.local/state/tracia/spans.jsonl, else ./tracia-spans.jsonl;
+ *       with api_key: none. Env: TRACIA_SPANS_FILE.
+ *       A JSONL file every span is appended to (one line each, the Tracia
+ *       span format). Given together with api_key, spans go to both.
+ *   span_queue_size: integer 1..1000000. Default: 1000.
+ *       Spans waiting for export; one more is dropped (counted by
+ *       tracia_client_stats(), told to the span-error callback).
+ *   span_max_attempts: integer 1..20. Default: 3.
+ *       Deliveries of a span tried before it counts as failed.
+ *   span_retry_base_ms: integer 0..600000. Default: 500.
+ *       The wait before a span's next attempt, times the attempts so far.
+ *   flush_timeout_ms: integer 0..600000. Default: 5000.
+ *       Bound of the flush done by tracia_client_free().
+ *   otlp_endpoint: URL. Default: none (no OpenTelemetry export).
+ *       Env: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else
+ *       OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces".
+ *       The full OTLP/HTTP traces URL: every call is also exported there as
+ *       an OTLP JSON span.
+ *   otlp_headers: object of strings. Default: none.
+ *       Env: OTEL_EXPORTER_OTLP_HEADERS and OTEL_EXPORTER_OTLP_TRACES_HEADERS
+ *       ("k1=v1,k2=v2", values percent-encoded).
+ *       Headers of the OTLP requests, sent after those of the environment.
+ *       Names hold no space, control character or ':'; values no CR or LF.
+ *   service_name: non-empty string. Default: "unknown_service".
+ *       Env: OTEL_SERVICE_NAME. The OTLP resource's service.name.
+ *   openai_api_key: header string. Default: none. Env: OPENAI_API_KEY.
+ *   anthropic_api_key: header string. Default: none. Env: ANTHROPIC_API_KEY.
+ *       Sent as x-api-key.
+ *   google_api_key: header string. Default: none.
+ *       Env: GOOGLE_API_KEY, else GEMINI_API_KEY. Sent as x-goog-api-key.
+ *   bedrock_api_key: header string. Default: none.
+ *       Env: AWS_BEARER_TOKEN_BEDROCK, else BEDROCK_API_KEY.
+ *       A Bedrock API key, sent as a Bearer token; preferred to SigV4.
+ *   openai_compatible_api_key: header string. Default: none (no key is sent).
+ *       Env: OPENAI_COMPATIBLE_API_KEY.
+ *   openai_base_url: URL. Default: https://api.openai.com/v1.
+ *       Env: OPENAI_BASE_URL.
+ *   anthropic_base_url: URL. Default: https://api.anthropic.com.
+ *       Env: ANTHROPIC_BASE_URL.
+ *   google_base_url: URL. Default: https://generativelanguage.googleapis.com.
+ *       Env: GOOGLE_GEMINI_BASE_URL.
+ *   bedrock_base_url: URL.
+ *       Default: https://bedrock-runtime.{aws_region}.amazonaws.com.
+ *       Env: AWS_ENDPOINT_URL_BEDROCK_RUNTIME, else AWS_ENDPOINT_URL.
+ *   openai_compatible_base_url: URL. Default: none (each openai_compatible
+ *       call then needs its base_url). Env: OPENAI_COMPATIBLE_BASE_URL.
+ *   anthropic_version: header string. Default: 2023-06-01.
+ *       The anthropic-version header; with versions from 2026-10-21 on,
+ *       temperature and top_p are not sent.
+ *   aws_access_key_id: header string. Default: none. Env: AWS_ACCESS_KEY_ID.
+ *   aws_secret_access_key: header string. Default: none.
+ *       Env: AWS_SECRET_ACCESS_KEY.
+ *   aws_session_token: header string. Default: none. Env: AWS_SESSION_TOKEN.
+ *       With both a key id and a secret key, Bedrock calls without a
+ *       Bedrock API key are signed with SigV4 (the token for temporary
+ *       credentials).
+ *   aws_region: lowercase letters, digits and '-'. Default: eu-central-1.
+ *       Env: AWS_REGION, else AWS_DEFAULT_REGION.
+ *       Bedrock's region: its host and its model ids' geography prefix.
+ *   connect_timeout_ms: integer 1..600000. Default: 10000.
+ *       Bound of each connection's setup (name lookup, TCP, TLS).
+ *   idle_timeout_ms: integer 1..86400000. Default: 60000.
+ *       Longest silence once a response has started (a paused slow reader's
+ *       wait does not count).
+ *   timeout_ms: integer 1..86400000. Default: 120000.
+ *       Bound of a whole call, retries included; a request's timeout_ms wins.
+ *   max_retries: integer 0..10. Default: 2.
+ *       Retries of a call before any of its response has been read:
+ *       connection failures and HTTP 408, 409, 429 and 5xx (Retry-After
+ *       honoured, else exponential backoff with jitter).
+ *   max_response_bytes: integer 1024..1099511627776. Default: 67108864
+ *       (64 MiB). Largest response body, streamed or not; a larger one fails
+ *       the call with TRACIA_E_PROVIDER_ERROR.
+ *   ca_file: path of a readable PEM file. Default: the system's authorities.
+ *       Certificate authorities to trust instead of the system's.
  */
 tracia_client *tracia_client_new(const char *options_json);
 
@@ -215,14 +382,116 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
 /* ---- streams ----------------------------------------------------------- */
 
 /*
- * Starts a call. With "stream":false the provider's non-streaming endpoint is
- * used and tracia_stream_next() yields the whole text once. Returns NULL when
- * the request is invalid (bad JSON, unknown key, unknown model, missing key);
- * failures of the call itself arrive through the stream.
+ * Starts a call. request_json is a JSON object of the keys below: model and
+ * messages are required, the rest optional. With "stream":false the
+ * provider's non-streaming endpoint is used and tracia_stream_next() yields
+ * the whole text once. Returns NULL when the request is invalid (bad JSON,
+ * unknown key, unknown model, missing key); failures of the call itself
+ * arrive through the stream.
  * Ownership: free the stream with tracia_stream_free(); request copied.
  * Thread safety: the client may be shared by threads.
  * Blocks: never (no network I/O happens on the calling thread).
  * Since: 0.1.0
+ *
+ * REQUEST KEYS (value types as in JSON AT THE BOUNDARY at the top)
+ *   model: non-empty string, required.
+ *       The provider's model id. Unless provider is given it also picks the
+ *       provider: gpt-*, o1*, o3*, o4*, chatgpt-* OpenAI; claude-*
+ *       Anthropic; gemini-* Google; Bedrock ids (anthropic.*, amazon.*,
+ *       meta.*, mistral.*, ..., optionally behind us., eu., apac., global.);
+ *       mock/<name> the mock provider. Others are TRACIA_E_UNSUPPORTED_MODEL.
+ *   messages: non-empty array of messages (MESSAGE KEYS), required.
+ *   stream: boolean. Default: false.
+ *       true streams the reply chunk by chunk; false asks for it whole.
+ *   provider: "openai", "anthropic", "google", "amazon_bedrock",
+ *       "openai_compatible" or "mock". Default: told from model.
+ *   temperature: number 0..2. Default: the provider's.
+ *   max_output_tokens: integer 1..10000000. Default: the provider's
+ *       (4096 for Anthropic, which needs one).
+ *   top_p: number 0..1. Default: the provider's.
+ *   stop_sequences: array of strings. Default: none.
+ *   timeout_ms: integer 1..86400000. Default: the client's timeout_ms.
+ *       Bound of this call, retries included.
+ *   variables: object of strings. Default: none.
+ *       Each {{name}} in the text of the messages (not of tool messages)
+ *       becomes its value; a {{name}} without one stays as it is. Also
+ *       recorded in the span.
+ *   provider_api_key: header string. Default: the client's key of the
+ *       provider. The provider's API key for this call.
+ *   tags: array of strings. Default: none. Recorded in the span.
+ *   user_id: string. Default: none. Recorded in the span.
+ *   session_id: string. Default: none.
+ *       Recorded in the span (and as gen_ai.conversation.id in OTLP).
+ *   send_trace: boolean. Default: true.
+ *       false exports no span for this call; its ids exist all the same.
+ *   span_id: "sp_" (or "tr_") and 16 hex digits. Default: generated.
+ *   trace_id: "tr_" and 16 hex digits. Default: generated.
+ *   parent_span_id: "sp_" (or "tr_") and 16 hex digits. Default: none.
+ *       The span this call's span belongs under (calls of a session).
+ *   tools: array of tools (TOOL KEYS). Default: none.
+ *   tool_choice: "auto", "none", "required", or an object (TOOL_CHOICE
+ *       KEYS). Default: the provider's.
+ *   response_format: object (RESPONSE_FORMAT KEYS). Default: text.
+ *   base_url: URL. Default: the client's <provider>_base_url.
+ *       The provider's base URL for this call (a provider key is then
+ *       optional).
+ *   custom_options: object. Default: none.
+ *       Fields set in the provider's request body last, replacing any field
+ *       of the same name.
+ *   mock_response: string (streamed word by word) or array of strings (the
+ *       chunks). Default: the last user message, word by word.
+ *       This and the other mock_* keys are read by the mock provider only.
+ *   mock_tool_calls: array (MOCK_TOOL_CALLS KEYS). Default: none.
+ *       Tool calls the mock returns after its text.
+ *   mock_chunk_delay_ms: integer 0..600000. Default: 0.
+ *       The wait before each chunk of the mock.
+ *   mock_error: object (MOCK_ERROR KEYS). Default: none.
+ *       The error the mock fails with.
+ *
+ * MESSAGE KEYS (each element of messages)
+ *   role: "system", "developer", "user", "assistant" or "tool", required.
+ *   content: string, or array of parts (CONTENT PART KEYS), required; an
+ *       assistant message may give null (no content).
+ *   tool_call_id, toolCallId: non-empty string; required by role "tool".
+ *       The id of the tool call this message answers.
+ *   tool_name, toolName, name: non-empty string. Default: the name in
+ *       the earlier tool call of that id. The name of the tool that answered.
+ *
+ * CONTENT PART KEYS (each element of an array content)
+ *   type: "text", or "tool_call" in assistant messages; required.
+ *   text: string; required by "text".
+ *   id: non-empty string; required by "tool_call". The tool call's id.
+ *   name: non-empty string; required by "tool_call". The tool called.
+ *   arguments: object, or a string holding a JSON object; for "tool_call".
+ *       Default: {}.
+ *
+ * TOOL KEYS (each element of tools)
+ *   name: non-empty string, required.
+ *   description: string. Default: none.
+ *   parameters: object, the JSON Schema of the arguments. Default: none.
+ *
+ * TOOL_CHOICE KEYS (tool_choice given as an object)
+ *   tool: non-empty string, required. The tool the model must call.
+ *
+ * RESPONSE_FORMAT KEYS
+ *   type: "json", required.
+ *   schema: object, a JSON Schema the reply follows. Default: none (any
+ *       JSON object).
+ *   name: string. Default: "response" where the provider needs a name.
+ *   description: string. Default: none.
+ *
+ * MOCK_TOOL_CALLS KEYS (each element of mock_tool_calls)
+ *   id: non-empty string. Default: "call_mock_<index>".
+ *   name: non-empty string, required.
+ *   arguments: object. Default: {}.
+ *
+ * MOCK_ERROR KEYS
+ *   code: the name of a TRACIA_E_* code without the prefix, as "TIMEOUT".
+ *       Default: "PROVIDER_ERROR".
+ *   message: string. Default: "mock error".
+ *   after_chunks: integer 0..1000000. Default: 0.
+ *       Chunks streamed before the error.
+ *   status_code: integer 100..599. Default: none. The error's status_code.
  */
 tracia_stream *tracia_run_local(tracia_client *client, const char *request_json);
 
@@ -268,7 +537,8 @@ int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length
 /*
  * A file descriptor that is readable exactly while tracia_stream_next() would
  * not block (level-triggered). Poll it; never read, write or close it.
- * Returns -1 for a NULL stream.
+ * TRACIA_E_MISUSE for a NULL stream (tracia_last_error() set), as
+ * tracia_stream_done_fd().
  * Ownership: borrowed, valid until tracia_stream_free().
  * Thread safety: any thread, any time until free.
  * Blocks: never.
@@ -281,8 +551,9 @@ int tracia_stream_fd(const tracia_stream *stream);
  * failed or aborted) and stays readable: tracia_stream_result() will not block
  * then. Poll it; never read, write or close it. Made on the first call, so a
  * stream that is only read with tracia_stream_fd() holds two descriptors (its
- * connection and the readiness fd), not three. A negative TRACIA_E_* code for
- * a NULL stream, or when the process is out of file descriptors.
+ * connection and the readiness fd), not three. TRACIA_E_MISUSE for a NULL
+ * stream, as tracia_stream_fd(); another negative TRACIA_E_* code when the
+ * process is out of file descriptors. tracia_last_error() is set either way.
  * Ownership: borrowed, valid until tracia_stream_free().
  * Thread safety: any thread, any time until free.
  * Blocks: never.
@@ -338,8 +609,9 @@ void tracia_stream_free(tracia_stream *stream);
 const char *tracia_last_error(void);
 
 /*
- * Static name of an error code ("OK", "INVALID_REQUEST", ..., "MISUSE";
- * "UNKNOWN" for codes it does not know).
+ * Static name of a return code: "OK", "AGAIN", and the TRACIA_E_* names
+ * without the prefix ("INVALID_REQUEST", ..., "MISUSE"); "UNKNOWN" for codes
+ * it does not know.
  * Ownership: static.
  * Thread safety: any thread.
  * Blocks: never.

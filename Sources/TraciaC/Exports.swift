@@ -113,7 +113,7 @@ public func tracia_stream_poll(
     guard let step = handle.stream.poll() else {
         chunk.pointee = nil
         length.pointee = 0
-        return 2  // TRACIA_AGAIN
+        return ABIStatus.again.rawValue
     }
     return deliver(step, chunk, length)
 }
@@ -141,7 +141,10 @@ private func deliver(_ step: CallStream.Step, _ chunk: UnsafeMutablePointer<Unsa
 
 @_cdecl("tracia_stream_fd")
 public func tracia_stream_fd(_ stream: OpaquePointer?) -> Int32 {
-    Handle.borrow(stream, as: StreamHandle.self)?.stream.readyFD ?? -1
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_fd: stream is NULL")
+    }
+    return handle.stream.readyFD
 }
 
 @_cdecl("tracia_stream_done_fd")
@@ -178,15 +181,15 @@ public func tracia_last_error() -> UnsafePointer<CChar> { LastError.current }
 
 @_cdecl("tracia_strerror")
 public func tracia_strerror(_ code: Int32) -> UnsafePointer<CChar> {
-    if code == 0 { return StaticText.pointer("OK") }
-    return ErrorNames.pointer(for: ErrorCode(rawValue: code) ?? .unknown)
+    let entry = ABIStatus(rawValue: code)?.entry ?? (ErrorCode(rawValue: code) ?? .unknown).entry
+    return StaticText.pointer(entry.name)
 }
 
 @_cdecl("tracia_free")
 public func tracia_free(_ pointer: UnsafeMutableRawPointer?) { free(pointer) }
 
 @_cdecl("tracia_version")
-public func tracia_version() -> UnsafePointer<CChar> { StaticText.pointer("0.1.0") }
+public func tracia_version() -> UnsafePointer<CChar> { StaticText.pointer(TraciaVersion.text) }
 
 @_cdecl("tracia_version_number")
 public func tracia_version_number() -> Int32 { Int32(TraciaVersion.number) }
@@ -195,25 +198,4 @@ public func tracia_version_number() -> Int32 { Int32(TraciaVersion.number) }
 func utf8(_ text: UnsafePointer<CChar>, _ name: String) throws(TraciaError) -> String {
     guard let string = String(validatingCString: text) else { throw TraciaError(.invalidRequest, "\(name) is not valid UTF-8") }
     return string
-}
-
-enum ErrorNames {
-    static func pointer(for code: ErrorCode) -> UnsafePointer<CChar> {
-        switch code {
-        case .unknown: StaticText.pointer("UNKNOWN")
-        case .invalidRequest: StaticText.pointer("INVALID_REQUEST")
-        case .missingProviderAPIKey: StaticText.pointer("MISSING_PROVIDER_API_KEY")
-        case .unsupportedModel: StaticText.pointer("UNSUPPORTED_MODEL")
-        case .providerError: StaticText.pointer("PROVIDER_ERROR")
-        case .networkError: StaticText.pointer("NETWORK_ERROR")
-        case .timeout: StaticText.pointer("TIMEOUT")
-        case .aborted: StaticText.pointer("ABORTED")
-        case .unauthorized: StaticText.pointer("UNAUTHORIZED")
-        case .notFound: StaticText.pointer("NOT_FOUND")
-        case .conflict: StaticText.pointer("CONFLICT")
-        case .missingVariables: StaticText.pointer("MISSING_VARIABLES")
-        case .missingProviderSDK: StaticText.pointer("MISSING_PROVIDER_SDK")
-        case .misuse: StaticText.pointer("MISUSE")
-        }
-    }
 }

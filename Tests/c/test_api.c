@@ -29,7 +29,10 @@ void test_null_arguments(void) {
     CHECK(tracia_stream_result(NULL) == NULL);
     CHECK(tracia_stream_span_id(NULL) == NULL);
     CHECK(tracia_stream_trace_id(NULL) == NULL);
-    CHECK(tracia_stream_fd(NULL) == -1);
+    CHECK(tracia_stream_fd(NULL) == TRACIA_E_MISUSE);
+    expect_last_error("MISUSE", "tracia_stream_fd: stream is NULL");
+    CHECK(tracia_stream_done_fd(NULL) == TRACIA_E_MISUSE);
+    expect_last_error("MISUSE", "tracia_stream_done_fd: stream is NULL");
     CHECK(tracia_flush(NULL, 10) == TRACIA_E_MISUSE);
     CHECK(tracia_client_stats(NULL) == NULL);
     CHECK(tracia_client_set_span_error_callback(NULL, NULL, NULL) == TRACIA_E_MISUSE);
@@ -192,7 +195,8 @@ void test_mock_provider(void) {
 }
 
 void test_error_names_and_versions(void) {
-    CHECK_STR(tracia_strerror(0), "OK");
+    CHECK_STR(tracia_strerror(TRACIA_OK), "OK");
+    CHECK_STR(tracia_strerror(TRACIA_AGAIN), "AGAIN");
     CHECK_STR(tracia_strerror(TRACIA_E_INVALID_REQUEST), "INVALID_REQUEST");
     CHECK_STR(tracia_strerror(TRACIA_E_TIMEOUT), "TIMEOUT");
     CHECK_STR(tracia_strerror(TRACIA_E_UNAUTHORIZED), "UNAUTHORIZED");

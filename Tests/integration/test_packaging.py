@@ -6,22 +6,32 @@ import subprocess
 import sys
 import venv
 
-from conftest import ROOT
+from conftest import CLI, ROOT
+
+
+def header_version():
+    """The version as include/tracia.h writes it, the one place it is written."""
+    header = open(os.path.join(ROOT, "include", "tracia.h")).read()
+    numbers = (re.search(rf"^#define TRACIA_VERSION_{p} (\d+)$", header, re.M).group(1) for p in ("MAJOR", "MINOR", "PATCH"))
+    return tuple(int(n) for n in numbers)
 
 
 def test_versions_agree(library):
-    header = open(os.path.join(ROOT, "include", "tracia.h")).read()
-    major, minor, patch = (re.search(rf"#define TRACIA_VERSION_{p} (\d+)", header).group(1) for p in ("MAJOR", "MINOR", "PATCH"))
-    string = re.search(r'#define TRACIA_VERSION_STRING "([^"]+)"', header).group(1)
-    assert string == f"{major}.{minor}.{patch}"
+    major, minor, patch = header_version()
+    string = f"{major}.{minor}.{patch}"
+    # The library (TraciaVersion in Swift) and the CLI.
     library.lib.tracia_version.restype = __import__("ctypes").c_char_p
     assert library.lib.tracia_version().decode() == string
-    assert library.lib.tracia_version_number() == int(major) * 10000 + int(minor) * 100 + int(patch)
-    makefile = open(os.path.join(ROOT, "Makefile")).read()
-    assert re.search(r"^VERSION := (\S+)", makefile, re.M).group(1) == string
-    pyproject = open(os.path.join(ROOT, "bindings", "python", "pyproject.toml")).read()
-    assert re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1) == string
+    assert library.lib.tracia_version_number() == major * 10000 + minor * 100 + patch
+    cli = subprocess.run([CLI, "--version"], capture_output=True, text=True, check=True).stdout
+    assert cli.strip() == string
+    # The build reads the header: its VERSION and the library file it names.
+    make = subprocess.run(["make", "-s", "-C", ROOT, "version"], capture_output=True, text=True, check=True).stdout
+    assert make.strip() == string
     assert os.path.realpath(os.path.join(ROOT, "build", "lib", "libtracia.so")).endswith(f"libtracia.so.{string}")
+    # The Python package takes it from the header too (its wheel's name is checked below).
+    pyproject = open(os.path.join(ROOT, "bindings", "python", "pyproject.toml")).read()
+    assert re.search(r'^dynamic = \["version"\]', pyproject, re.M) and not re.search(r"^version =", pyproject, re.M)
 
 
 def test_make_install_lays_out_library_header_pkgconfig_and_cli(tmp_path):
@@ -33,6 +43,9 @@ def test_make_install_lays_out_library_header_pkgconfig_and_cli(tmp_path):
     pc = subprocess.run(["pkg-config", "--cflags", "--libs", "tracia"], env=dict(os.environ, PKG_CONFIG_PATH=str(lib / "pkgconfig")),
                         capture_output=True, text=True, check=True).stdout
     assert f"-I{prefix}/include" in pc and f"-L{lib}" in pc and "-ltracia" in pc
+    modversion = subprocess.run(["pkg-config", "--modversion", "tracia"], env=dict(os.environ, PKG_CONFIG_PATH=str(lib / "pkgconfig")),
+                                capture_output=True, text=True, check=True).stdout
+    assert modversion.strip() == "%d.%d.%d" % header_version()
     soname = subprocess.run(["readelf", "-d", str(lib / "libtracia.so")], capture_output=True, text=True).stdout
     assert "libtracia.so.0" in soname
 
@@ -43,6 +56,7 @@ def test_wheel_installs_and_works_without_the_toolchain(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels),
                     os.path.join(ROOT, "bindings", "python")], check=True, env=env, capture_output=True)
     wheel = next(wheels.glob("tracia-*.whl"))
+    assert wheel.name.startswith("tracia-%d.%d.%d-" % header_version())
     assert "linux" in wheel.name  # a platform wheel: it carries a native library
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)

@@ -1,6 +1,7 @@
 """Builds libtracia.so with the Swift toolchain (make build at the repository root) and ships
 it inside the package, so the wheel needs no toolchain where it is installed."""
 import os
+import re
 import shutil
 import subprocess
 
@@ -10,6 +11,18 @@ from setuptools.dist import Distribution
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+
+def version():
+    """The version written once, in include/tracia.h; an sdist keeps it in its PKG-INFO."""
+    header = os.path.join(ROOT, "include", "tracia.h")
+    if not os.path.exists(header):
+        with open(os.path.join(HERE, "PKG-INFO")) as info:
+            return re.search(r"^Version: (\S+)$", info.read(), re.M).group(1)
+    with open(header) as text:
+        source = text.read()
+    parts = (re.search(rf"^#define TRACIA_VERSION_{part} (\d+)$", source, re.M).group(1) for part in ("MAJOR", "MINOR", "PATCH"))
+    return ".".join(parts)
 
 
 class BuildWithLibrary(build_py):
@@ -30,4 +43,4 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution)
+setup(version=version(), cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution)

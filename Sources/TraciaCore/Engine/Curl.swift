@@ -150,8 +150,3 @@ final class BodyBuffer {
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer.baseAddress, count: count) }
     deinit { pointer.deallocate() }
 }
-
-public enum TraciaVersion {
-    public static let string = "0.1.0"
-    public static let number = 100
-}

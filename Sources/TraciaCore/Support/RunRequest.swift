@@ -48,6 +48,15 @@ extension RunRequest {
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
         "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error",
     ]
+    // The keys of the request's nested objects; include/tracia.h documents each set.
+    static let messageKeys: Set<String> = ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"]
+    static let textPartKeys: Set<String> = ["type", "text"]
+    static let toolCallPartKeys: Set<String> = ["type", "id", "name", "arguments"]
+    static let toolKeys: Set<String> = ["name", "description", "parameters"]
+    static let toolChoiceKeys: Set<String> = ["tool"]
+    static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description"]
+    static let mockToolCallKeys: Set<String> = ["id", "name", "arguments"]
+    static let mockErrorKeys: Set<String> = ["code", "message", "after_chunks", "status_code"]
 
     /// Parses and validates request JSON text.
     public static func parse(json: String) throws(TraciaError) -> RunRequest {
@@ -103,7 +112,7 @@ extension RunRequest {
     private static func parseMessage(_ value: JSONRef, index: Int) throws(TraciaError) -> Message {
         let context = "messages[\(index)]"
         let r = try ObjectReader(value, context: context)
-        try r.rejectUnknown(allowed: ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"])
+        try r.rejectUnknown(allowed: messageKeys)
         let roleName = try r.requiredString("role")
         guard let role = Role(rawValue: roleName) else {
             throw .invalid("\(context): unknown role '\(roleName)' (expected system, developer, user, assistant or tool)")
@@ -134,11 +143,11 @@ extension RunRequest {
         let type = try r.requiredString("type")
         switch type {
         case "text":
-            try r.rejectUnknown(allowed: ["type", "text"])
+            try r.rejectUnknown(allowed: textPartKeys)
             guard let text = try r.string("text") else { throw .invalid("\(context): 'text' is required") }
             return .text(text)
         case "tool_call":
-            try r.rejectUnknown(allowed: ["type", "id", "name", "arguments"])
+            try r.rejectUnknown(allowed: toolCallPartKeys)
             guard role == .assistant else { throw .invalid("\(context): tool_call parts belong to assistant messages") }
             let id = try r.requiredString("id")
             let name = try r.requiredString("name")
@@ -163,7 +172,7 @@ extension RunRequest {
     static func parseTool(_ value: JSONRef, index: Int) throws(TraciaError) -> ToolDefinition {
         let context = "tools[\(index)]"
         let r = try ObjectReader(value, context: context)
-        try r.rejectUnknown(allowed: ["name", "description", "parameters"])
+        try r.rejectUnknown(allowed: toolKeys)
         let name = try r.requiredString("name")
         let parameters = try r.object("parameters")?.serialized()
         return ToolDefinition(name: name, description: try r.string("description"), parametersJSON: parameters)
@@ -179,13 +188,13 @@ extension RunRequest {
             }
         }
         let r = try ObjectReader(value, context: "tool_choice")
-        try r.rejectUnknown(allowed: ["tool"])
+        try r.rejectUnknown(allowed: toolChoiceKeys)
         return .tool(try r.requiredString("tool"))
     }
 
     private static func parseResponseFormat(_ value: JSONRef) throws(TraciaError) -> ResponseFormat {
         let r = try ObjectReader(value, context: "response_format")
-        try r.rejectUnknown(allowed: ["type", "schema", "name", "description"])
+        try r.rejectUnknown(allowed: responseFormatKeys)
         let type = try r.requiredString("type")
         guard type == "json" else { throw .invalid("'response_format.type' must be 'json'") }
         return ResponseFormat(
@@ -206,7 +215,7 @@ extension RunRequest {
             guard calls.isArray else { throw .invalid("'mock_tool_calls' must be an array") }
             for (i, c) in calls.array.enumerated() {
                 let cr = try ObjectReader(c, context: "mock_tool_calls[\(i)]")
-                try cr.rejectUnknown(allowed: ["id", "name", "arguments"])
+                try cr.rejectUnknown(allowed: mockToolCallKeys)
                 let args = try cr.object("arguments")?.serialized() ?? "{}"
                 mock.toolCalls.append(
                     ToolCall(
@@ -217,7 +226,7 @@ extension RunRequest {
         mock.chunkDelayMS = try r.int("mock_chunk_delay_ms", in: 0...600_000) ?? 0
         if let e = r.value("mock_error") {
             let er = try ObjectReader(e, context: "mock_error")
-            try er.rejectUnknown(allowed: ["code", "message", "after_chunks", "status_code"])
+            try er.rejectUnknown(allowed: mockErrorKeys)
             let codeName = try er.string("code") ?? "PROVIDER_ERROR"
             guard let code = ErrorCode.allCases.first(where: { $0.name == codeName }) else {
                 throw .invalid("unknown error code '\(codeName)' in mock_error")

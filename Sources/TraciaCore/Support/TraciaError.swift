@@ -1,4 +1,18 @@
+/// A code's name, as every Tracia SDK and `tracia_strerror()` spell it, and what it means.
+/// Static text, so the C boundary hands out the very bytes without copying them.
+public struct CodeEntry: Sendable {
+    public let name: StaticString
+    public let meaning: StaticString
+
+    init(_ name: StaticString, _ meaning: StaticString) {
+        self.name = name
+        self.meaning = meaning
+    }
+}
+
 /// The error codes of the Tracia SDKs, plus `misuse` for broken calls at the C boundary.
+/// This is the one table of codes: the C names come from it, and include/tracia.h (values and
+/// meanings) and the Python binding are tested against it.
 /// Raw values are the C ABI's codes: append-only, never renumbered.
 public enum ErrorCode: Int32, Sendable, CaseIterable {
     case unknown = -1
@@ -16,22 +30,81 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
     case missingProviderSDK = -13
     case misuse = -14
 
-    public var name: String {
+    public var entry: CodeEntry {
         switch self {
-        case .unknown: "UNKNOWN"
-        case .invalidRequest: "INVALID_REQUEST"
-        case .missingProviderAPIKey: "MISSING_PROVIDER_API_KEY"
-        case .unsupportedModel: "UNSUPPORTED_MODEL"
-        case .providerError: "PROVIDER_ERROR"
-        case .networkError: "NETWORK_ERROR"
-        case .timeout: "TIMEOUT"
-        case .aborted: "ABORTED"
-        case .unauthorized: "UNAUTHORIZED"
-        case .notFound: "NOT_FOUND"
-        case .conflict: "CONFLICT"
-        case .missingVariables: "MISSING_VARIABLES"
-        case .missingProviderSDK: "MISSING_PROVIDER_SDK"
-        case .misuse: "MISUSE"
+        case .unknown:
+            CodeEntry(
+                "UNKNOWN",
+                "A failure of no other kind: the system refused a resource (a thread, a descriptor, a file, a libcurl handle) or a span destination answered an unexpected status."
+            )
+        case .invalidRequest:
+            CodeEntry(
+                "INVALID_REQUEST",
+                "The options or the request were rejected before any I/O: invalid JSON or UTF-8, an unknown key, a wrong type, a value out of range, a missing required value."
+            )
+        case .missingProviderAPIKey:
+            CodeEntry(
+                "MISSING_PROVIDER_API_KEY",
+                "The provider needs an API key and none was given: no option, no environment variable, no provider_api_key.")
+        case .unsupportedModel:
+            CodeEntry(
+                "UNSUPPORTED_MODEL",
+                "The provider cannot be told from the model name (pass provider), or it is not available in this version.")
+        case .providerError:
+            CodeEntry(
+                "PROVIDER_ERROR",
+                "The provider answered with an error: an HTTP status other than 401, 403, 404 and 408 (in status_code), an error event, a blocked response, or a body that is malformed or larger than max_response_bytes."
+            )
+        case .networkError:
+            CodeEntry(
+                "NETWORK_ERROR",
+                "The connection failed: the host was not found, refused, failed TLS, or cut the response before its end; from tracia_flush(), spans failed or were dropped."
+            )
+        case .timeout:
+            CodeEntry(
+                "TIMEOUT",
+                "A time bound passed: connect_timeout_ms, idle_timeout_ms, the call's timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms."
+            )
+        case .aborted:
+            CodeEntry(
+                "ABORTED",
+                "The call was aborted. The C API reports an abort as the stream's end (0, and aborted in the result), so only mock_error returns this code."
+            )
+        case .unauthorized:
+            CodeEntry(
+                "UNAUTHORIZED", "The credentials were refused: HTTP 401 or 403 from the provider, 401 from the Tracia span endpoint.")
+        case .notFound:
+            CodeEntry("NOT_FOUND", "The provider answered HTTP 404: mostly an unknown model or a wrong base URL.")
+        case .conflict:
+            CodeEntry(
+                "CONFLICT", "A Tracia SDK code of its prompt API, kept for parity: this library returns it only when mock_error asks.")
+        case .missingVariables:
+            CodeEntry(
+                "MISSING_VARIABLES",
+                "A Tracia SDK code, kept for parity: this library returns it only when mock_error asks; a {{name}} without a value stays as it is."
+            )
+        case .missingProviderSDK:
+            CodeEntry(
+                "MISSING_PROVIDER_SDK",
+                "A Tracia SDK code, kept for parity: every provider is built in, so this library returns it only when mock_error asks.")
+        case .misuse:
+            CodeEntry(
+                "MISUSE", "A call broke the C contract in a defined way: a NULL handle, chunk or length pointer (see MISUSE above).")
+        }
+    }
+
+    public var name: String { entry.name.description }
+}
+
+/// The C ABI's named returns that are not failures.
+public enum ABIStatus: Int32, Sendable, CaseIterable {
+    case ok = 0
+    case again = 2
+
+    public var entry: CodeEntry {
+        switch self {
+        case .ok: CodeEntry("OK", "Success; from tracia_stream_next() and tracia_stream_poll(), the end of the stream.")
+        case .again: CodeEntry("AGAIN", "From tracia_stream_poll(): no chunk is ready yet and the call has not ended.")
         }
     }
 }

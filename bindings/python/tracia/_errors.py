@@ -43,14 +43,24 @@ class TraciaError(Exception):
         return f"TraciaError(code={self.code!r}, message={self.message!r}, status_code={self.status_code!r})"
 
 
+# The library's codes that the Tracia SDK does not have, and the SDK code each is raised as.
+# TraciaErrorCode stays exactly the SDK's, so code written against the SDK runs unchanged.
+# MISUSE (a NULL handle at the C boundary, which the binding passes only for a handle it has
+# already freed) is no fault of the request, so it is not INVALID_REQUEST: it is the SDK's
+# catch-all UNKNOWN, and the message keeps the library's name in front.
+LIBRARY_ONLY_CODES = {"MISUSE": TraciaErrorCode.UNKNOWN}
+
+
 def code_of(name: str) -> TraciaErrorCode:
-    if name == "MISUSE":
-        return TraciaErrorCode.INVALID_REQUEST
     try:
         return TraciaErrorCode(name)
     except ValueError:
-        return TraciaErrorCode.UNKNOWN
+        return LIBRARY_ONLY_CODES.get(name, TraciaErrorCode.UNKNOWN)
 
 
 def error_from_json(error: dict[str, Any]) -> TraciaError:
-    return TraciaError(code_of(str(error.get("code", "UNKNOWN"))), str(error.get("message", "")), error.get("status_code"))
+    name = str(error.get("code", "UNKNOWN"))
+    message = str(error.get("message", ""))
+    if name in LIBRARY_ONLY_CODES:
+        message = f"{name}: {message}"
+    return TraciaError(code_of(name), message, error.get("status_code"))

@@ -26,6 +26,7 @@ StreamPtr = POINTER(Stream)
 # void (*tracia_span_error_fn)(const char *span_id, const char *error_json, void *user_data);
 SPAN_ERROR_FN = ctypes.CFUNCTYPE(None, c_char_p, c_char_p, c_void_p)
 
+# TRACIA_AGAIN: tracia_stream_poll() has no chunk ready yet (tests/test_error_table.py holds it to the header).
 AGAIN = 2
 
 lib = load()
