@@ -1,3 +1,26 @@
+/// Bedrock model ids: a vendor's model, optionally behind the geography of a cross-Region
+/// inference profile (`eu.anthropic.…`).
+enum BedrockModelID {
+    /// The geographies of AWS's system-defined cross-Region inference profiles.
+    static let geographies = ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"]
+    static let vendors = [
+        "anthropic.", "amazon.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "openai.", "qwen.", "writer.", "twelvelabs.",
+        "stability.",
+    ]
+
+    /// The inference profile geography the id starts with, if any.
+    static func geography(of model: String) -> String? {
+        guard let dot = model.firstIndex(of: ".") else { return nil }
+        let prefix = String(model[..<dot])
+        return geographies.contains(prefix) ? prefix : nil
+    }
+
+    static func isModelID(_ model: String) -> Bool {
+        let id = geography(of: model).map { model.dropFirst($0.count + 1) } ?? Substring(model)
+        return vendors.contains(where: { id.hasPrefix($0) })
+    }
+}
+
 /// Amazon Bedrock Converse and ConverseStream.
 struct BedrockAdapter: ProviderAdapter {
     func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
@@ -37,10 +60,8 @@ struct BedrockAdapter: ProviderAdapter {
     /// Tracia's rule: the model id gets the region's geography as its prefix (eu-central-1 → eu.).
     /// Ids that already name a geography keep it; global and apac profiles and ARNs are left alone.
     static func regionalModelID(_ model: String, region: String) -> String {
-        guard !model.hasPrefix("arn:") else { return model }
+        guard !model.hasPrefix("arn:"), BedrockModelID.geography(of: model) == nil else { return model }
         let geography = String(region.split(separator: "-").first ?? "")
-        let geographies = ["us", "eu", "ap", "sa", "ca", "me", "af", "us-gov", "jp", "au", "apac", "global"]
-        if let dot = model.firstIndex(of: "."), geographies.contains(String(model[..<dot])) { return model }
         return geography.isEmpty ? model : "\(geography).\(model)"
     }
 

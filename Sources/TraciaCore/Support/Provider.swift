@@ -32,20 +32,7 @@ public enum ProviderKind: String, Sendable, CaseIterable {
         if openAIPrefixes.contains(where: model.hasPrefix) { return .openai }
         if model.hasPrefix("claude-") { return .anthropic }
         if model.hasPrefix("gemini-") { return .google }
-        if isBedrockModelID(model) { return .amazonBedrock }
+        if BedrockModelID.isModelID(model) { return .amazonBedrock }
         return nil
-    }
-
-    private static func isBedrockModelID(_ model: String) -> Bool {
-        var id = Substring(model)
-        for region in ["us.", "eu.", "apac.", "us-gov.", "global.", "jp.", "au.", "ca."] where id.hasPrefix(region) {
-            id = id.dropFirst(region.count)
-            break
-        }
-        let vendors = [
-            "anthropic.", "amazon.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "openai.", "qwen.", "writer.", "twelvelabs.",
-            "stability.",
-        ]
-        return vendors.contains(where: { id.hasPrefix($0) })
     }
 }
