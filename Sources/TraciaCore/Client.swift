@@ -14,16 +14,7 @@ public final class TraciaClient: @unchecked Sendable {
     public func run(_ request: RunRequest) throws(TraciaError) -> CallStream {
         let call = try resolve(request)
         let stream = try CallStream(call: call, engine: engine, exporter: exporter)
-        let task: EngineTask
-        if call.provider == .mock {
-            task = MockCall(stream: stream)
-        } else {
-            guard let adapter = Providers.adapter(for: call.provider) else {
-                throw TraciaError(.unsupportedModel, "the \(call.provider.rawValue) provider is not available in this version")
-            }
-            task = try HTTPCall(stream: stream, adapter: adapter)
-        }
-        engine.submit(task)
+        engine.submit(try call.provider.descriptor.makeTask(stream))
         return stream
     }
 
@@ -41,34 +32,34 @@ public final class TraciaClient: @unchecked Sendable {
     }
 
     func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {
-        guard let provider = request.provider ?? ProviderKind.resolve(model: request.model) else {
+        guard let provider = request.provider?.descriptor ?? ProviderRegistry.descriptor(forModel: request.model) else {
             throw TraciaError(
                 .unsupportedModel,
-                "cannot tell the provider of model '\(request.model)'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible or mock)"
-            )
+                "cannot tell the provider of model '\(request.model)'; pass 'provider' (\(ProviderRegistry.nameList))")
         }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
-        let key = request.providerAPIKey ?? options.providerKeys[provider]
-        let baseURL = request.baseURL ?? options.providerBaseURLs[provider]
-        if provider == .openaiCompatible && baseURL == nil {
+        let key = request.providerAPIKey ?? options.providerKeys[provider.kind]
+        let chosenURL = request.baseURL ?? options.providerBaseURLs[provider.kind]
+        if provider.requiresBaseURL && chosenURL == nil {
             throw TraciaError(
-                .invalidRequest, "openai_compatible needs the server's URL: pass base_url or set the openai_compatible_base_url option")
+                .invalidRequest,
+                "\(provider.name) needs the server's URL: pass base_url or set the \(provider.optionPrefix ?? provider.name)_base_url option"
+            )
         }
+        let settings = options.providerSettings[provider.kind]
         // A call to a base URL of the caller's choosing may go to a server that needs no key.
-        let signsItself = provider == .amazonBedrock && options.awsCredentials != nil
-        if provider.needsKey && key == nil && baseURL == nil && !signsItself {
+        if provider.requiresKey && key == nil && chosenURL == nil && !(settings?.signsRequests ?? false) {
             throw TraciaError(
-                .missingProviderAPIKey, "no API key for \(provider.rawValue): set \(provider.keyVariable) or pass provider_api_key")
+                .missingProviderAPIKey, "no API key for \(provider.name): set \(provider.missingKeyHint) or pass provider_api_key")
         }
         var secrets = options.secrets
         if let key, key.count >= 4 { secrets.append(key) }
         return ResolvedCall(
-            request: request, provider: provider, apiKey: key, baseURL: baseURL,
+            request: request, provider: provider.kind, apiKey: key, baseURL: chosenURL ?? provider.defaultBaseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
             connectTimeoutMS: options.connectTimeoutMS, caFile: options.caFile, maxRetries: options.maxRetries,
-            maxResponseBytes: options.maxResponseBytes, anthropicVersion: options.anthropicVersion,
-            awsCredentials: options.awsCredentials, awsRegion: options.awsRegion, secrets: secrets)
+            maxResponseBytes: options.maxResponseBytes, providerSettings: settings, secrets: secrets)
     }
 }
 

@@ -1,13 +1,26 @@
+/// Anthropic's own client setting: the `anthropic-version` header (option `anthropic_version`).
+struct AnthropicSettings: ProviderSettings {
+    static let optionKeys = ["anthropic_version"]
+    static let defaults = AnthropicSettings()
+
+    var version = "2023-06-01"
+
+    static func read(options: ObjectReader?, environment: (String) -> String?) throws(TraciaError) -> AnthropicSettings {
+        var s = AnthropicSettings()
+        if let v = try options?.headerValue("anthropic_version") { s.version = v }
+        return s
+    }
+}
+
 /// Anthropic Messages.
 struct AnthropicAdapter: ProviderAdapter {
     static let defaultBaseURL = "https://api.anthropic.com"
-    static let defaultVersion = "2023-06-01"
     /// Sent when the caller gives no max_output_tokens: the API requires one.
     static let defaultMaxTokens = 4096
 
     func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
         let base = call.baseURL ?? Self.defaultBaseURL
-        let version = call.anthropicVersion ?? Self.defaultVersion
+        let version = call.settings(AnthropicSettings.self).version
         var headers = ["Content-Type: application/json", "anthropic-version: \(version)"]
         headers.append("Accept: " + (call.request.stream ? "text/event-stream" : "application/json"))
         if let key = call.apiKey { headers.append("x-api-key: \(key)") }

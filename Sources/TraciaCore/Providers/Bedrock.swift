@@ -1,8 +1,87 @@
+/// Bedrock's own client settings: SigV4 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+/// AWS_SESSION_TOKEN, or the `aws_*` options) and the region (AWS_REGION, else AWS_DEFAULT_REGION,
+/// else eu-central-1 as the Tracia SDKs). With credentials, calls need no API key: they are signed.
+struct BedrockSettings: ProviderSettings {
+    static let optionKeys = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region"]
+    static let defaults = BedrockSettings()
+
+    var accessKeyID: String?
+    var secretAccessKey: String?
+    var sessionToken: String?
+    var region = "eu-central-1"
+
+    var credentials: AWSCredentials? {
+        guard let accessKeyID, let secretAccessKey else { return nil }
+        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+    }
+
+    /// The runtime endpoint of the region, used unless a base URL is configured.
+    var endpoint: String { "https://bedrock-runtime.\(region).amazonaws.com" }
+
+    static func read(options: ObjectReader?, environment: (String) -> String?) throws(TraciaError) -> BedrockSettings {
+        func nonEmpty(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+        var s = BedrockSettings()
+        s.accessKeyID = nonEmpty("AWS_ACCESS_KEY_ID")
+        s.secretAccessKey = nonEmpty("AWS_SECRET_ACCESS_KEY")
+        s.sessionToken = nonEmpty("AWS_SESSION_TOKEN")
+        s.region = nonEmpty("AWS_REGION") ?? nonEmpty("AWS_DEFAULT_REGION") ?? s.region
+        if let r = options {
+            s.accessKeyID = try r.headerValue("aws_access_key_id") ?? s.accessKeyID
+            s.secretAccessKey = try r.headerValue("aws_secret_access_key") ?? s.secretAccessKey
+            s.sessionToken = try r.headerValue("aws_session_token") ?? s.sessionToken
+            s.region = try r.headerValue("aws_region") ?? s.region
+        }
+        return s
+    }
+
+    /// Values from the environment too: a stray newline from a .env file must not reach a header.
+    func validate() throws(TraciaError) {
+        for (name, value) in [
+            ("the AWS access key id", accessKeyID), ("the AWS secret key", secretAccessKey), ("the AWS session token", sessionToken),
+            ("the AWS region", region),
+        ] {
+            if let value { try ObjectReader.checkHeaderValue(value, name: name) }
+        }
+        // The region becomes part of a host name.
+        if region.isEmpty || region.utf8.contains(where: { !(97...122 ~= $0 || 48...57 ~= $0 || $0 == 45) }) {
+            throw .invalid("the AWS region must be lowercase letters, digits and '-' (as in us-east-1)")
+        }
+    }
+
+    var secrets: [String] { credentials.map { [$0.secretAccessKey, $0.sessionToken].compactMap { $0 } } ?? [] }
+
+    var signsRequests: Bool { credentials != nil }
+}
+
+/// Bedrock model ids: a vendor's model, optionally behind the geography of a cross-Region
+/// inference profile (`eu.anthropic.…`).
+enum BedrockModelID {
+    /// The geographies of AWS's system-defined cross-Region inference profiles.
+    static let geographies = ["us", "eu", "apac", "us-gov", "jp", "au", "ca", "global"]
+    static let vendors = [
+        "anthropic.", "amazon.", "meta.", "mistral.", "cohere.", "ai21.", "deepseek.", "openai.", "qwen.", "writer.", "twelvelabs.",
+        "stability.",
+    ]
+
+    /// The inference profile geography the id starts with, if any.
+    static func geography(of model: String) -> String? {
+        guard let dot = model.firstIndex(of: ".") else { return nil }
+        let prefix = String(model[..<dot])
+        return geographies.contains(prefix) ? prefix : nil
+    }
+
+    static func isModelID(_ model: String) -> Bool {
+        let id = geography(of: model).map { model.dropFirst($0.count + 1) } ?? Substring(model)
+        return vendors.contains(where: { id.hasPrefix($0) })
+    }
+}
+
 /// Amazon Bedrock Converse and ConverseStream.
 struct BedrockAdapter: ProviderAdapter {
     func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
-        let endpoint = call.baseURL ?? "https://bedrock-runtime.\(call.awsRegion).amazonaws.com"
-        let modelID = Self.regionalModelID(call.request.model, region: call.awsRegion)
+        let settings = call.settings(BedrockSettings.self)
+        let endpoint = call.baseURL ?? settings.endpoint
+        let modelID = Self.regionalModelID(call.request.model, region: settings.region)
         // The id is one path segment: ':' and '/' are percent-encoded, as the AWS SDKs do.
         let modelSegment = SigV4.uriEncode(modelID, keepSlash: false)
         let tail = "/model/\(modelSegment)/" + (call.request.stream ? "converse-stream" : "converse")
@@ -11,12 +90,12 @@ struct BedrockAdapter: ProviderAdapter {
         if call.request.stream { headers.append("Accept: application/vnd.amazon.eventstream") }
         if let key = call.apiKey {
             headers.append("Authorization: Bearer \(key)")
-        } else if let credentials = call.awsCredentials {
+        } else if let credentials = settings.credentials {
             guard let (host, basePath) = Self.hostAndPath(endpoint) else {
                 throw TraciaError(.invalidRequest, "cannot sign a request to '\(endpoint)'")
             }
             headers += SigV4.headers(
-                host: host, path: basePath + tail, body: body, credentials: credentials, region: call.awsRegion, service: "bedrock")
+                host: host, path: basePath + tail, body: body, credentials: credentials, region: settings.region, service: "bedrock")
         }
         return HTTPRequest(url: endpoint + tail, headers: headers, body: body)
     }
@@ -37,10 +116,8 @@ struct BedrockAdapter: ProviderAdapter {
     /// Tracia's rule: the model id gets the region's geography as its prefix (eu-central-1 → eu.).
     /// Ids that already name a geography keep it; global and apac profiles and ARNs are left alone.
     static func regionalModelID(_ model: String, region: String) -> String {
-        guard !model.hasPrefix("arn:") else { return model }
+        guard !model.hasPrefix("arn:"), BedrockModelID.geography(of: model) == nil else { return model }
         let geography = String(region.split(separator: "-").first ?? "")
-        let geographies = ["us", "eu", "ap", "sa", "ca", "me", "af", "us-gov", "jp", "au", "apac", "global"]
-        if let dot = model.firstIndex(of: "."), geographies.contains(String(model[..<dot])) { return model }
         return geography.isEmpty ? model : "\(geography).\(model)"
     }
 

@@ -3,6 +3,8 @@ public struct ResolvedCall: Sendable {
     public let request: RunRequest
     public let provider: ProviderKind
     let apiKey: String?
+    /// The caller's or the configured base URL, else the provider's default; nil when the
+    /// provider has no fixed one.
     let baseURL: String?
     let timeoutMS: Int
     let idleTimeoutMS: Int
@@ -10,13 +12,15 @@ public struct ResolvedCall: Sendable {
     let caFile: String?
     let maxRetries: Int
     let maxResponseBytes: Int
-    /// The `anthropic-version` header to send.
-    let anthropicVersion: String?
-    /// Bedrock signs with these when it has no API key.
-    let awsCredentials: AWSCredentials?
-    let awsRegion: String
+    /// The settings only the provider has (nil: none configured).
+    let providerSettings: (any ProviderSettings)?
     /// Secrets to scrub from anything this call reports.
     let secrets: [String]
+
+    /// The provider's settings as its own type; their defaults when none are configured.
+    func settings<Settings: ProviderSettings>(_: Settings.Type) -> Settings {
+        providerSettings as? Settings ?? .defaults
+    }
 }
 
 /// An HTTP request ready for curl.
@@ -57,17 +61,5 @@ extension ProviderAdapter {
     func bodyText(_ body: [UInt8]) -> String {
         let text = String(decoding: body.prefix(500), as: UTF8.self)
         return text.isEmpty ? "empty response body" : text
-    }
-}
-
-enum Providers {
-    static func adapter(for kind: ProviderKind) -> (any ProviderAdapter)? {
-        switch kind {
-        case .openai, .openaiCompatible: OpenAIAdapter()
-        case .anthropic: AnthropicAdapter()
-        case .google: GeminiAdapter()
-        case .amazonBedrock: BedrockAdapter()
-        default: nil
-        }
     }
 }

@@ -15,8 +15,8 @@ enum OTLPEncoder {
 
         var attributes: [(String, JSONValue)] = [
             ("gen_ai.operation.name", str("chat")),
-            ("gen_ai.provider.name", str(providerName(f.call.provider))),
-            ("gen_ai.system", str(providerName(f.call.provider))),
+            ("gen_ai.provider.name", str(f.call.provider.descriptor.openTelemetryName)),
+            ("gen_ai.system", str(f.call.provider.descriptor.openTelemetryName)),
             ("gen_ai.request.model", str(r.model)),
             ("gen_ai.response.finish_reasons", stringArray([f.accumulator.finishReason.rawValue])),
             ("gen_ai.usage.input_tokens", int(f.accumulator.usage.inputTokens)),
@@ -75,17 +75,6 @@ enum OTLPEncoder {
     static func spanID(_ tracia: String) -> String { hexDigits(tracia) }
 
     private static func hexDigits(_ id: String) -> String { String(id.dropFirst(3)).lowercased() }
-
-    /// The values of `gen_ai.provider.name` in the semantic conventions.
-    static func providerName(_ kind: ProviderKind) -> String {
-        switch kind {
-        case .openai, .openaiCompatible: "openai"
-        case .anthropic: "anthropic"
-        case .google: "gcp.gemini"
-        case .amazonBedrock: "aws.bedrock"
-        case .mock: "mock"
-        }
-    }
 
     private static func keyValues(_ pairs: [(String, JSONValue)]) -> JSONValue {
         list(
