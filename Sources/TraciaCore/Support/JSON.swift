@@ -23,10 +23,7 @@ public final class JSONDocument {
     /// Parses NUL-terminated bytes as they are: invalid UTF-8 is an error, never repaired.
     static func parse(cString: UnsafePointer<CChar>) throws(TraciaError) -> JSONDocument {
         var error = json_error_t()
-        let parsed = json_loads(cString, Int(JSON_REJECT_DUPLICATES), &error)
-        guard let parsed else {
-            throw TraciaError.invalid("invalid JSON at line \(error.line), column \(error.column): \(errorText(&error))")
-        }
+        guard let parsed = json_loads(cString, Int(JSON_REJECT_DUPLICATES), &error) else { throw parseError(&error) }
         return JSONDocument(owning: parsed)
     }
 
@@ -37,10 +34,9 @@ public final class JSONDocument {
         return JSONDocument(owning: parsed)
     }
 
-    private static func errorText(_ error: inout json_error_t) -> String {
-        withUnsafeBytes(of: &error.text) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
+    static func parseError(_ error: inout json_error_t) -> TraciaError {
+        let text = withUnsafeBytes(of: &error.text) { raw in String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        return .invalid("invalid JSON at line \(error.line), column \(error.column): \(text)")
     }
 }
 
