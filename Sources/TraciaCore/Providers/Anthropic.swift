@@ -115,14 +115,6 @@ struct AnthropicAdapter: ProviderAdapter {
         return schema
     }
 
-    static func finish(_ reason: String) -> ProviderFinish {
-        switch reason {
-        case "tool_use": .toolCalls
-        case "max_tokens", "model_context_window_exceeded": .maxTokens
-        default: .stop
-        }
-    }
-
     /// Input counts every kind of input token (fresh, cache writes, cache reads), which are disjoint.
     static func usage(_ u: JSONRef, previous: Usage) -> Usage {
         var input = previous.inputTokens
@@ -160,7 +152,7 @@ struct AnthropicEvents: SSEEvents {
             default: break
             }
         case "message_delta":
-            if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(AnthropicAdapter.finish(reason)) }
+            if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
             if let u = root["usage"] { report(u, sink) }
         case "message_stop":
             return true
@@ -197,7 +189,7 @@ enum AnthropicBody: BodyParser {
             default: break
             }
         }
-        if let reason = root["stop_reason"]?.string { sink.finish(AnthropicAdapter.finish(reason)) }
+        if let reason = root["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
         if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
     }
 }

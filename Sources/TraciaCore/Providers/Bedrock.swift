@@ -139,14 +139,6 @@ struct BedrockAdapter: ProviderAdapter {
         return body
     }
 
-    static func finish(_ reason: String) -> ProviderFinish {
-        switch reason {
-        case "tool_use": .toolCalls
-        case "max_tokens", "model_context_window_exceeded": .maxTokens
-        default: .stop
-        }
-    }
-
     static func usage(_ u: JSONRef) -> Usage {
         let input = u["inputTokens"]?.int ?? 0
         let output = u["outputTokens"]?.int ?? 0
@@ -213,7 +205,7 @@ struct BedrockStreamDecoder: ResponseDecoder {
             }
         case "messageStop":
             stopped = true
-            if let reason = root["stopReason"]?.string { sink.finish(BedrockAdapter.finish(reason)) }
+            if let reason = root["stopReason"]?.string { sink.finish(FinishReasons.bedrock.finish(reason)) }
         case "metadata":
             if let u = root["usage"] { sink.usage(BedrockAdapter.usage(u)) }
         default:
@@ -238,7 +230,7 @@ enum BedrockBody: BodyParser {
                 }
             }
         }
-        if let reason = root["stopReason"]?.string { sink.finish(BedrockAdapter.finish(reason)) }
+        if let reason = root["stopReason"]?.string { sink.finish(FinishReasons.bedrock.finish(reason)) }
         if let u = root["usage"] { sink.usage(BedrockAdapter.usage(u)) }
     }
 }

@@ -188,13 +188,10 @@ struct GeminiResponse {
             }
         }
         guard let reason = candidate["finishReason"]?.string else { return false }
-        switch reason {
-        case "STOP", "FINISH_REASON_UNSPECIFIED": sink.finish(.stop)
-        case "MAX_TOKENS": sink.finish(.maxTokens)
-        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT":
+        if FinishReasons.gemini.isBlocked(reason) {
             throw TraciaError(.providerError, "the response was blocked by the provider's filters (\(reason))")
-        default: sink.finish(.stop)
         }
+        sink.finish(FinishReasons.gemini.finish(reason))
         return true
     }
 }

@@ -157,7 +157,7 @@ struct OpenAIEvents: SSEEvents {
         }
         if let choice = root["choices"]?[0] {
             if let delta = choice["delta"] { Self.emitDelta(delta, sink: sink) }
-            if let reason = choice["finish_reason"]?.string { sink.finish(Self.finish(reason)) }
+            if let reason = choice["finish_reason"]?.string { sink.finish(FinishReasons.openAI.finish(reason)) }
         }
         if let usage = root["usage"], usage.isObject { sink.usage(Self.usageOf(usage)) }
         return false
@@ -180,14 +180,6 @@ struct OpenAIEvents: SSEEvents {
         }
     }
 
-    static func finish(_ reason: String) -> ProviderFinish {
-        switch reason {
-        case "length": .maxTokens
-        case "tool_calls", "function_call": .toolCalls
-        default: .stop
-        }
-    }
-
     static func usageOf(_ u: JSONRef) -> Usage {
         let input = u["prompt_tokens"]?.int ?? 0
         let output = u["completion_tokens"]?.int ?? 0
@@ -203,7 +195,7 @@ enum OpenAIBody: BodyParser {
             throw TraciaError(.providerError, "response has no choices")
         }
         OpenAIEvents.emitDelta(message, sink: sink)
-        if let reason = choice["finish_reason"]?.string { sink.finish(OpenAIEvents.finish(reason)) }
+        if let reason = choice["finish_reason"]?.string { sink.finish(FinishReasons.openAI.finish(reason)) }
         if let usage = root["usage"], usage.isObject { sink.usage(OpenAIEvents.usageOf(usage)) }
     }
 }
