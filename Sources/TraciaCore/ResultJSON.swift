@@ -11,26 +11,19 @@ extension CallResult {
     /// The result as `StreamResult` JSON (snake_case).
     public func jsonText() -> String { json().serialized() }
 
-    func json() -> JSONValue {
-        let o = JSONValue.object()
-        o.set("text", text)
-        o.set("span_id", spanID)
-        o.set("trace_id", traceID)
-        o.set("latency_ms", latencyMS)
-        let u = JSONValue.object()
-        u.set("input_tokens", usage.inputTokens)
-        u.set("output_tokens", usage.outputTokens)
-        u.set("total_tokens", usage.totalTokens)
-        o.set("usage", u)
-        o.setNull("cost")
-        o.set("provider", provider.rawValue)
-        o.set("model", model)
-        o.set("tool_calls", SpanPayload.toolCallsJSON(toolCalls))
-        o.set("finish_reason", finishReason.rawValue)
-        o.set("message", SpanPayload.messageJSON(message, camelCase: false))
-        o.set("aborted", aborted)
-        if let error { o.set("error", error.json()) }
-        return o
+    public func json() -> JSON {
+        var o: JSONObject = [
+            "text": .string(text), "span_id": .string(spanID), "trace_id": .string(traceID), "latency_ms": JSON(latencyMS),
+            "usage": [
+                "input_tokens": JSON(usage.inputTokens), "output_tokens": JSON(usage.outputTokens),
+                "total_tokens": JSON(usage.totalTokens),
+            ],
+            "cost": .null, "provider": .string(provider.rawValue), "model": .string(model),
+            "tool_calls": SpanPayload.toolCallsJSON(toolCalls), "finish_reason": .string(finishReason.rawValue),
+            "message": SpanPayload.messageJSON(message, camelCase: false), "aborted": JSON(aborted),
+        ]
+        o["error"] = error?.json()
+        return .object(o)
     }
 
     /// Serialised for the C boundary: malloc'd, NUL-terminated.
@@ -38,12 +31,10 @@ extension CallResult {
 }
 
 extension TraciaError {
-    func json() -> JSONValue {
-        let e = JSONValue.object()
-        e.set("code", code.name)
-        e.set("message", message)
-        if let statusCode { e.set("status_code", statusCode) }
-        return e
+    public func json() -> JSON {
+        var e: JSONObject = ["code": .string(code.name), "message": .string(message)]
+        e["status_code"] = statusCode.map(JSON.init)
+        return .object(e)
     }
 
     public func jsonText() -> String { json().serialized() }

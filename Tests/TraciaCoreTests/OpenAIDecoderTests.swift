@@ -43,8 +43,8 @@ func openAITextStream(pieceSize: Int) throws {
     let calls = try sink.accumulator.toolCalls()
     #expect(
         calls == [
-            ToolCall(id: "call_A", name: "get_weather", argumentsJSON: #"{"city":"Paris"}"#),
-            ToolCall(id: "call_B", name: "get_weather", argumentsJSON: #"{"city":"Rome"}"#),
+            ToolCall(id: "call_A", name: "get_weather", arguments: ["city": "Paris"]),
+            ToolCall(id: "call_B", name: "get_weather", arguments: ["city": "Rome"]),
         ])
     #expect(sink.accumulator.finishReason == .toolCalls)
     #expect(sink.accumulator.usage.totalTokens == 99)
@@ -101,7 +101,7 @@ func openAITextStream(pieceSize: Int) throws {
         #"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}"#
     try feed(&decoder, body, pieceSize: 7, sink: sink)
     try decoder.finish(into: sink)
-    #expect(try sink.accumulator.toolCalls() == [ToolCall(id: "call_1", name: "f", argumentsJSON: #"{"x":1}"#)])
+    #expect(try sink.accumulator.toolCalls() == [ToolCall(id: "call_1", name: "f", arguments: ["x": 1])])
     #expect(sink.accumulator.usage.totalTokens == 12)
 }
 

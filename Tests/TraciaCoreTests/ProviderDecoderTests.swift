@@ -41,8 +41,8 @@ func anthropicStreamWithTools(pieceSize: Int) throws {
     #expect(sink.texts == ["Checking é."])
     #expect(
         try sink.accumulator.toolCalls() == [
-            ToolCall(id: "toolu_A", name: "w", argumentsJSON: #"{"city":"Paris"}"#),
-            ToolCall(id: "toolu_B", name: "w", argumentsJSON: "{}"),
+            ToolCall(id: "toolu_A", name: "w", arguments: ["city": "Paris"]),
+            ToolCall(id: "toolu_B", name: "w", arguments: [:]),
         ])
     // Input counts fresh, cache-write and cache-read tokens; output is message_delta's cumulative count.
     #expect(sink.accumulator.usage == Usage(inputTokens: 20, outputTokens: 71, totalTokens: 91))
@@ -91,8 +91,8 @@ func geminiStream(pieceSize: Int) throws {
     #expect(sink.texts == ["Hel"])
     #expect(
         try sink.accumulator.toolCalls() == [
-            ToolCall(id: "call_gemini_0", name: "w", argumentsJSON: #"{"city":"Rome"}"#),
-            ToolCall(id: "fc9", name: "w", argumentsJSON: "{}"),
+            ToolCall(id: "call_gemini_0", name: "w", arguments: ["city": "Rome"]),
+            ToolCall(id: "fc9", name: "w", arguments: [:]),
         ])
     #expect(sink.accumulator.finishReason == .toolCalls)
     #expect(sink.accumulator.usage == Usage(inputTokens: 8, outputTokens: 5, totalTokens: 13))

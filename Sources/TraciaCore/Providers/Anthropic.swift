@@ -40,99 +40,46 @@ struct AnthropicAdapter: ProviderAdapter {
         return httpError(status: status, message: "\(kind): \(error["message"]?.string ?? "")")
     }
 
-    static func body(for r: RunRequest, samplingAllowed: Bool) -> JSONValue {
+    static func body(for r: RunRequest, samplingAllowed: Bool) -> JSONObject {
         let conversation = Conversation(r.messages)
-        let body = JSONValue.object()
-        body.set("model", r.model)
-        body.set("max_tokens", r.maxOutputTokens ?? defaultMaxTokens)
-        if r.stream { body.set("stream", true) }
-        if let system = conversation.system { body.set("system", system) }
-        let messages = JSONValue.array()
-        for turn in conversation.turns {
-            let message = JSONValue.object()
-            message.set("role", turn.fromAssistant ? "assistant" : "user")
-            let blocks = JSONValue.array()
-            for part in turn.parts { blocks.append(block(part)) }
-            message.set("content", blocks)
-            messages.append(message)
-        }
-        body.set("messages", messages)
+        var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(r.maxOutputTokens ?? defaultMaxTokens)]
+        if r.stream { body["stream"] = true }
+        body["system"] = conversation.system.map(JSON.string)
+        body["messages"] = .array(
+            conversation.turns.map { turn in
+                ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(turn.parts.map(block))]
+            })
         if samplingAllowed {
-            if let t = r.temperature { body.set("temperature", t) }
-            if let p = r.topP { body.set("top_p", p) }
+            body["temperature"] = r.temperature.map(JSON.double)
+            body["top_p"] = r.topP.map(JSON.double)
         }
-        if let stop = r.stopSequences, !stop.isEmpty {
-            let list = JSONValue.array()
-            for s in stop { list.append(s) }
-            body.set("stop_sequences", list)
-        }
+        body["stop_sequences"] = RequestPieces.stopList(r)
         if !r.tools.isEmpty {
-            let tools = JSONValue.array()
-            for t in r.tools {
-                let tool = JSONValue.object()
-                tool.set("name", t.name)
-                if let d = t.description { tool.set("description", d) }
-                tool.set("input_schema", t.parametersJSON.flatMap(JSONValue.parsed) ?? emptySchema())
-                tools.append(tool)
-            }
-            body.set("tools", tools)
+            body["tools"] = .array(
+                r.tools.map { .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)) })
         }
-        if let choice = r.toolChoice {
-            let c = JSONValue.object()
-            switch choice {
-            case .auto: c.set("type", "auto")
-            case .none: c.set("type", "none")
-            case .required: c.set("type", "any")
-            case .tool(let name):
-                c.set("type", "tool")
-                c.set("name", name)
-            }
-            body.set("tool_choice", c)
-        }
+        body["tool_choice"] = r.toolChoice.map(toolChoice)
         if let format = r.responseFormat {
-            let f = JSONValue.object()
-            f.set("type", "json_schema")
-            f.set("schema", format.schemaJSON.flatMap(JSONValue.parsed) ?? emptySchema())
-            let config = JSONValue.object()
-            config.set("format", f)
-            body.set("output_config", config)
+            body["output_config"] = ["format": ["type": "json_schema", "schema": .object(format.schema ?? RequestPieces.emptySchema)]]
         }
-        if let custom = r.customOptionsJSON, let extra = JSONValue.parsed(custom) {
-            for (key, value) in extra.ref.entries { body.set(key, value) }
-        }
-        return body
+        return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
-    private static func block(_ part: Conversation.Part) -> JSONValue {
-        let b = JSONValue.object()
+    private static func toolChoice(_ choice: ToolChoice) -> JSON {
+        switch choice {
+        case .auto: ["type": "auto"]
+        case .none: ["type": "none"]
+        case .required: ["type": "any"]
+        case .tool(let name): ["type": "tool", "name": .string(name)]
+        }
+    }
+
+    private static func block(_ part: Conversation.Part) -> JSON {
         switch part {
-        case .text(let text):
-            b.set("type", "text")
-            b.set("text", text)
+        case .text(let text): ["type": "text", "text": .string(text)]
         case .toolCall(let call):
-            b.set("type", "tool_use")
-            b.set("id", call.id)
-            b.set("name", call.name)
-            b.set("input", JSONValue.parsed(call.argumentsJSON) ?? JSONValue.object())
-        case .toolResult(let id, _, let content):
-            b.set("type", "tool_result")
-            b.set("tool_use_id", id)
-            b.set("content", content)
-        }
-        return b
-    }
-
-    static func emptySchema() -> JSONValue {
-        let schema = JSONValue.object()
-        schema.set("type", "object")
-        return schema
-    }
-
-    static func finish(_ reason: String) -> ProviderFinish {
-        switch reason {
-        case "tool_use": .toolCalls
-        case "max_tokens", "model_context_window_exceeded": .maxTokens
-        default: .stop
+            ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)]
+        case .toolResult(let id, _, let content): ["type": "tool_result", "tool_use_id": .string(id), "content": .string(content)]
         }
     }
 
@@ -173,7 +120,7 @@ struct AnthropicEvents: SSEEvents {
             default: break
             }
         case "message_delta":
-            if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(AnthropicAdapter.finish(reason)) }
+            if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
             if let u = root["usage"] { report(u, sink) }
         case "message_stop":
             return true
@@ -210,7 +157,7 @@ enum AnthropicBody: BodyParser {
             default: break
             }
         }
-        if let reason = root["stop_reason"]?.string { sink.finish(AnthropicAdapter.finish(reason)) }
+        if let reason = root["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
         if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
     }
 }

@@ -130,97 +130,66 @@ struct BedrockAdapter: ProviderAdapter {
         return host.isEmpty ? nil : (host, String(rest[slash...]))
     }
 
-    static func body(for r: RunRequest) -> JSONValue {
+    static func body(for r: RunRequest) -> JSONObject {
         let conversation = Conversation(r.messages)
-        let body = JSONValue.object()
-        if let system = conversation.system { body.set("system", list([keyed("text", .string(system))])) }
-        let messages = JSONValue.array()
+        var body = JSONObject()
+        if let system = conversation.system { body["system"] = [["text": .string(system)]] }
         var usesTools = false
-        for turn in conversation.turns {
-            let content = JSONValue.array()
-            for part in turn.parts {
-                switch part {
-                case .text(let text):
-                    content.append(keyed("text", .string(text)))
-                case .toolCall(let call):
-                    usesTools = true
-                    let use = JSONValue.object()
-                    use.set("toolUseId", call.id)
-                    use.set("name", call.name)
-                    use.set("input", JSONValue.parsed(call.argumentsJSON) ?? JSONValue.object())
-                    content.append(keyed("toolUse", use))
-                case .toolResult(let id, _, let text):
-                    usesTools = true
-                    let result = JSONValue.object()
-                    result.set("toolUseId", id)
-                    if let json = JSONValue.parsed(text), json.ref.isObject {
-                        result.set("content", list([keyed("json", json)]))
-                    } else {
-                        result.set("content", list([keyed("text", .string(text))]))
-                    }
-                    result.set("status", "success")
-                    content.append(keyed("toolResult", result))
+        body["messages"] = .array(
+            conversation.turns.map { turn in
+                let content = turn.parts.map { part -> JSON in
+                    if case .text = part {} else { usesTools = true }
+                    return block(part)
                 }
-            }
-            let message = JSONValue.object()
-            message.set("role", turn.fromAssistant ? "assistant" : "user")
-            message.set("content", content)
-            messages.append(message)
-        }
-        body.set("messages", messages)
-        let inference = JSONValue.object()
-        if let m = r.maxOutputTokens { inference.set("maxTokens", m) }
-        if let t = r.temperature { inference.set("temperature", t) }
-        if let p = r.topP { inference.set("topP", p) }
-        if let stop = r.stopSequences, !stop.isEmpty {
-            let l = JSONValue.array()
-            for s in stop { l.append(s) }
-            inference.set("stopSequences", l)
-        }
-        if inference.count > 0 { body.set("inferenceConfig", inference) }
+                return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(content)]
+            })
+        var inference = JSONObject()
+        inference["maxTokens"] = r.maxOutputTokens.map(JSON.init)
+        inference["temperature"] = r.temperature.map(JSON.double)
+        inference["topP"] = r.topP.map(JSON.double)
+        inference["stopSequences"] = RequestPieces.stopList(r)
+        if !inference.isEmpty { body["inferenceConfig"] = .object(inference) }
         // Converse has no "none": without tool history the tools are left out; with it they stay, on auto.
         if !r.tools.isEmpty && (r.toolChoice != ToolChoice.none || usesTools) {
-            let specs = JSONValue.array()
-            for t in r.tools {
-                let spec = JSONValue.object()
-                spec.set("name", t.name)
-                if let d = t.description { spec.set("description", d) }
-                spec.set("inputSchema", keyed("json", t.parametersJSON.flatMap(JSONValue.parsed) ?? AnthropicAdapter.emptySchema()))
-                specs.append(keyed("toolSpec", spec))
-            }
-            let config = JSONValue.object()
-            config.set("tools", specs)
-            switch r.toolChoice {
-            case .required: config.set("toolChoice", keyed("any", .object()))
-            case .tool(let name):
-                let tool = JSONValue.object()
-                tool.set("name", name)
-                config.set("toolChoice", keyed("tool", tool))
-            case .auto, .some(.none): config.set("toolChoice", keyed("auto", .object()))
-            case nil: break
-            }
-            body.set("toolConfig", config)
+            var config: JSONObject = ["tools": .array(r.tools.map(toolSpec))]
+            config["toolChoice"] = r.toolChoice.map(toolChoice)
+            body["toolConfig"] = .object(config)
         }
-        if let format = r.responseFormat, let schema = format.schemaJSON {
-            let jsonSchema = JSONValue.object()
-            jsonSchema.set("schema", schema)
-            if let name = format.name { jsonSchema.set("name", name) }
-            let textFormat = JSONValue.object()
-            textFormat.set("type", "json_schema")
-            textFormat.set("structure", keyed("jsonSchema", jsonSchema))
-            body.set("outputConfig", keyed("textFormat", textFormat))
+        if let format = r.responseFormat, let schema = format.schema {
+            // Converse takes the schema as JSON text.
+            var jsonSchema: JSONObject = ["schema": .string(schema.serialized())]
+            jsonSchema["name"] = format.name.map(JSON.string)
+            body["outputConfig"] = ["textFormat": ["type": "json_schema", "structure": ["jsonSchema": .object(jsonSchema)]]]
         }
-        if let custom = r.customOptionsJSON, let extra = JSONValue.parsed(custom) {
-            for (key, value) in extra.ref.entries { body.set(key, value) }
-        }
-        return body
+        return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
-    static func finish(_ reason: String) -> ProviderFinish {
-        switch reason {
-        case "tool_use": .toolCalls
-        case "max_tokens", "model_context_window_exceeded": .maxTokens
-        default: .stop
+    private static func block(_ part: Conversation.Part) -> JSON {
+        switch part {
+        case .text(let text):
+            return ["text": .string(text)]
+        case .toolCall(let call):
+            return ["toolUse": ["toolUseId": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)]]
+        case .toolResult(let id, _, let text):
+            // A result that is a JSON object goes as one; any other text as text.
+            let content: JSON =
+                if let object = JSON.lenientlyParsed(text)?.object { ["json": .object(object)] } else { ["text": .string(text)] }
+            return ["toolResult": ["toolUseId": .string(id), "content": [content], "status": "success"]]
+        }
+    }
+
+    private static func toolSpec(_ t: ToolDefinition) -> JSON {
+        let schema = JSON.object(t.parameters ?? RequestPieces.emptySchema)
+        var spec = RequestPieces.tool(t, schemaKey: "inputSchema")
+        spec["inputSchema"] = ["json": schema]
+        return ["toolSpec": .object(spec)]
+    }
+
+    private static func toolChoice(_ choice: ToolChoice) -> JSON {
+        switch choice {
+        case .required: ["any": [:]]
+        case .tool(let name): ["tool": ["name": .string(name)]]
+        case .auto, .none: ["auto": [:]]
         }
     }
 
@@ -228,18 +197,6 @@ struct BedrockAdapter: ProviderAdapter {
         let input = u["inputTokens"]?.int ?? 0
         let output = u["outputTokens"]?.int ?? 0
         return Usage(inputTokens: input, outputTokens: output, totalTokens: u["totalTokens"]?.int ?? input + output)
-    }
-
-    private static func keyed(_ key: String, _ value: JSONValue) -> JSONValue {
-        let o = JSONValue.object()
-        o.set(key, value)
-        return o
-    }
-
-    private static func list(_ values: [JSONValue]) -> JSONValue {
-        let l = JSONValue.array()
-        for v in values { l.append(v) }
-        return l
     }
 }
 
@@ -290,7 +247,7 @@ struct BedrockStreamDecoder: ResponseDecoder {
             }
         case "messageStop":
             stopped = true
-            if let reason = root["stopReason"]?.string { sink.finish(BedrockAdapter.finish(reason)) }
+            if let reason = root["stopReason"]?.string { sink.finish(FinishReasons.bedrock.finish(reason)) }
         case "metadata":
             if let u = root["usage"] { sink.usage(BedrockAdapter.usage(u)) }
         default:
@@ -315,7 +272,7 @@ enum BedrockBody: BodyParser {
                 }
             }
         }
-        if let reason = root["stopReason"]?.string { sink.finish(BedrockAdapter.finish(reason)) }
+        if let reason = root["stopReason"]?.string { sink.finish(FinishReasons.bedrock.finish(reason)) }
         if let u = root["usage"] { sink.usage(BedrockAdapter.usage(u)) }
     }
 }

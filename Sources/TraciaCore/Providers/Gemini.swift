@@ -51,108 +51,62 @@ struct GeminiAdapter: ProviderAdapter {
         return name
     }
 
-    static func body(for r: RunRequest) -> JSONValue {
+    static func body(for r: RunRequest) -> JSONObject {
         let conversation = Conversation(r.messages)
-        let body = JSONValue.object()
-        if let system = conversation.system {
-            let instruction = JSONValue.object()
-            instruction.set("parts", list([textPart(system)]))
-            body.set("systemInstruction", instruction)
-        }
-        let contents = JSONValue.array()
-        for turn in conversation.turns {
-            let content = JSONValue.object()
-            content.set("role", turn.fromAssistant ? "model" : "user")
-            content.set("parts", list(turn.parts.map { part(for: $0, in: conversation) }))
-            contents.append(content)
-        }
-        body.set("contents", contents)
+        var body = JSONObject()
+        if let system = conversation.system { body["systemInstruction"] = ["parts": [textPart(system)]] }
+        body["contents"] = .array(
+            conversation.turns.map { turn in
+                ["role": turn.fromAssistant ? "model" : "user", "parts": .array(turn.parts.map { part(for: $0, in: conversation) })]
+            })
         if !r.tools.isEmpty {
-            let declarations = JSONValue.array()
-            for t in r.tools {
-                let d = JSONValue.object()
-                d.set("name", t.name)
-                if let description = t.description { d.set("description", description) }
-                if let p = t.parametersJSON, let schema = JSONValue.parsed(p) { d.set("parametersJsonSchema", schema) }
-                declarations.append(d)
-            }
-            let tool = JSONValue.object()
-            tool.set("functionDeclarations", declarations)
-            body.set("tools", list([tool]))
+            let declarations = r.tools.map { JSON.object(RequestPieces.tool($0, schemaKey: "parametersJsonSchema")) }
+            body["tools"] = [["functionDeclarations": .array(declarations)]]
         }
-        if let choice = r.toolChoice {
-            let config = JSONValue.object()
-            switch choice {
-            case .auto: config.set("mode", "AUTO")
-            case .none: config.set("mode", "NONE")
-            case .required: config.set("mode", "ANY")
-            case .tool(let name):
-                config.set("mode", "ANY")
-                let names = JSONValue.array()
-                names.append(name)
-                config.set("allowedFunctionNames", names)
-            }
-            let toolConfig = JSONValue.object()
-            toolConfig.set("functionCallingConfig", config)
-            body.set("toolConfig", toolConfig)
-        }
-        let generation = JSONValue.object()
-        if let t = r.temperature { generation.set("temperature", t) }
-        if let p = r.topP { generation.set("topP", p) }
-        if let m = r.maxOutputTokens { generation.set("maxOutputTokens", m) }
-        if let stop = r.stopSequences, !stop.isEmpty {
-            let l = JSONValue.array()
-            for s in stop { l.append(s) }
-            generation.set("stopSequences", l)
-        }
+        if let choice = r.toolChoice { body["toolConfig"] = ["functionCallingConfig": functionCallingConfig(choice)] }
+        var generation = JSONObject()
+        generation["temperature"] = r.temperature.map(JSON.double)
+        generation["topP"] = r.topP.map(JSON.double)
+        generation["maxOutputTokens"] = r.maxOutputTokens.map(JSON.init)
+        generation["stopSequences"] = RequestPieces.stopList(r)
         if let format = r.responseFormat {
-            generation.set("responseMimeType", "application/json")
-            if let schema = format.schemaJSON.flatMap(JSONValue.parsed) { generation.set("responseJsonSchema", schema) }
+            generation["responseMimeType"] = "application/json"
+            generation["responseJsonSchema"] = format.schema.map(JSON.object)
         }
-        if generation.count > 0 { body.set("generationConfig", generation) }
-        if let custom = r.customOptionsJSON, let extra = JSONValue.parsed(custom) {
-            for (key, value) in extra.ref.entries { body.set(key, value) }
-        }
-        return body
+        if !generation.isEmpty { body["generationConfig"] = .object(generation) }
+        return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
-    private static func part(for part: Conversation.Part, in conversation: Conversation) -> JSONValue {
+    private static func functionCallingConfig(_ choice: ToolChoice) -> JSON {
+        switch choice {
+        case .auto: ["mode": "AUTO"]
+        case .none: ["mode": "NONE"]
+        case .required: ["mode": "ANY"]
+        case .tool(let name): ["mode": "ANY", "allowedFunctionNames": [.string(name)]]
+        }
+    }
+
+    private static func part(for part: Conversation.Part, in conversation: Conversation) -> JSON {
         switch part {
         case .text(let text):
             return textPart(text)
         case .toolCall(let call):
-            let fn = JSONValue.object()
-            fn.set("name", call.name)
-            fn.set("args", JSONValue.parsed(call.argumentsJSON) ?? JSONValue.object())
-            if !call.id.hasPrefix(syntheticIDPrefix) { fn.set("id", call.id) }
-            let p = JSONValue.object()
-            p.set("functionCall", fn)
-            return p
+            var fn: JSONObject = ["name": .string(call.name), "args": .object(call.arguments)]
+            if !call.id.hasPrefix(syntheticIDPrefix) { fn["id"] = .string(call.id) }
+            return ["functionCall": .object(fn)]
         case .toolResult(let id, let name, let content):
-            // The response must be an object; the model reads its `output` key.
-            let response = JSONValue.object()
-            response.set("output", JSONValue.parsed(content) ?? JSONValue.string(content))
-            let fn = JSONValue.object()
-            fn.set("name", name ?? conversation.toolName(for: id) ?? "")
-            fn.set("response", response)
-            if !id.hasPrefix(syntheticIDPrefix) { fn.set("id", id) }
-            let p = JSONValue.object()
-            p.set("functionResponse", fn)
-            return p
+            // The response must be an object; the model reads its `output` key. The result is
+            // text that may or may not be JSON.
+            var fn: JSONObject = [
+                "name": .string(name ?? conversation.toolName(for: id) ?? ""),
+                "response": ["output": JSON.lenientlyParsed(content) ?? .string(content)],
+            ]
+            if !id.hasPrefix(syntheticIDPrefix) { fn["id"] = .string(id) }
+            return ["functionResponse": .object(fn)]
         }
     }
 
-    private static func textPart(_ text: String) -> JSONValue {
-        let p = JSONValue.object()
-        p.set("text", text)
-        return p
-    }
-
-    private static func list(_ values: [JSONValue]) -> JSONValue {
-        let l = JSONValue.array()
-        for v in values { l.append(v) }
-        return l
-    }
+    private static func textPart(_ text: String) -> JSON { ["text": .string(text)] }
 }
 
 /// One GenerateContentResponse (a stream chunk or the whole body) into events.
@@ -187,13 +141,10 @@ struct GeminiResponse {
             }
         }
         guard let reason = candidate["finishReason"]?.string else { return false }
-        switch reason {
-        case "STOP", "FINISH_REASON_UNSPECIFIED": sink.finish(.stop)
-        case "MAX_TOKENS": sink.finish(.maxTokens)
-        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT":
+        if FinishReasons.gemini.isBlocked(reason) {
             throw TraciaError(.providerError, "the response was blocked by the provider's filters (\(reason))")
-        default: sink.finish(.stop)
         }
+        sink.finish(FinishReasons.gemini.finish(reason))
         return true
     }
 }

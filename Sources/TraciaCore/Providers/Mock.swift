@@ -52,8 +52,7 @@ final class MockCall: EngineTask {
             }
             for (i, call) in behaviour.toolCalls.enumerated() {
                 stream.toolCallStart(index: i, id: call.id, name: call.name)
-                var args = call.argumentsJSON
-                args.withUTF8 { stream.toolCallArguments(index: i, fragment: $0) }
+                call.arguments.serializedBytes().withUnsafeBufferPointer { stream.toolCallArguments(index: i, fragment: $0) }
             }
             let input = (stream.call.request.messages.reduce(0) { $0 + $1.text.utf8.count } + 3) / 4
             let output = chunks.count + behaviour.toolCalls.count

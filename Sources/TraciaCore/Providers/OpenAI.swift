@@ -36,106 +36,68 @@ struct OpenAIAdapter: ProviderAdapter {
         return nil
     }
 
-    static func body(for r: RunRequest, officialHost: Bool) throws(TraciaError) -> JSONValue {
-        let body = JSONValue.object()
-        body.set("model", r.model)
-        let messages = JSONValue.array()
-        for m in r.messages { messages.append(try message(m, officialHost: officialHost)) }
-        body.set("messages", messages)
+    static func body(for r: RunRequest, officialHost: Bool) throws(TraciaError) -> JSONObject {
+        var body: JSONObject = [
+            "model": .string(r.model), "messages": .array(r.messages.map { message($0, officialHost: officialHost) }),
+        ]
         if r.stream {
-            body.set("stream", true)
-            let options = JSONValue.object()
-            options.set("include_usage", true)
-            body.set("stream_options", options)
+            body["stream"] = true
+            body["stream_options"] = ["include_usage": true]
         }
-        if let t = r.temperature { body.set("temperature", t) }
-        if let p = r.topP { body.set("top_p", p) }
-        if let n = r.maxOutputTokens { body.set(officialHost ? "max_completion_tokens" : "max_tokens", n) }
-        if let stop = r.stopSequences, !stop.isEmpty {
-            let list = JSONValue.array()
-            for s in stop { list.append(s) }
-            body.set("stop", list)
-        }
+        body["temperature"] = r.temperature.map(JSON.double)
+        body["top_p"] = r.topP.map(JSON.double)
+        body[officialHost ? "max_completion_tokens" : "max_tokens"] = r.maxOutputTokens.map(JSON.init)
+        body["stop"] = RequestPieces.stopList(r)
         if !r.tools.isEmpty {
-            let tools = JSONValue.array()
-            for t in r.tools {
-                let fn = JSONValue.object()
-                fn.set("name", t.name)
-                if let d = t.description { fn.set("description", d) }
-                if let p = t.parametersJSON, let params = JSONValue.parsed(p) { fn.set("parameters", params) }
-                let tool = JSONValue.object()
-                tool.set("type", "function")
-                tool.set("function", fn)
-                tools.append(tool)
-            }
-            body.set("tools", tools)
+            body["tools"] = .array(
+                r.tools.map { ["type": "function", "function": .object(RequestPieces.tool($0, schemaKey: "parameters"))] })
         }
-        if let choice = r.toolChoice {
-            switch choice {
-            case .auto: body.set("tool_choice", "auto")
-            case .none: body.set("tool_choice", "none")
-            case .required: body.set("tool_choice", "required")
-            case .tool(let name):
-                let fn = JSONValue.object()
-                fn.set("name", name)
-                let c = JSONValue.object()
-                c.set("type", "function")
-                c.set("function", fn)
-                body.set("tool_choice", c)
-            }
-        }
-        if let format = r.responseFormat {
-            let f = JSONValue.object()
-            if let schema = format.schemaJSON, let s = JSONValue.parsed(schema) {
-                f.set("type", "json_schema")
-                let js = JSONValue.object()
-                js.set("name", format.name ?? "response")
-                if let d = format.description { js.set("description", d) }
-                js.set("schema", s)
-                f.set("json_schema", js)
-            } else {
-                f.set("type", "json_object")
-            }
-            body.set("response_format", f)
-        }
-        if let custom = r.customOptionsJSON, let extra = JSONValue.parsed(custom) {
-            for (key, value) in extra.ref.entries { body.set(key, value) }
-        }
-        return body
+        body["tool_choice"] = r.toolChoice.map(toolChoice)
+        body["response_format"] = r.responseFormat.map(responseFormat)
+        return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
-    private static func message(_ m: Message, officialHost: Bool) throws(TraciaError) -> JSONValue {
-        let out = JSONValue.object()
-        switch m.role {
-        case .developer: out.set("role", officialHost ? "developer" : "system")
-        default: out.set("role", m.role.rawValue)
+    private static func toolChoice(_ choice: ToolChoice) -> JSON {
+        switch choice {
+        case .auto: "auto"
+        case .none: "none"
+        case .required: "required"
+        case .tool(let name): ["type": "function", "function": ["name": .string(name)]]
         }
+    }
+
+    private static func responseFormat(_ format: ResponseFormat) -> JSON {
+        guard let schema = format.schema else { return ["type": "json_object"] }
+        var jsonSchema: JSONObject = ["name": .string(format.name ?? "response")]
+        jsonSchema["description"] = format.description.map(JSON.string)
+        jsonSchema["schema"] = .object(schema)
+        return ["type": "json_schema", "json_schema": .object(jsonSchema)]
+    }
+
+    private static func message(_ m: Message, officialHost: Bool) -> JSON {
+        var out: JSONObject = ["role": .string(m.role == .developer && !officialHost ? "system" : m.role.rawValue)]
         switch m.role {
         case .assistant:
             let calls = m.toolCalls
             let text = m.text
-            if calls.isEmpty || !text.isEmpty { out.set("content", text) } else { out.setNull("content") }
+            out["content"] = calls.isEmpty || !text.isEmpty ? .string(text) : .null
             if !calls.isEmpty {
-                let list = JSONValue.array()
-                for c in calls {
-                    let fn = JSONValue.object()
-                    fn.set("name", c.name)
-                    fn.set("arguments", c.argumentsJSON)
-                    let call = JSONValue.object()
-                    call.set("id", c.id)
-                    call.set("type", "function")
-                    call.set("function", fn)
-                    list.append(call)
-                }
-                out.set("tool_calls", list)
+                out["tool_calls"] = .array(
+                    calls.map { c in
+                        [
+                            "id": .string(c.id), "type": "function",
+                            // Chat Completions sends arguments as JSON text.
+                            "function": ["name": .string(c.name), "arguments": .string(c.arguments.serialized())],
+                        ]
+                    })
             }
         case .tool:
-            out.set("tool_call_id", m.toolCallID ?? "")
-            out.set("content", m.text)
+            out["tool_call_id"] = .string(m.toolCallID ?? "")
+            out["content"] = .string(m.text)
         default:
-            out.set("content", m.text)
+            out["content"] = .string(m.text)
         }
-        return out
+        return .object(out)
     }
 }
 
@@ -157,7 +119,7 @@ struct OpenAIEvents: SSEEvents {
         }
         if let choice = root["choices"]?[0] {
             if let delta = choice["delta"] { Self.emitDelta(delta, sink: sink) }
-            if let reason = choice["finish_reason"]?.string { sink.finish(Self.finish(reason)) }
+            if let reason = choice["finish_reason"]?.string { sink.finish(FinishReasons.openAI.finish(reason)) }
         }
         if let usage = root["usage"], usage.isObject { sink.usage(Self.usageOf(usage)) }
         return false
@@ -180,14 +142,6 @@ struct OpenAIEvents: SSEEvents {
         }
     }
 
-    static func finish(_ reason: String) -> ProviderFinish {
-        switch reason {
-        case "length": .maxTokens
-        case "tool_calls", "function_call": .toolCalls
-        default: .stop
-        }
-    }
-
     static func usageOf(_ u: JSONRef) -> Usage {
         let input = u["prompt_tokens"]?.int ?? 0
         let output = u["completion_tokens"]?.int ?? 0
@@ -203,7 +157,7 @@ enum OpenAIBody: BodyParser {
             throw TraciaError(.providerError, "response has no choices")
         }
         OpenAIEvents.emitDelta(message, sink: sink)
-        if let reason = choice["finish_reason"]?.string { sink.finish(OpenAIEvents.finish(reason)) }
+        if let reason = choice["finish_reason"]?.string { sink.finish(FinishReasons.openAI.finish(reason)) }
         if let usage = root["usage"], usage.isObject { sink.usage(OpenAIEvents.usageOf(usage)) }
     }
 }

@@ -23,10 +23,7 @@ public final class JSONDocument {
     /// Parses NUL-terminated bytes as they are: invalid UTF-8 is an error, never repaired.
     static func parse(cString: UnsafePointer<CChar>) throws(TraciaError) -> JSONDocument {
         var error = json_error_t()
-        let parsed = json_loads(cString, Int(JSON_REJECT_DUPLICATES), &error)
-        guard let parsed else {
-            throw TraciaError.invalid("invalid JSON at line \(error.line), column \(error.column): \(errorText(&error))")
-        }
+        guard let parsed = json_loads(cString, Int(JSON_REJECT_DUPLICATES), &error) else { throw parseError(&error) }
         return JSONDocument(owning: parsed)
     }
 
@@ -37,10 +34,9 @@ public final class JSONDocument {
         return JSONDocument(owning: parsed)
     }
 
-    private static func errorText(_ error: inout json_error_t) -> String {
-        withUnsafeBytes(of: &error.text) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
+    static func parseError(_ error: inout json_error_t) -> TraciaError {
+        let text = withUnsafeBytes(of: &error.text) { raw in String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        return .invalid("invalid JSON at line \(error.line), column \(error.column): \(text)")
     }
 }
 
@@ -108,82 +104,10 @@ struct JSONRef {
     var int: Int? { type == JSON_INTEGER ? Int(json_integer_value(raw)) : nil }
     var number: Double? { (type == JSON_INTEGER || type == JSON_REAL) ? json_number_value(raw) : nil }
 
-    /// A new owned copy (deep) of this value.
-    func copy() -> JSONValue { JSONValue(owning: json_deep_copy(raw)) }
-
     /// Compact serialisation.
     func serialized() -> String {
         guard let text = json_dumps(raw, Int(JSON_COMPACT | JSON_ENCODE_ANY) | tracia_json_real_precision_15) else { return "null" }
         defer { free(text) }
         return String(cString: text)
-    }
-}
-
-/// An owned, mutable JSON value used to build documents.
-public final class JSONValue {
-    let raw: UnsafeMutablePointer<json_t>
-
-    init(owning raw: UnsafeMutablePointer<json_t>) { self.raw = raw }
-    deinit { tracia_json_decref(raw) }
-
-    static func object() -> JSONValue { JSONValue(owning: json_object()) }
-    static func array() -> JSONValue { JSONValue(owning: json_array()) }
-    static func string(_ s: String) -> JSONValue { JSONValue(owning: makeString(s)) }
-    static func int(_ i: Int) -> JSONValue { JSONValue(owning: json_integer(json_int_t(i))) }
-    static func number(_ d: Double) -> JSONValue { JSONValue(owning: json_real(d)) }
-    static func bool(_ b: Bool) -> JSONValue { JSONValue(owning: b ? json_true() : json_false()) }
-    static func null() -> JSONValue { JSONValue(owning: json_null()) }
-
-    /// Parses compact JSON text that this library produced itself.
-    static func parsed(_ text: String) -> JSONValue? {
-        guard let raw = text.withCString({ json_loads($0, Int(JSON_DECODE_ANY), nil) }) else { return nil }
-        return JSONValue(owning: raw)
-    }
-
-    var ref: JSONRef { JSONRef(raw: raw, owner: self) }
-
-    subscript(key: String) -> JSONValue? {
-        get { nil }
-        set {
-            if let newValue { json_object_set(raw, key, newValue.raw) } else { json_object_del(raw, key) }
-        }
-    }
-
-    func set(_ key: String, _ value: String) { json_object_set_new(raw, key, Self.makeString(value)) }
-    func set(_ key: String, _ value: Int) { json_object_set_new(raw, key, json_integer(json_int_t(value))) }
-    func set(_ key: String, _ value: Double) { json_object_set_new(raw, key, json_real(value)) }
-    func set(_ key: String, _ value: Bool) { json_object_set_new(raw, key, value ? json_true() : json_false()) }
-    func set(_ key: String, _ value: JSONValue) { json_object_set(raw, key, value.raw) }
-    func set(_ key: String, _ value: JSONRef) { json_object_set(raw, key, value.raw) }
-    func setNull(_ key: String) { json_object_set_new(raw, key, json_null()) }
-
-    func append(_ value: JSONValue) { json_array_append(raw, value.raw) }
-    func append(_ value: String) { json_array_append_new(raw, Self.makeString(value)) }
-    func append(_ value: JSONRef) { json_array_append(raw, value.raw) }
-
-    var count: Int { ref.count }
-
-    func serialized() -> String { ref.serialized() }
-
-    /// Serialises straight into a malloc'd NUL-terminated buffer for the C boundary.
-    func serializedCString() -> UnsafeMutablePointer<CChar>? {
-        json_dumps(raw, Int(JSON_COMPACT | JSON_ENCODE_ANY) | tracia_json_real_precision_15)
-    }
-
-    func serializedBytes() -> [UInt8] {
-        guard let text = serializedCString() else { return Array("null".utf8) }
-        defer { free(text) }
-        return Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
-    }
-
-    /// Swift strings are valid UTF-8 and may hold NUL, so the length-taking constructor is used.
-    static func makeString(_ s: String) -> UnsafeMutablePointer<json_t> {
-        var s = s
-        return s.withUTF8 { buf in
-            buf.withMemoryRebound(to: CChar.self) { chars in
-                guard let base = chars.baseAddress else { return json_string_nocheck("") }
-                return json_stringn_nocheck(base, buf.count)
-            }
-        }
     }
 }

@@ -6,13 +6,12 @@ public enum Role: String, Sendable {
 public struct ToolCall: Sendable, Equatable {
     public var id: String
     public var name: String
-    /// The arguments object as compact JSON text.
-    public var argumentsJSON: String
+    public var arguments: JSONObject
 
-    public init(id: String, name: String, argumentsJSON: String) {
+    public init(id: String, name: String, arguments: JSONObject = [:]) {
         self.id = id
         self.name = name
-        self.argumentsJSON = argumentsJSON
+        self.arguments = arguments
     }
 }
 
@@ -56,8 +55,14 @@ public struct Message: Sendable, Equatable {
 public struct ToolDefinition: Sendable, Equatable {
     public var name: String
     public var description: String?
-    /// The JSON Schema of the parameters as compact JSON text.
-    public var parametersJSON: String?
+    /// The JSON Schema of the parameters.
+    public var parameters: JSONObject?
+
+    public init(name: String, description: String? = nil, parameters: JSONObject? = nil) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
 }
 
 public enum ToolChoice: Sendable, Equatable {
@@ -66,10 +71,16 @@ public enum ToolChoice: Sendable, Equatable {
 }
 
 public struct ResponseFormat: Sendable, Equatable {
-    /// Compact JSON Schema text; nil means plain JSON mode.
-    public var schemaJSON: String?
+    /// The JSON Schema of the response; nil means plain JSON mode.
+    public var schema: JSONObject?
     public var name: String?
     public var description: String?
+
+    public init(schema: JSONObject? = nil, name: String? = nil, description: String? = nil) {
+        self.schema = schema
+        self.name = name
+        self.description = description
+    }
 }
 
 public enum FinishReason: String, Sendable {

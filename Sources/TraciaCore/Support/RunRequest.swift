@@ -31,8 +31,8 @@ public struct RunRequest: Sendable {
     public var toolChoice: ToolChoice?
     public var responseFormat: ResponseFormat?
     public var baseURL: String?
-    /// Extra provider body fields as compact JSON object text.
-    public var customOptionsJSON: String?
+    /// Extra provider body fields, set over the body the provider's builder makes.
+    public var customOptions: JSONObject?
     public var mock = MockBehaviour()
 
     public init(model: String, messages: [Message]) {
@@ -104,7 +104,7 @@ extension RunRequest {
         if let choice = r.value("tool_choice") { req.toolChoice = try parseToolChoice(choice) }
         if let format = r.value("response_format") { req.responseFormat = try parseResponseFormat(format) }
         if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, key: "base_url") }
-        req.customOptionsJSON = try r.object("custom_options")?.serialized()
+        req.customOptions = try r.object("custom_options").flatMap(JSONObject.init)
         try parseMock(r, into: &req.mock)
         return req
     }
@@ -151,22 +151,19 @@ extension RunRequest {
             guard role == .assistant else { throw .invalid("\(context): tool_call parts belong to assistant messages") }
             let id = try r.requiredString("id")
             let name = try r.requiredString("name")
-            let arguments: String
-            if let a = r.value("arguments") {
-                if a.isObject {
-                    arguments = a.serialized()
-                } else if let s = a.string, let parsed = try? JSONDocument.parse(s), parsed.root.isObject {
-                    arguments = parsed.root.serialized()
-                } else {
-                    throw .invalid("\(context): 'arguments' must be an object")
-                }
-            } else {
-                arguments = "{}"
-            }
-            return .toolCall(ToolCall(id: id, name: name, argumentsJSON: arguments))
+            return .toolCall(ToolCall(id: id, name: name, arguments: try toolCallArguments(r.value("arguments"), context: context)))
         default:
             throw .invalid("\(context): unknown part type '\(type)' (expected text or tool_call)")
         }
+    }
+
+    /// An object, or JSON text of one as providers send it; absent means no arguments.
+    private static func toolCallArguments(_ value: JSONRef?, context: String) throws(TraciaError) -> JSONObject {
+        guard let value else { return [:] }
+        if let object = JSONObject(value) { return object }
+        let notAnObject = TraciaError.invalid("\(context): 'arguments' must be an object")
+        guard let text = value.string, let object = (try? JSON(parsing: text))?.object else { throw notAnObject }
+        return object
     }
 
     static func parseTool(_ value: JSONRef, index: Int) throws(TraciaError) -> ToolDefinition {
@@ -174,8 +171,8 @@ extension RunRequest {
         let r = try ObjectReader(value, context: context)
         try r.rejectUnknown(allowed: toolKeys)
         let name = try r.requiredString("name")
-        let parameters = try r.object("parameters")?.serialized()
-        return ToolDefinition(name: name, description: try r.string("description"), parametersJSON: parameters)
+        let parameters = try r.object("parameters").flatMap(JSONObject.init)
+        return ToolDefinition(name: name, description: try r.string("description"), parameters: parameters)
     }
 
     private static func parseToolChoice(_ value: JSONRef) throws(TraciaError) -> ToolChoice {
@@ -198,7 +195,7 @@ extension RunRequest {
         let type = try r.requiredString("type")
         guard type == "json" else { throw .invalid("'response_format.type' must be 'json'") }
         return ResponseFormat(
-            schemaJSON: try r.object("schema")?.serialized(), name: try r.string("name"), description: try r.string("description"))
+            schema: try r.object("schema").flatMap(JSONObject.init), name: try r.string("name"), description: try r.string("description"))
     }
 
     private static func parseMock(_ r: ObjectReader, into mock: inout MockBehaviour) throws(TraciaError) {
@@ -216,11 +213,11 @@ extension RunRequest {
             for (i, c) in calls.array.enumerated() {
                 let cr = try ObjectReader(c, context: "mock_tool_calls[\(i)]")
                 try cr.rejectUnknown(allowed: mockToolCallKeys)
-                let args = try cr.object("arguments")?.serialized() ?? "{}"
+                let arguments = try cr.object("arguments").flatMap(JSONObject.init) ?? [:]
                 mock.toolCalls.append(
                     ToolCall(
                         id: try cr.string("id", nonEmpty: true) ?? "call_mock_\(i)", name: try cr.requiredString("name"),
-                        argumentsJSON: args))
+                        arguments: arguments))
             }
         }
         mock.chunkDelayMS = try r.int("mock_chunk_delay_ms", in: 0...600_000) ?? 0

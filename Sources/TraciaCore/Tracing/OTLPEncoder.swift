@@ -4,16 +4,14 @@
 enum OTLPEncoder {
     static func encode(_ f: FinishedCall, serviceName: String) -> [UInt8] {
         let r = f.call.request
-        let span = JSONValue.object()
-        span.set("traceId", traceID(f.traceID))
-        span.set("spanId", spanID(f.spanID))
-        if let parent = r.parentSpanID { span.set("parentSpanId", spanID(parent)) }
-        span.set("name", "chat \(r.model)")
-        span.set("kind", 3)  // SPAN_KIND_CLIENT
-        span.set("startTimeUnixNano", String(f.startUnixNS))
-        span.set("endTimeUnixNano", String(f.endUnixNS))
+        var span: JSONObject = ["traceId": .string(traceID(f.traceID)), "spanId": .string(spanID(f.spanID))]
+        span["parentSpanId"] = r.parentSpanID.map { .string(spanID($0)) }
+        span["name"] = "chat \(r.model)"
+        span["kind"] = 3  // SPAN_KIND_CLIENT
+        span["startTimeUnixNano"] = .string(String(f.startUnixNS))
+        span["endTimeUnixNano"] = .string(String(f.endUnixNS))
 
-        var attributes: [(String, JSONValue)] = [
+        var attributes: [(String, JSON)] = [
             ("gen_ai.operation.name", str("chat")),
             ("gen_ai.provider.name", str(f.call.provider.descriptor.openTelemetryName)),
             ("gen_ai.system", str(f.call.provider.descriptor.openTelemetryName)),
@@ -31,43 +29,31 @@ enum OTLPEncoder {
         if let session = r.sessionID { attributes.append(("gen_ai.conversation.id", str(session))) }
         if !f.toolCalls.isEmpty { attributes.append(("gen_ai.response.tool_calls", int(f.toolCalls.count))) }
 
-        let status = JSONValue.object()
+        let status: JSON
         switch f.outcome {
         case .success:
-            status.set("code", 1)  // STATUS_CODE_OK
+            status = ["code": 1]  // STATUS_CODE_OK
         case .failure(let error):
-            status.set("code", 2)  // STATUS_CODE_ERROR
-            status.set("message", Redaction.scrub(error.message, secrets: f.call.secrets))
+            status = ["code": 2, "message": .string(Redaction.scrub(error.message, secrets: f.call.secrets))]  // STATUS_CODE_ERROR
             attributes.append(("error.type", str(error.code.name)))
         case .aborted:
-            status.set("code", 2)
-            status.set("message", "Stream aborted")
+            status = ["code": 2, "message": "Stream aborted"]
             attributes.append(("error.type", str("ABORTED")))
-            attributes.append(("tracia.aborted", typed("boolValue", .bool(true))))
+            attributes.append(("tracia.aborted", ["boolValue": true]))
         }
-        span.set("attributes", keyValues(attributes))
-        span.set("status", status)
+        span["attributes"] = keyValues(attributes)
+        span["status"] = status
 
-        let spans = JSONValue.array()
-        spans.append(span)
-        let scope = JSONValue.object()
-        scope.set("name", "libtracia")
-        scope.set("version", TraciaVersion.string)
-        let scopeSpans = JSONValue.object()
-        scopeSpans.set("scope", scope)
-        scopeSpans.set("spans", spans)
-        let resource = JSONValue.object()
-        resource.set(
-            "attributes",
-            keyValues([
+        let resource: JSON = [
+            "attributes": keyValues([
                 ("service.name", str(serviceName)), ("telemetry.sdk.name", str("libtracia")),
                 ("telemetry.sdk.language", str("swift")), ("telemetry.sdk.version", str(TraciaVersion.string)),
-            ]))
-        let resourceSpans = JSONValue.object()
-        resourceSpans.set("resource", resource)
-        resourceSpans.set("scopeSpans", list([scopeSpans]))
-        let request = JSONValue.object()
-        request.set("resourceSpans", list([resourceSpans]))
+            ])
+        ]
+        let scopeSpans: JSON = [
+            "scope": ["name": "libtracia", "version": .string(TraciaVersion.string)], "spans": [.object(span)],
+        ]
+        let request: JSON = ["resourceSpans": [["resource": resource, "scopeSpans": [scopeSpans]]]]
         return request.serializedBytes()
     }
 
@@ -76,35 +62,13 @@ enum OTLPEncoder {
 
     private static func hexDigits(_ id: String) -> String { String(id.dropFirst(3)).lowercased() }
 
-    private static func keyValues(_ pairs: [(String, JSONValue)]) -> JSONValue {
-        list(
-            pairs.map { key, value in
-                let kv = JSONValue.object()
-                kv.set("key", key)
-                kv.set("value", value)
-                return kv
-            })
-    }
-
-    private static func list(_ values: [JSONValue]) -> JSONValue {
-        let l = JSONValue.array()
-        for v in values { l.append(v) }
-        return l
-    }
-
-    private static func typed(_ type: String, _ value: JSONValue) -> JSONValue {
-        let v = JSONValue.object()
-        v.set(type, value)
-        return v
+    private static func keyValues(_ pairs: [(String, JSON)]) -> JSON {
+        .array(pairs.map { key, value in ["key": .string(key), "value": value] })
     }
 
     // OTLP/JSON encodes 64-bit integers as strings.
-    private static func int(_ i: Int) -> JSONValue { typed("intValue", .string(String(i))) }
-    private static func str(_ s: String) -> JSONValue { typed("stringValue", .string(s)) }
-    private static func double(_ d: Double) -> JSONValue { typed("doubleValue", .number(d)) }
-    private static func stringArray(_ values: [String]) -> JSONValue {
-        let array = JSONValue.object()
-        array.set("values", list(values.map { typed("stringValue", .string($0)) }))
-        return typed("arrayValue", array)
-    }
+    private static func int(_ i: Int) -> JSON { ["intValue": .string(String(i))] }
+    private static func str(_ s: String) -> JSON { ["stringValue": .string(s)] }
+    private static func double(_ d: Double) -> JSON { ["doubleValue": .double(d)] }
+    private static func stringArray(_ values: [String]) -> JSON { ["arrayValue": ["values": .array(values.map(str))]] }
 }

@@ -34,23 +34,25 @@ struct Accumulator {
 
     var textString: String { String(decoding: text, as: UTF8.self) }
 
-    /// Tool calls with their arguments parsed once; a malformed argument string is an error.
+    /// Tool calls with their arguments parsed once, here; arguments that are not a JSON object
+    /// are the provider's error. No arguments at all (or only whitespace) mean none.
     func toolCalls() throws(TraciaError) -> [ToolCall] {
         var calls: [ToolCall] = []
         for p in partialCalls {
-            let raw = String(decoding: p.arguments, as: UTF8.self)
-            let trimmed = raw.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }
-            var arguments = "{}"
-            if !trimmed {
-                guard let doc = try? JSONDocument.parse(raw), doc.root.isObject else {
-                    throw TraciaError(.providerError, "tool call '\(p.name)' has arguments that are not a JSON object: \(raw.prefix(200))")
-                }
-                arguments = doc.root.serialized()
-            }
             let id = p.id.isEmpty ? "call_\(p.index)" : p.id
-            calls.append(ToolCall(id: id, name: p.name, argumentsJSON: arguments))
+            calls.append(ToolCall(id: id, name: p.name, arguments: try Self.arguments(of: p)))
         }
         return calls
+    }
+
+    private static func arguments(of call: PartialToolCall) throws(TraciaError) -> JSONObject {
+        if call.arguments.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { return [:] }
+        let parsed = call.arguments.withUnsafeBytes { try? JSON(parsing: $0) }
+        guard let object = parsed?.object else {
+            let text = String(decoding: call.arguments, as: UTF8.self).prefix(200)
+            throw TraciaError(.providerError, "tool call '\(call.name)' has arguments that are not a JSON object: \(text)")
+        }
+        return object
     }
 
     /// Rule zero of the normalisation: complete tool calls win unless the provider hit a length limit.
