@@ -1,5 +1,5 @@
-import CCurl
-import CJansson
+internal import CCurl
+internal import CJansson
 import Glibc
 
 /// Something the engine drives for a call: an HTTP exchange or the in-process mock.

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Glibc
 
 /// A provider call over HTTP: attempts with retries before the first response byte,
@@ -177,14 +177,5 @@ final class HTTPCall: EngineTask, CurlOwner {
         scrubbed?.message = Redaction.scrub(error?.message ?? "", secrets: stream.call.secrets)
         stream.complete(scrubbed)
         engine.taskEnded(self)
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: Substring {
-        let s = Substring(self)
-        let isSpace = { (c: Character) in c.isWhitespace }  // also "\r\n", which Swift sees as one character
-        guard let first = s.firstIndex(where: { !isSpace($0) }), let last = s.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return s[first...last]
     }
 }

@@ -1,5 +1,3 @@
-import CJansson
-
 /// OpenAI Chat Completions (and servers that speak it).
 struct OpenAIAdapter: ProviderAdapter {
     static let defaultBaseURL = "https://api.openai.com/v1"

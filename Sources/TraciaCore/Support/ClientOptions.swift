@@ -119,3 +119,8 @@ public enum Environment {
         return String(cString: value)
     }
 }
+
+extension ClientOptions {
+    /// Where spans go without a Tracia key when nothing else is configured.
+    public static func defaultSpansFilePath() -> String { defaultSpansFile(Environment.get) }
+}

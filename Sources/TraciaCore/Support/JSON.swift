@@ -1,4 +1,4 @@
-import CJansson
+internal import CJansson
 import Glibc
 
 /// An owned reference to a jansson value. Values reached through subscripts stay

@@ -1,4 +1,4 @@
-import CJansson
+internal import CJansson
 import Glibc
 
 // The two edges of `JSON`: text into a value and a value into text, both through jansson, so

@@ -1,4 +1,4 @@
-import CSystem
+internal import CSystem
 import Glibc
 
 /// A level-triggered readiness flag that other threads and event loops can poll:

@@ -266,3 +266,11 @@ extension MockBehaviour {
         return chunks
     }
 }
+
+extension ToolDefinition {
+    /// A tool definition `{"name","description","parameters"}` from JSON text.
+    public static func parse(json: String) throws(TraciaError) -> ToolDefinition {
+        let doc = try JSONDocument.parse(json)
+        return try RunRequest.parseTool(doc.root, index: 0)
+    }
+}

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Where spans go, and in which format.
 struct SpanDestination {

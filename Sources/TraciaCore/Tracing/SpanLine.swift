@@ -20,16 +20,3 @@ public struct SpanLine: Sendable {
         error = r["error"]?.string
     }
 }
-
-extension ClientOptions {
-    /// Where spans go without a Tracia key when nothing else is configured.
-    public static func defaultSpansFilePath() -> String { defaultSpansFile(Environment.get) }
-}
-
-extension ToolDefinition {
-    /// A tool definition `{"name","description","parameters"}` from JSON text.
-    public static func parse(json: String) throws(TraciaError) -> ToolDefinition {
-        let doc = try JSONDocument.parse(json)
-        return try RunRequest.parseTool(doc.root, index: 0)
-    }
-}

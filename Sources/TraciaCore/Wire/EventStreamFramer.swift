@@ -1,4 +1,4 @@
-import CCrypto
+internal import CCrypto
 
 /// Incremental `application/vnd.amazon.eventstream` framing: big-endian prelude (total length,
 /// headers length, prelude CRC), typed headers, payload, message CRC. Both CRCs are checked;

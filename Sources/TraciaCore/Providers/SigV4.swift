@@ -1,4 +1,4 @@
-import CCrypto
+internal import CCrypto
 import Glibc
 
 /// AWS Signature Version 4 for a JSON POST, computed here because Debian's libcurl signs
@@ -88,8 +88,4 @@ enum SigV4 {
     static func hex(_ bytes: [UInt8]) -> String {
         bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
