@@ -123,7 +123,7 @@ def test_spans_table_and_follow(tmp_path, openai_server):
 def test_spans_table_escapes_control_characters(tmp_path):
     """An answer (or any field) holding CR, ESC sequences, C1 controls or DEL cannot forge rows or
     reach the terminal as a command."""
-    hostile = "ok\rsp_forged  gpt-4o  SUCCESS\x1b[2J\x1b]0;title\x07\x9b31m\x7f\x00end"
+    hostile = "ok\rsp_forged  gpt-4o  SUCCESS\x1b[2J\x1b]0;title\x07\x9b31m\x7fend"
     line = {"spanId": "sp_\x1b[31mred", "model": "gpt\r4o", "status": "SUCCESS", "latencyMs": 5, "totalTokens": 3,
             "output": hostile}
     (tmp_path / "spans.jsonl").write_text(json.dumps(line) + "\n")
