@@ -32,6 +32,7 @@ public final class TraciaClient: @unchecked Sendable {
     }
 
     func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {
+        _ = try RunRequest.validated(model: request.model)
         guard let provider = request.provider?.descriptor ?? ProviderRegistry.descriptor(forModel: request.model) else {
             throw TraciaError(
                 .unsupportedModel,
@@ -63,18 +64,51 @@ public final class TraciaClient: @unchecked Sendable {
     }
 }
 
-/// `{{name}}` placeholders in message text, as the Tracia SDKs fill them (tool messages are left alone).
+/// `{{name}}` placeholders in message text, filled as the Tracia SDKs fill them: a name is word
+/// characters (letters, digits, `_`), the text is read once from left to right, values are
+/// inserted literally (a value holding `{{other}}` stays as it is), unknown names are left in
+/// place, and tool messages are left alone. The work is linear in the text and the values.
 enum Interpolation {
     static func apply(_ variables: [(String, String)], to messages: [Message]) -> [Message] {
-        messages.map { message in
+        let table = Dictionary(variables, uniquingKeysWith: { _, last in last })
+        return messages.map { message in
             guard message.role != .tool else { return message }
             var m = message
             m.parts = m.parts.map { part in
-                guard case .text(var text) = part else { return part }
-                for (name, value) in variables { text = text.replacingAll("{{\(name)}}", with: value) }
-                return .text(text)
+                guard case .text(let text) = part else { return part }
+                return .text(fill(text, table))
             }
             return m
         }
+    }
+
+    static func fill(_ text: String, _ variables: [String: String]) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 5 else { return text }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "{", i + 1 < scalars.count, scalars[i + 1] == "{" {
+                var end = i + 2
+                while end < scalars.count && isWord(scalars[end]) { end += 1 }
+                if end > i + 2, end + 1 < scalars.count, scalars[end] == "}", scalars[end + 1] == "}" {
+                    var name = String.UnicodeScalarView()
+                    name.append(contentsOf: scalars[(i + 2)..<end])
+                    if let value = variables[String(name)] {
+                        out.append(contentsOf: value.unicodeScalars)
+                        i = end + 2
+                        continue
+                    }
+                }
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
+    /// `\w` of the SDKs' pattern: letters, marks, digits and the connector `_`.
+    private static func isWord(_ s: Unicode.Scalar) -> Bool {
+        s == "_" || s.properties.isAlphabetic || s.properties.numericType == .decimal
     }
 }

@@ -216,3 +216,22 @@ void test_out_of_file_descriptors(void) {
     free(again);
     tracia_client_free(c);
 }
+
+/* A model name with a control character or surrounding whitespace is refused before any I/O,
+ * as INVALID_REQUEST naming the field (not a network error from a bad URL, not a 404). */
+void test_model_names_with_control_characters_or_spaces(void) {
+    tracia_client *c = test_client("");
+    const char *models[] = {"gpt-4o\\t", "gpt-4o\\r\\nX: 1", "gpt\\n4o", "gpt-4o ", " gpt-4o", "   ", "gpt-4o\\u007f"};
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        char json[256];
+        snprintf(json, sizeof json, "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", models[i]);
+        tracia_stream *s = tracia_run_local(c, json);
+        CHECK_MSG(s == NULL, models[i]);
+        if (s) tracia_stream_free(s);
+        json_t *e = json_loads(tracia_last_error(), 0, NULL);
+        CHECK_STR(str_at(e, "code"), "INVALID_REQUEST");
+        CHECK_MSG(strstr(str_at(e, "message") ?: "", "'model'") != NULL, models[i]);
+        json_decref(e);
+    }
+    tracia_client_free(c);
+}

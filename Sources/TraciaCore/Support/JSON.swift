@@ -27,10 +27,14 @@ public final class JSONDocument {
         return JSONDocument(owning: parsed)
     }
 
+    /// Parses bytes from a server or a span file. `\u0000` in a string is text like any other
+    /// (strings are read with their length), so it is allowed here; caller input is not.
     static func parse(bytes: UnsafeRawBufferPointer) -> JSONDocument? {
         guard let base = bytes.baseAddress else { return nil }
         var error = json_error_t()
-        guard let parsed = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, 0, &error) else { return nil }
+        guard let parsed = json_loadb(base.assumingMemoryBound(to: CChar.self), bytes.count, Int(JSON_ALLOW_NUL), &error) else {
+            return nil
+        }
         return JSONDocument(owning: parsed)
     }
 

@@ -64,10 +64,21 @@ extension RunRequest {
         return try parse(doc.root)
     }
 
+    /// A model name goes into a URL or a body as it is: control characters and surrounding
+    /// whitespace are refused here rather than failing later as a network error or a 404.
+    static func validated(model: String) throws(TraciaError) -> String {
+        if model.utf8.contains(where: { $0 < 32 || $0 == 127 }) { throw .invalid("'model' must not contain control characters") }
+        if model.unicodeScalars.allSatisfy(\.properties.isWhitespace) { throw .invalid("'model' must not be empty or blank") }
+        if model.unicodeScalars.first!.properties.isWhitespace || model.unicodeScalars.last!.properties.isWhitespace {
+            throw .invalid("'model' must not begin or end with whitespace")
+        }
+        return model
+    }
+
     static func parse(_ root: JSONRef) throws(TraciaError) -> RunRequest {
         let r = try ObjectReader(root, context: "request")
         try r.rejectUnknown(allowed: keys)
-        let model = try r.requiredString("model")
+        let model = try validated(model: try r.requiredString("model"))
         guard let messagesValue = r.value("messages") else { throw .invalid("'messages' is required in request") }
         guard messagesValue.isArray, messagesValue.count > 0 else { throw .invalid("'messages' must be a non-empty array") }
         var messages: [Message] = []

@@ -1,4 +1,4 @@
-/// String helpers shared by the header parsers, the signer and the interpolation.
+/// String helpers shared by the header parsers, and the signer.
 extension StringProtocol {
     var trimmingSpaces: Substring {
         let s = Substring(self)
@@ -10,23 +10,4 @@ extension StringProtocol {
 
 extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
-
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        let t = Array(target.utf8)
-        let s = Array(self.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count)
-        var i = 0
-        while i < s.count {
-            if i + t.count <= s.count && s[i..<(i + t.count)].elementsEqual(t) {
-                out.append(contentsOf: replacement.utf8)
-                i += t.count
-            } else {
-                out.append(s[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
