@@ -1,8 +1,9 @@
 """Who frees what, and when: streams as context managers, close() that aborts and frees once,
-readers removed from the event loop however a wait ends, and handles left alone by a forked
-child."""
+readers removed from the event loop however a wait ends, session ids linked at the start, and
+handles left alone by a forked child."""
 import asyncio
 import gc
+import json
 import os
 import select
 import time
@@ -197,6 +198,31 @@ def test_non_streaming_arun_local_cancelled_aborts_and_leaves_no_reader(openai_s
 
     asyncio.run(main())
     assert wait_until(lambda: closed_paths(openai_server, "cancel-call")), "the connection stayed open"
+
+
+def test_session_links_a_stream_before_its_first_chunk(spans_file):
+    client = Tracia()
+    session = client.create_session()
+    first = session.run_local(model="gpt-4o", messages=[{"role": "user", "content": "first streamed"}], stream=True)
+    assert session.last_span_id == first.span_id and session.trace_id == first.trace_id
+    # The next call starts while the first has not been read at all.
+    second = session.run_local(model="gpt-4o", messages=[{"role": "user", "content": "second"}])
+
+    async def third():
+        stream = await session.arun_local(model="gpt-4o", messages=[{"role": "user", "content": "third"}], stream=True)
+        linked = session.last_span_id == stream.span_id
+        text = "".join([chunk async for chunk in stream])
+        return stream, linked, text
+
+    stream3, linked, text = asyncio.run(third())
+    assert linked and text == "third"
+    assert "".join(first) == "first streamed"
+    client.flush()
+    spans = {s["spanId"]: s for s in map(json.loads, spans_file.read_text().splitlines())}
+    assert spans[second.span_id]["parentSpanId"] == first.span_id
+    assert spans[stream3.span_id]["parentSpanId"] == second.span_id
+    assert {s["traceId"] for s in spans.values()} == {session.trace_id}
+    client.close()
 
 
 def test_a_forked_child_frees_nothing_and_the_parent_keeps_working(frees):

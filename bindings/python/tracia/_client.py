@@ -6,6 +6,7 @@ from ._call import Call
 from ._encode import dumps
 from ._errors import TraciaError, code_of, error_from_json
 from ._owner import Owner
+from ._session import TraciaSession
 from ._streaming import AsyncLocalStream, LocalStream
 from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json, result_from_json,
                      to_plain)
@@ -15,7 +16,6 @@ TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, List, Optional, Union
 
-    from ._session import TraciaSession
     from ._types import ResponseFormat, ToolChoice
 
 _REQUEST_FIELDS = ("provider", "temperature", "max_output_tokens", "top_p", "stop_sequences", "timeout_ms", "variables",
@@ -123,8 +123,6 @@ class Tracia(Owner):
 
     def create_session(self, trace_id: Optional[str] = None, parent_span_id: Optional[str] = None) -> TraciaSession:
         """A session links its calls: one trace id, each call the child of the previous one."""
-        from ._session import TraciaSession
-
         return TraciaSession(self, trace_id, parent_span_id)
 
     # -- spans and lifetime -------------------------------------------------------------------------
