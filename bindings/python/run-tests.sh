@@ -8,10 +8,12 @@ venv=$root/build/venv-python
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy
+"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff
 # A fresh install each run, so the tests see this tree's library and code.
 TRACIA_LIBRARY=$root/build/lib/libtracia.so "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 # The package is typed (py.typed): its annotations must hold.
 "$venv/bin/python" -m mypy tracia
+# Lint with the rules named in pyproject.toml; no cache written into the tree.
+"$venv/bin/python" -m ruff check --no-cache .
 cd tests
 exec env -u TRACIA_LIBRARY "$venv/bin/python" -m pytest -q -p no:cacheprovider .

@@ -26,8 +26,10 @@ async def chat(request: Request):
         return JSONResponse({"error": error.code.value, "message": error.message}, status_code=400)
 
     async def body():
-        async for chunk in stream:
-            yield chunk
+        # Leaving the block frees the call, aborting it if the answer was not sent to its end.
+        async with stream:
+            async for chunk in stream:
+                yield chunk
 
     return StreamingResponse(body(), media_type="text/plain", headers={"X-Span-Id": stream.span_id})
 

@@ -3,8 +3,6 @@ in examples/python), and Django's StreamingHttpResponse with run_local."""
 import importlib.util
 import os
 
-import pytest
-
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "python", "starlette_stream.py")
 
 

@@ -2,23 +2,23 @@
 from __future__ import annotations
 
 import ctypes
-import os
+
+from . import _ffi
+from ._errors import TraciaError, error_from_json
+from ._owner import Owner
+
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
     from typing import Any, Optional, Tuple
 
-from . import _ffi
-from ._errors import TraciaError, error_from_json
 
-
-class Call:
+class Call(Owner):
     """Owns a stream handle; frees it once, in the process that created it."""
 
-    __slots__ = ("_ptr", "_pid", "span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_result")
+    __slots__ = ("span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_result_text", "_result")
 
     def __init__(self, ptr: Any) -> None:
-        self._ptr = ptr
-        self._pid = os.getpid()
+        super().__init__(ptr)
         self.span_id = _ffi.stream_span_id(ptr).decode()
         self.trace_id = _ffi.stream_trace_id(ptr).decode()
         self.fd = _ffi.stream_fd(ptr)
@@ -27,7 +27,11 @@ class Call:
         self._chunk = ctypes.c_char_p()
         self._length = ctypes.c_size_t()
         self._out = (ctypes.byref(self._chunk), ctypes.byref(self._length))
+        self._result_text: Optional[str] = None
         self._result: Optional[dict] = None
+
+    def _free(self, ptr: Any) -> None:
+        _ffi.stream_free(ptr)
 
     @property
     def done_fd(self) -> int:
@@ -42,13 +46,20 @@ class Call:
 
     def next(self) -> Tuple[int, Optional[str]]:
         """Blocks (without the GIL) for the next chunk: (1, text), (0, None) or (code < 0, None)."""
-        rc = _ffi.stream_next_fast(self._ptr, *self._out) if self._ptr else _ffi.stream_next(None, None, None)
+        rc = _ffi.stream_next_fast(self._ptr, *self._out) if self._ptr else self._closed_code()
         return (1, self._text()) if rc == 1 else (rc, None)
 
     def poll(self) -> Tuple[int, Optional[str]]:
         """next() without the wait: (AGAIN, None) when nothing is ready."""
-        rc = _ffi.stream_poll_fast(self._ptr, *self._out) if self._ptr else _ffi.stream_poll(None, None, None)
+        rc = _ffi.stream_poll_fast(self._ptr, *self._out) if self._ptr else self._closed_code()
         return (1, self._text()) if rc == 1 else (rc, None)
+
+    def _closed_code(self) -> int:
+        """next() once the handle is gone: the end the kept result records, else the library's
+        answer for a missing handle (MISUSE)."""
+        if not self._has_result():
+            return _ffi.stream_next(None, None, None)
+        return -1 if self.result_json().get("error") else 0
 
     def _text(self) -> str:
         data = self._chunk.value or b""
@@ -66,11 +77,24 @@ class Call:
         if self._result is None:
             import json
 
-            self._result = json.loads(_ffi.take_string(_ffi.stream_result(self._ptr)))
+            self._result = json.loads(self._fetch_result())
+            self._result_text = None
         return self._result
+
+    def _fetch_result(self) -> str:
+        # Kept as text until asked for: parsing needs the json module, which only a reader of
+        # the result should pay for.
+        if self._result_text is None:
+            self._result_text = _ffi.take_string(_ffi.stream_result(self._ptr))
+        return self._result_text
+
+    def _has_result(self) -> bool:
+        return self._result is not None or self._result_text is not None
 
     def ended(self, timeout: Optional[float] = 0) -> bool:
         """Whether the call has ended, waiting up to `timeout` seconds (None: no bound)."""
+        if self._has_result():
+            return True
         import select
 
         readable, _, _ = select.select([self.done_fd], [], [], timeout)
@@ -80,10 +104,12 @@ class Call:
         if self._ptr:
             _ffi.stream_abort(self._ptr)
 
-    def close(self) -> None:
-        ptr, self._ptr = self._ptr, None
-        if ptr and self._pid == os.getpid():
-            _ffi.stream_free(ptr)
-
-    def __del__(self) -> None:
-        self.close()
+    def finish(self) -> bool:
+        """Ends the call: aborts it if it still runs and keeps its result (the text so far),
+        so the result outlives the handle. Returns as soon as the aborted call has ended, with
+        whether the result is kept (not in a forked child, which must not wait on the call)."""
+        if self._owned():
+            _ffi.stream_abort(self._ptr)
+            if not self._has_result():
+                self._fetch_result()
+        return self._has_result()

@@ -1,28 +1,29 @@
 """The Tracia client: run_local / arun_local over libtracia."""
 from __future__ import annotations
 
-import os
-TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
-
 from . import _ffi
 from ._call import Call
 from ._encode import dumps
-from ._errors import TraciaError, error_from_json
+from ._errors import TraciaError, code_of, error_from_json
+from ._owner import Owner
+from ._session import TraciaSession
 from ._streaming import AsyncLocalStream, LocalStream
 from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json, result_from_json,
                      to_plain)
+from ._waiting import wait_readable
 
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
-    from ._types import ResponseFormat, ToolChoice
     from typing import Any, Callable, Dict, List, Optional, Union
-    from ._session import TraciaSession
+
+    from ._types import ResponseFormat, ToolChoice
 
 _REQUEST_FIELDS = ("provider", "temperature", "max_output_tokens", "top_p", "stop_sequences", "timeout_ms", "variables",
                    "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id", "tools", "tool_choice",
                    "response_format", "trace_id", "parent_span_id")
 
 
-class Tracia:
+class Tracia(Owner):
     """A client for local runs: calls go straight to the providers from native code, and
     every call is traced in the background.
 
@@ -38,10 +39,10 @@ class Tracia:
             settings["api_key"] = api_key
         if base_url is not None:
             settings["base_url"] = base_url.rstrip("/")
-        self._pid = os.getpid()
-        self._ptr = _ffi.client_new(dumps(settings).encode())
-        if not self._ptr:
+        ptr = _ffi.client_new(dumps(settings).encode())
+        if not ptr:
             raise _ffi.last_exception()
+        super().__init__(ptr)
         self._on_span_error = on_span_error
         self._callback = None
         if on_span_error is not None:
@@ -63,7 +64,7 @@ class Tracia:
     def _start(self, messages: List[Union[Dict[str, Any], LocalPromptMessage]], model: str, stream: bool,
                fields: Dict[str, Any]) -> Call:
         if not self._ptr:
-            raise TraciaError(_code("INVALID_REQUEST"), "the client is closed")
+            raise TraciaError(code_of("INVALID_REQUEST"), "the client is closed")
         request: Dict[str, Any] = {"model": model, "messages": [message_to_json(m) for m in messages], "stream": stream}
         for name, value in fields.items():
             if value is not None:
@@ -89,10 +90,8 @@ class Tracia:
         call = self._start(messages, model, stream, _fields(fields, extra))
         if stream:
             return LocalStream(call)
-        try:
+        with call:
             return _finished(call)
-        finally:
-            call.close()
 
     async def arun_local(self, *, messages: List[Union[Dict[str, Any], LocalPromptMessage]], model: str,
                          stream: bool = False, provider: Optional[LLMProvider] = None,
@@ -114,29 +113,16 @@ class Tracia:
         loop = asyncio.get_running_loop()
         if stream:
             return AsyncLocalStream(call, loop)
-        ended = loop.create_future()
-
-        def on_end() -> None:
-            if not ended.done():
-                ended.set_result(None)
-
-        loop.add_reader(call.done_fd, on_end)
-        try:
-            await ended
-        except BaseException:
-            call.abort()
-            raise
-        finally:
-            loop.remove_reader(call.done_fd)
-        try:
+        with call:
+            try:
+                await wait_readable(loop, call.done_fd)
+            except BaseException:
+                call.abort()
+                raise
             return _finished(call)
-        finally:
-            call.close()
 
-    def create_session(self, trace_id: Optional[str] = None, parent_span_id: Optional[str] = None) -> "TraciaSession":
+    def create_session(self, trace_id: Optional[str] = None, parent_span_id: Optional[str] = None) -> TraciaSession:
         """A session links its calls: one trace id, each call the child of the previous one."""
-        from ._session import TraciaSession
-
         return TraciaSession(self, trace_id, parent_span_id)
 
     # -- spans and lifetime -------------------------------------------------------------------------
@@ -157,41 +143,24 @@ class Tracia:
 
         return json.loads(_ffi.take_string(_ffi.client_stats(self._ptr)))
 
+    def _free(self, ptr: Any) -> None:
+        _ffi.client_free(ptr)
+
     def close(self) -> None:
         """Flushes spans (bounded by the flush_timeout_ms option) and frees the client.
         Streams still alive keep working. Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr and self._pid == os.getpid():
-            _ffi.client_free(ptr)
+        super().close()
 
     async def aclose(self) -> None:
         import asyncio
 
         await asyncio.get_running_loop().run_in_executor(None, self.close)
 
-    def __enter__(self) -> "Tracia":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    async def __aenter__(self) -> "Tracia":
+    async def __aenter__(self) -> Tracia:
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
-
-
-def _code(name: str) -> Any:
-    from ._errors import code_of
-
-    return code_of(name)
 
 
 def _fields(local_values: Dict[str, Any], extra: Dict[str, Any]) -> Dict[str, Any]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ctypes
 from ctypes import POINTER, c_char_p, c_int, c_size_t, c_void_p
-TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
-if TYPE_CHECKING:
-    from typing import Any
 
 from ._errors import TraciaError, error_from_json
 from ._loader import load
+
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Client(ctypes.Structure):

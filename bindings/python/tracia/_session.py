@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import os
 
-from ._streaming import AsyncLocalStream, LocalStream
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
-
 if TYPE_CHECKING:
-    from typing import Any, Optional
-    from ._client import Tracia
+    from typing import Any, Optional, Protocol
+
+    class _Runner(Protocol):
+        """What a session needs of its client (the Tracia client, which imports this module)."""
+
+        def run_local(self, *, messages: list, model: str, stream: bool = ..., **kwargs: Any) -> Any: ...
+
+        async def arun_local(self, *, messages: list, model: str, stream: bool = ..., **kwargs: Any) -> Any: ...
 
 
 class TraciaSession:
-    def __init__(self, tracia: "Tracia", initial_trace_id: Optional[str] = None,
+    def __init__(self, tracia: _Runner, initial_trace_id: Optional[str] = None,
                  initial_parent_span_id: Optional[str] = None) -> None:
         self._tracia = tracia
         self._trace_id = initial_trace_id
@@ -37,33 +41,18 @@ class TraciaSession:
         if self._last_span_id is not None:
             kwargs["parent_span_id"] = self._last_span_id
 
-    def _update(self, trace_id: str, span_id: str) -> None:
+    def _follow(self, call: Any) -> Any:
+        """Makes the call the parent of the next one. A result and a stream both carry their
+        ids, a stream from its start, so the next call can be made before this one ends."""
         if self._trace_id is None:
-            self._trace_id = trace_id
-        self._last_span_id = span_id
-
-    def _follow(self, future: Any) -> None:
-        def on_done(f: Any) -> None:
-            if not f.cancelled() and f.exception() is None:
-                result = f.result()
-                self._update(result.trace_id, result.span_id)
-
-        future.add_done_callback(on_done)
+            self._trace_id = call.trace_id
+        self._last_span_id = call.span_id
+        return call
 
     def run_local(self, *, messages: list, model: str, stream: bool = False, **kwargs: Any) -> Any:
         self._link(kwargs)
-        result = self._tracia.run_local(messages=messages, model=model, stream=stream, **kwargs)
-        if isinstance(result, LocalStream):
-            self._follow(result.result)
-        else:
-            self._update(result.trace_id, result.span_id)
-        return result
+        return self._follow(self._tracia.run_local(messages=messages, model=model, stream=stream, **kwargs))
 
     async def arun_local(self, *, messages: list, model: str, stream: bool = False, **kwargs: Any) -> Any:
         self._link(kwargs)
-        result = await self._tracia.arun_local(messages=messages, model=model, stream=stream, **kwargs)
-        if isinstance(result, AsyncLocalStream):
-            self._follow(result.result)
-        else:
-            self._update(result.trace_id, result.span_id)
-        return result
+        return self._follow(await self._tracia.arun_local(messages=messages, model=model, stream=stream, **kwargs))

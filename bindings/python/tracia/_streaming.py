@@ -1,16 +1,18 @@
 """LocalStream and AsyncLocalStream: chunks as they arrive, abort, and the result."""
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
-
 from . import _ffi
 from ._call import Call
 from ._types import StreamResult, result_from_json
+from ._waiting import wait_readable
 
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator, Iterator, Optional
     import asyncio
     from concurrent.futures import Future
+    from typing import Any, AsyncIterator, Iterator, Optional, TypeVar
+
+    _S = TypeVar("_S", bound="_Stream")
 
 
 def settle(future: Any, call: Call) -> None:
@@ -74,13 +76,11 @@ def result_future(call: Call) -> "Future[StreamResult]":
     return _future_class(call)
 
 
-class LocalStream:
-    """Synchronous stream of a run_local(stream=True) call."""
+class _Stream:
+    """What both streams share: their call, its ids, abort, and close."""
 
     def __init__(self, call: Call) -> None:
         self._call = call
-        # Made on first use: concurrent.futures costs the first call several ms to import.
-        self._result_future: "Optional[Future[StreamResult]]" = None
         self._consumed = False
 
     @property
@@ -91,17 +91,52 @@ class LocalStream:
     def trace_id(self) -> str:
         return self._call.trace_id
 
+    def _consume(self) -> None:
+        if self._consumed:
+            raise RuntimeError("Stream already consumed")
+        self._consumed = True
+
+    def abort(self) -> None:
+        """Stops the call from any thread; iteration ends and the result keeps the text so far."""
+        self._call.abort()
+
+    def close(self) -> None:
+        """Aborts the call if it is still running and frees it; `result` still resolves (the
+        text so far, aborted). Idempotent; iteration after it ends at once."""
+        if self._call.finish():
+            self._settle_now()
+        self._release()
+
+    def _settle_now(self) -> None:
+        """Resolves a result already handed out, now that the call has ended."""
+
+    def _release(self) -> None:
+        self._call.close()
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class LocalStream(_Stream):
+    """Synchronous stream of a run_local(stream=True) call."""
+
+    def __init__(self, call: Call) -> None:
+        super().__init__(call)
+        # Made on first use: concurrent.futures costs the first call several ms to import.
+        self._result_future: Optional[Future[StreamResult]] = None
+
     @property
-    def result(self) -> "Future[StreamResult]":
+    def result(self) -> Future[StreamResult]:
         """Resolves to the StreamResult once the call has ended (aborted, failed or not)."""
         if self._result_future is None:
             self._result_future = result_future(self._call)
         return self._result_future
 
     def __iter__(self) -> Iterator[str]:
-        if self._consumed:
-            raise RuntimeError("Stream already consumed")
-        self._consumed = True
+        self._consume()
         return self._chunks()
 
     def _chunks(self) -> Iterator[str]:
@@ -111,58 +146,55 @@ class LocalStream:
             if rc == 1:
                 yield text  # type: ignore[misc]
                 continue
-            if self._result_future is not None:
-                settle(self._result_future, call)
+            self._settle_now()
             if rc < 0:
                 raise call.error()
             return
 
-    def abort(self) -> None:
-        """Stops the call from any thread; iteration ends and the result keeps the text so far."""
-        self._call.abort()
+    def _settle_now(self) -> None:
+        if self._result_future is not None:
+            settle(self._result_future, self._call)
 
 
-class AsyncLocalStream:
+class AsyncLocalStream(_Stream):
     """Asynchronous stream of an arun_local(stream=True) call. It waits on the stream's
     readiness descriptor with the event loop; no thread is used."""
 
-    def __init__(self, call: Call, loop: "asyncio.AbstractEventLoop") -> None:
-        self._call = call
+    def __init__(self, call: Call, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(call)
         self._loop = loop
-        self._result_future: "asyncio.Future[StreamResult]" = loop.create_future()
-        self._consumed = False
-        self._watching_end = False
-
-    def _on_done(self) -> None:
-        self._stop_watching()
-        settle(self._result_future, self._call)
-
-    def _stop_watching(self) -> None:
-        if self._watching_end:
-            self._watching_end = False
-            self._loop.remove_reader(self._call.done_fd)
+        self._result_future: asyncio.Future[StreamResult] = loop.create_future()
+        self._end_watch: Optional[asyncio.Task[None]] = None
+        # Waits under way on the call's descriptors: while one is, the handle (and with it the
+        # descriptor the loop watches) is freed by the wait's end rather than by close().
+        self._waits = 0
+        self._closed = False
 
     @property
-    def span_id(self) -> str:
-        return self._call.span_id
-
-    @property
-    def trace_id(self) -> str:
-        return self._call.trace_id
-
-    @property
-    def result(self) -> "asyncio.Future[StreamResult]":
+    def result(self) -> asyncio.Future[StreamResult]:
         # Iteration settles the result at the end; only a result awaited apart from iteration
         # needs the end descriptor watched.
-        if not self._result_future.done() and not self._watching_end:
-            self._watching_end = True
-            self._loop.add_reader(self._call.done_fd, self._on_done)
+        if not self._result_future.done() and self._end_watch is None:
+            self._end_watch = self._loop.create_task(self._settle_at_end(self._call.done_fd))
         return self._result_future
 
+    async def _settle_at_end(self, done_fd: int) -> None:
+        await self._wait(done_fd)
+        self._settle_now()
+
+    async def _wait(self, fd: int) -> None:
+        if self._closed:
+            return  # the call has ended, and its descriptor numbers may already be another file's
+        self._waits += 1
+        try:
+            await wait_readable(self._loop, fd)
+        finally:
+            self._waits -= 1
+            if self._closed:
+                self._release()
+
     def __aiter__(self) -> AsyncIterator[str]:
-        if self._consumed:
-            raise RuntimeError("Stream already consumed")
-        self._consumed = True
+        self._consume()
         return self._chunks()
 
     async def _chunks(self) -> AsyncIterator[str]:
@@ -171,7 +203,7 @@ class AsyncLocalStream:
             rc, text = call.poll()
             if rc == _ffi.AGAIN:
                 try:
-                    await self._readable()
+                    await self._wait(call.fd)
                 except BaseException:
                     # The consumer is gone (task cancelled): stop the call rather than pay for it.
                     call.abort()
@@ -182,31 +214,24 @@ class AsyncLocalStream:
                 continue
             if rc < 0:
                 error = call.error()
-                self._on_done_now()
+                self._settle_now()
                 if self._result_future.done():
                     self._result_future.exception()  # the caller sees the error here
                 raise error
-            self._on_done_now()
+            self._settle_now()
             return
 
-    def _on_done_now(self) -> None:
-        self._stop_watching()
+    def _settle_now(self) -> None:
         if not self._result_future.done():
             settle(self._result_future, self._call)
 
-    async def _readable(self) -> None:
-        waiter = self._loop.create_future()
-        fd = self._call.fd
+    def _release(self) -> None:
+        self._closed = True
+        if not self._waits:
+            self._call.close()
 
-        def wake() -> None:
-            if not waiter.done():
-                waiter.set_result(None)
+    async def __aenter__(self) -> AsyncLocalStream:
+        return self
 
-        self._loop.add_reader(fd, wake)
-        try:
-            await waiter
-        finally:
-            self._loop.remove_reader(fd)
-
-    def abort(self) -> None:
-        self._call.abort()
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()

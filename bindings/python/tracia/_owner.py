@@ -1,0 +1,49 @@
+"""The owner of one library handle: freed once, and only by the process that made it."""
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _Self = TypeVar("_Self", bound="Owner")
+
+
+class Owner:
+    """Holds a handle in `_ptr` and frees it with `_free` on close(), on leaving a `with`
+    block, or when collected. A forked child inherits the pointer but not the library's
+    threads, so there the handle is only forgotten."""
+
+    __slots__ = ("_ptr", "_pid")
+
+    def __init__(self, ptr: Any) -> None:
+        self._ptr = ptr
+        self._pid = os.getpid()
+
+    def _free(self, ptr: Any) -> None:
+        raise NotImplementedError
+
+    def _owned(self) -> bool:
+        """Whether the handle is still held, by the process that made it."""
+        return bool(self._ptr) and self._pid == os.getpid()
+
+    def close(self) -> None:
+        """Frees the handle. Idempotent."""
+        owned = self._owned()
+        # Cleared before the free, so a second close (from __del__, or reentrant) is a no-op.
+        ptr, self._ptr = self._ptr, None
+        if owned:
+            self._free(ptr)
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter shutdown the modules may be gone
+            pass
