@@ -269,6 +269,7 @@ def run(events=100000, rounds=5, cold_rounds=20, streams=1000, stream_events=100
         print(f"  {NAMES[mode]}: wall ms per round {spread(conc[mode]['wall'])}")
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     import json
+    os.makedirs(os.path.join(ROOT, "build", "bench"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench", "python.json"), "w") as f:
         json.dump({"per_chunk": {mode: {"cpu": m(per, mode, "cpu"), "rss": m(per, mode, "rss_n")} for mode in modes},
                    "cold_ms": {mode: m(cold, mode, "first") for mode in cold},
