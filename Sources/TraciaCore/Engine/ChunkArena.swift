@@ -121,8 +121,10 @@ struct ChunkReader {
         head = 0
     }
 
+    /// The next taken chunk; the one handed out before it is no longer in use.
     mutating func next() -> Chunk? {
         guard head < taken.count else { return nil }
+        releaseHeld()
         let chunk = taken[head]
         head += 1
         held = chunk.block
