@@ -281,3 +281,26 @@ def test_on_span_error_replaces_the_log_and_a_raising_one_is_logged(collector, c
     client.close()
     messages = [r.getMessage() for r in caplog.records if r.name == "tracia"]
     assert len(messages) == 1 and "a broken handler" in messages[0] and "UNAUTHORIZED" in messages[0]
+
+
+def test_a_handler_that_closes_its_client_on_the_engine_thread_neither_hangs_nor_crashes(collector):
+    # The free is handed to another thread: on the engine thread its flush would wait for the
+    # engine thread itself (until flush_timeout_ms, 5 s), and the free is undefined there.
+    out = run_child(f"""
+        import threading
+        from tracia import Tracia
+        closed = threading.Event()
+        holder = {{}}
+
+        def close_it(error, span_id):
+            holder.pop("client").close()
+            closed.set()
+
+        holder["client"] = client = Tracia(api_key="tr-wrong", base_url={collector.url!r}, span_max_attempts=1,
+                                           span_retry_base_ms=0, on_span_error=close_it)
+        client.run_local(model="mock/x", messages=[{{"role": "user", "content": "x"}}])
+        del client
+        print(closed.wait(2))
+    """, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"

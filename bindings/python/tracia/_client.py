@@ -187,7 +187,7 @@ class Tracia(Owner):
         if drained is not None:
             drained.acquire()  # released by the last call in flight
         if owned:
-            self._free(ptr)
+            self._release(ptr)
 
     async def aclose(self) -> None:
         import asyncio

@@ -1,6 +1,7 @@
 """The owner of one library handle: freed once, and only by the process that made it."""
 from __future__ import annotations
 
+import _thread
 import os
 from _weakrefset import WeakSet  # what weakref.WeakSet is, without importing weakref's extras
 
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 # Every live owner, so that a forked child can forget all their handles at once: a use of one
 # then finds no handle on the path it already checks, and costs a chunk nothing extra.
 _live: WeakSet[Owner] = WeakSet()
+
+# Set on the library's engine thread while it runs a span-error callback. A free from there (an
+# owner collected by a garbage collection the callback's allocations started, or a handler that
+# closes its client) would wait on the engine thread from itself: it is handed to a new thread.
+in_engine_callback = _thread._local()
 
 
 class Owner:
@@ -46,6 +52,12 @@ class Owner:
         # Cleared before the free, so a second close (from __del__, or reentrant) is a no-op.
         ptr, self._ptr = self._ptr, None
         if owned:
+            self._release(ptr)
+
+    def _release(self, ptr: Any) -> None:
+        if getattr(in_engine_callback, "active", False):
+            _thread.start_new_thread(self._free, (ptr,))
+        else:
             self._free(ptr)
 
     def __enter__(self: _Self) -> _Self:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import _ffi
 from ._errors import TraciaError, error_from_json
+from ._owner import in_engine_callback
 
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ def span_error_callback(on_span_error: Optional[Callable[[Exception, str], None]
     logged: Set[Tuple[Any, ...]] = set()
 
     def report(span_id: bytes, error_json: bytes, _user_data: Any) -> None:
+        in_engine_callback.active = True
         try:
             import json
 
@@ -30,6 +32,8 @@ def span_error_callback(on_span_error: Optional[Callable[[Exception, str], None]
                 _log_once(logged, error, span, raised)
         except BaseException:  # noqa: BLE001 - an exception must never unwind into C
             pass
+        finally:
+            in_engine_callback.active = False
 
     return _ffi.SPAN_ERROR_FN(report)
 
