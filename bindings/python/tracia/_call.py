@@ -5,7 +5,8 @@ import ctypes
 
 from . import _ffi
 from ._errors import TraciaError, error_from_json
-from ._owner import Owner
+from ._owner import Owner, forked_error
+from ._waiting import in_main_thread, poller, wait
 
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
@@ -15,10 +16,14 @@ if TYPE_CHECKING:
 class Call(Owner):
     """Owns a stream handle; frees it once, in the process that created it."""
 
-    __slots__ = ("span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_result_text", "_result")
+    __slots__ = ("span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_result_text", "_result",
+                 "_ready_watch", "_done_watch", "_client_keep")
 
-    def __init__(self, ptr: Any) -> None:
+    def __init__(self, ptr: Any, client_keep: Any = None) -> None:
         super().__init__(ptr)
+        # What the client's C side calls into (its span-error callback): the C client lives
+        # until its last stream is freed, so each stream keeps it alive as long as itself.
+        self._client_keep = client_keep
         self.span_id = _ffi.stream_span_id(ptr).decode()
         self.trace_id = _ffi.stream_trace_id(ptr).decode()
         self.fd = _ffi.stream_fd(ptr)
@@ -29,6 +34,8 @@ class Call(Owner):
         self._out = (ctypes.byref(self._chunk), ctypes.byref(self._length))
         self._result_text: Optional[str] = None
         self._result: Optional[dict] = None
+        self._ready_watch: Any = None
+        self._done_watch: Any = None
 
     def _free(self, ptr: Any) -> None:
         _ffi.stream_free(ptr)
@@ -45,9 +52,26 @@ class Call(Owner):
         return self._done_fd
 
     def next(self) -> Tuple[int, Optional[str]]:
-        """Blocks (without the GIL) for the next chunk: (1, text), (0, None) or (code < 0, None)."""
+        """Blocks (without the GIL) for the next chunk: (1, text), (0, None) or (code < 0, None).
+        Only in a thread other than the main one: there no signal handler has to run."""
         rc = _ffi.stream_next_fast(self._ptr, *self._out) if self._ptr else self._closed_code()
         return (1, self._text()) if rc == 1 else (rc, None)
+
+    def wait_ready(self) -> None:
+        """Waits until poll() has something, in slices that let Ctrl-C through; a KeyboardInterrupt
+        (or any exception) during the wait aborts the call before it propagates."""
+        if self._ready_watch is None:
+            self._ready_watch = poller(self.fd)
+        self._wait(self._ready_watch, None)
+
+    def _wait(self, watch: Any, timeout: Optional[float]) -> bool:
+        if self._forked():
+            raise forked_error("stream")
+        try:
+            return wait(watch, timeout)
+        except BaseException:
+            self.abort()
+            raise
 
     def poll(self) -> Tuple[int, Optional[str]]:
         """next() without the wait: (AGAIN, None) when nothing is ready."""
@@ -57,6 +81,8 @@ class Call(Owner):
     def _closed_code(self) -> int:
         """next() once the handle is gone: the end the kept result records, else the library's
         answer for a missing handle (MISUSE)."""
+        if self._forked():
+            raise forked_error("stream")
         if not self._has_result():
             return _ffi.stream_next(None, None, None)
         return -1 if self.result_json().get("error") else 0
@@ -85,6 +111,10 @@ class Call(Owner):
         # Kept as text until asked for: parsing needs the json module, which only a reader of
         # the result should pay for.
         if self._result_text is None:
+            if self._forked():
+                raise forked_error("stream")
+            if self._ptr and in_main_thread():
+                self.ended(None)  # waits where Ctrl-C gets through, rather than in the library
             self._result_text = _ffi.take_string(_ffi.stream_result(self._ptr))
         return self._result_text
 
@@ -95,10 +125,11 @@ class Call(Owner):
         """Whether the call has ended, waiting up to `timeout` seconds (None: no bound)."""
         if self._has_result():
             return True
-        import select
-
-        readable, _, _ = select.select([self.done_fd], [], [], timeout)
-        return bool(readable)
+        if self._forked():
+            raise forked_error("stream")
+        if self._done_watch is None:
+            self._done_watch = poller(self.done_fd)
+        return self._wait(self._done_watch, timeout)
 
     def abort(self) -> None:
         if self._ptr:

@@ -1,12 +1,15 @@
 """The Tracia client: run_local / arun_local over libtracia."""
 from __future__ import annotations
 
+import _thread
+
 from . import _ffi
 from ._call import Call
 from ._encode import dumps
 from ._errors import TraciaError, code_of, error_from_json
-from ._owner import Owner
+from ._owner import Owner, forked_error
 from ._session import TraciaSession
+from ._span_errors import span_error_callback
 from ._streaming import AsyncLocalStream, LocalStream
 from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json, result_from_json,
                      to_plain)
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Dict, List, Optional, Union
 
     from ._types import ResponseFormat, ToolChoice
+
+CLOSED = "this Tracia client is closed; create a new one"
 
 _REQUEST_FIELDS = ("provider", "temperature", "max_output_tokens", "top_p", "stop_sequences", "timeout_ms", "variables",
                    "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id", "tools", "tool_choice",
@@ -39,40 +44,52 @@ class Tracia(Owner):
             settings["api_key"] = api_key
         if base_url is not None:
             settings["base_url"] = base_url.rstrip("/")
+        # Calls hold the pointer while they use it (see _use), so close() frees it only after
+        # they have returned; set before anything can fail, for close() from __del__.
+        self._guard = _thread.allocate_lock()
+        self._uses = 0
+        self._drained: Any = None
         ptr = _ffi.client_new(dumps(settings).encode())
         if not ptr:
             raise _ffi.last_exception()
         super().__init__(ptr)
-        self._on_span_error = on_span_error
-        self._callback = None
-        if on_span_error is not None:
-            # Kept on the client: C may call it until the client is freed.
-            self._callback = _ffi.SPAN_ERROR_FN(self._report_span_error)
-            _ffi.set_span_error_callback(self._ptr, self._callback, None)
+        # Installed even without on_span_error, so that a failed span is at least logged. The C
+        # client may call it until its last stream is freed: each stream keeps a reference.
+        self._span_errors = span_error_callback(on_span_error)
+        _ffi.set_span_error_callback(ptr, self._span_errors, None)
 
-    def _report_span_error(self, span_id: bytes, error_json: bytes, _user_data: Any) -> None:
-        try:
-            assert self._on_span_error is not None
-            import json
+    def _use(self) -> Any:
+        """The client pointer, counted as in use until _done(); raises once the client is closed
+        or when it was made in another process."""
+        with self._guard:
+            if not self._ptr:
+                raise forked_error() if self._forked() else TraciaError(code_of("INVALID_REQUEST"), CLOSED)
+            self._uses += 1
+            return self._ptr
 
-            self._on_span_error(error_from_json(json.loads(error_json)), span_id.decode())
-        except Exception:  # noqa: BLE001 - an exception must never unwind into C
-            pass
+    def _done(self) -> None:
+        with self._guard:
+            self._uses -= 1
+            if not self._uses and self._drained is not None:
+                self._drained.release()
 
     # -- calls ------------------------------------------------------------------------------------
 
     def _start(self, messages: List[Union[Dict[str, Any], LocalPromptMessage]], model: str, stream: bool,
                fields: Dict[str, Any]) -> Call:
-        if not self._ptr:
-            raise TraciaError(code_of("INVALID_REQUEST"), "the client is closed")
         request: Dict[str, Any] = {"model": model, "messages": [message_to_json(m) for m in messages], "stream": stream}
         for name, value in fields.items():
             if value is not None:
                 request[name] = to_plain(value)
-        ptr = _ffi.run_local(self._ptr, dumps(request).encode())
+        body = dumps(request).encode()
+        client = self._use()
+        try:
+            ptr = _ffi.run_local(client, body)
+        finally:
+            self._done()
         if not ptr:
             raise _ffi.last_exception()
-        return Call(ptr)
+        return Call(ptr, self._span_errors)
 
     def run_local(self, *, messages: List[Union[Dict[str, Any], LocalPromptMessage]], model: str, stream: bool = False,
                   provider: Optional[LLMProvider] = None, temperature: Optional[float] = None,
@@ -128,9 +145,15 @@ class Tracia(Owner):
     # -- spans and lifetime -------------------------------------------------------------------------
 
     def flush(self, timeout_ms: int = -1) -> None:
-        """Waits until every span queued so far has been delivered or has failed."""
-        if self._ptr:
-            _ffi.flush(self._ptr, timeout_ms)
+        """Waits until every span queued so far has been delivered or has failed. A no-op once
+        the client is closed (close() flushed)."""
+        if not self._ptr and not self._forked():
+            return
+        client = self._use()
+        try:
+            _ffi.flush(client, timeout_ms)
+        finally:
+            self._done()
 
     async def aflush(self, timeout_ms: int = -1) -> None:
         import asyncio
@@ -141,15 +164,30 @@ class Tracia(Owner):
         """Span export counters: queued, delivered, failed, dropped, pending."""
         import json
 
-        return json.loads(_ffi.take_string(_ffi.client_stats(self._ptr)))
+        client = self._use()
+        try:
+            return json.loads(_ffi.take_string(_ffi.client_stats(client)))
+        finally:
+            self._done()
 
     def _free(self, ptr: Any) -> None:
         _ffi.client_free(ptr)
 
     def close(self) -> None:
-        """Flushes spans (bounded by the flush_timeout_ms option) and frees the client.
-        Streams still alive keep working. Idempotent."""
-        super().close()
+        """Flushes spans (bounded by the flush_timeout_ms option) and frees the client, once the
+        calls other threads are making with it have started. Streams still alive keep working;
+        later calls raise TraciaError (INVALID_REQUEST). Idempotent, from any thread."""
+        drained = None
+        with self._guard:
+            owned = self._owned()
+            ptr, self._ptr = self._ptr, None
+            if owned and self._uses:
+                drained = self._drained = _thread.allocate_lock()
+                drained.acquire()
+        if drained is not None:
+            drained.acquire()  # released by the last call in flight
+        if owned:
+            self._release(ptr)
 
     async def aclose(self) -> None:
         import asyncio

@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import _ffi
 from ._call import Call
 from ._types import StreamResult, result_from_json
-from ._waiting import wait_readable
+from ._waiting import in_main_thread, wait_readable
 
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
@@ -141,10 +141,16 @@ class LocalStream(_Stream):
 
     def _chunks(self) -> Iterator[str]:
         call = self._call
+        # The main thread never blocks in the library, where Ctrl-C would wait for the next
+        # chunk: it takes what is ready and waits on the descriptor between.
+        take = call.poll if in_main_thread() else call.next
         while True:
-            rc, text = call.next()
+            rc, text = take()
             if rc == 1:
                 yield text  # type: ignore[misc]
+                continue
+            if rc == _ffi.AGAIN:
+                call.wait_ready()
                 continue
             self._settle_now()
             if rc < 0:
