@@ -5,12 +5,15 @@
     python3 bench/run.py concurrency [--streams 1000]           N streams on one client, one reader
     python3 bench/run.py abort [--rounds 50]                    abort() to connection closed, at the server
     python3 bench/run.py spans [--events 5000] [--rounds 5]     span export to a loopback collector vs raw libcurl
+    python3 bench/run.py starvation [--events 400] [--rounds 5] [--calls 40000]
+                                                                a steady stream's chunk gaps while hostile responses
+                                                                (CALLS tool-call indexes, 3 MB) decode on the same client
     python3 bench/run.py python [--events 100000] [--rounds 5]  the Python binding vs the openai SDK (python_bench.py)
 
 Per-chunk cost is marginal: (cost of a N-event stream - cost of a 1-event stream) / N, so
 process start-up and connection set-up cancel out.
 
---against DIR (chunk, ttfb, concurrency, abort) runs the same programs a second time, interleaved,
+--against DIR (chunk, ttfb, concurrency, abort, starvation) runs the same programs a second time, interleaved,
 with the libtracia.so found in DIR (a build of another commit), and prints the two side by side.
 """
 import argparse
@@ -30,8 +33,8 @@ def build():
     os.makedirs(OUT, exist_ok=True)
     lib = os.path.join(ROOT, "build", "lib")
     subprocess.check_call(["cc", "-O2", "-o", os.path.join(OUT, "baseline"), os.path.join(HERE, "baseline.c"), "-lcurl", "-ljansson"])
-    for program in ["tracia_stream", "ttfb", "concurrency", "abort", "spans"]:
-        subprocess.check_call(["cc", "-O2", "-I", os.path.join(ROOT, "include"), "-o", os.path.join(OUT, program),
+    for program in ["tracia_stream", "ttfb", "concurrency", "abort", "spans", "starvation"]:
+        subprocess.check_call(["cc", "-O2", "-I", os.path.join(ROOT, "include"), "-o", os.path.join(OUT, program), "-pthread",
                                os.path.join(HERE, program + ".c"), "-L", lib, "-ltracia", "-lcurl", "-Wl,-rpath," + lib])
 
 
@@ -190,6 +193,37 @@ def spans(args):
     print(f"export alone (traced - untraced): {export_cpu:.1f} µs CPU per span, {export_cpu / base_cpu:.2f}x the baseline's POST")
 
 
+def starvation(args):
+    """Chunks every 5 ms on one stream; hostile responses back to back on another stream of
+    the same client, against the steady stream alone, interleaved rounds."""
+    period_ms = 5
+    samples = {}
+    with Server() as server:
+        steady = f"{server.base}/paced/{period_ms}/{args.events}"
+        hostile = f"{server.base}/hostile/{args.calls}"
+        runs = [(f"steady stream alone{label}", "-", lib_dir) for label, lib_dir in libraries(args)]
+        runs += [(f"with hostile responses{label}", hostile, lib_dir) for label, lib_dir in libraries(args)]
+        runs += [(f"with hostile responses, untraced{label}", hostile, lib_dir) for label, lib_dir in libraries(args)]
+        for _ in range(args.rounds):
+            for name, other, lib_dir in runs:
+                traced = [] if "untraced" not in name else ["untraced"]
+                out = subprocess.run([os.path.join(OUT, "starvation"), steady, other, str(args.calls)] + traced, check=True,
+                                     capture_output=True, text=True, env=library_env(lib_dir)).stdout.split()
+                samples.setdefault(name, []).append((float(out[1]), float(out[2]), int(out[3])))
+    print(f"gaps between a steady stream's chunks (one every {period_ms} ms, {args.events} chunks), "
+          f"median of {args.rounds} interleaved rounds; hostile: {args.calls} tool-call indexes per response, "
+          f"one after another on the same client")
+    print(f"{'':46} {'max gap ms':>11} {'p99 gap ms':>11} {'hostile responses':>18}")
+    figures = {}
+    for name, rows in samples.items():
+        worst = statistics.median(r[0] for r in rows)
+        p99 = statistics.median(r[1] for r in rows)
+        responses = statistics.median(r[2] for r in rows)
+        figures[name] = {"max_gap_ms": worst, "p99_gap_ms": p99, "hostile_responses": responses}
+        print(f"{name:46} {worst:11.2f} {p99:11.2f} {responses:18.0f}")
+    save("starvation", figures)
+
+
 def python(args):
     sys.path.insert(0, HERE)
     import python_bench
@@ -198,14 +232,15 @@ def python(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort", "spans", "python"])
+    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort", "spans", "starvation", "python"])
     parser.add_argument("--events", type=int)
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--streams", type=int, default=1000)
+    parser.add_argument("--calls", type=int, default=40000, help="starvation: tool-call indexes per hostile response")
     parser.add_argument("--scale", action="store_true", help="concurrency: 125 to 2000 streams")
     parser.add_argument("--against", metavar="DIR", help="also run with the libtracia.so in DIR, interleaved")
     args = parser.parse_args()
-    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "python": (100000, 5)}
+    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "starvation": (400, 5), "python": (100000, 5)}
     events, rounds = defaults[args.figure]
     args.events = args.events or events
     args.rounds = args.rounds or rounds

@@ -2,6 +2,9 @@
 written in large blocks, so the server is never the bottleneck.
 
 Path /n/<events>/... selects the number of text events (default 100000). It prints its port.
+/paced/<ms>/<events>/... sends the text events one every <ms> ms.
+/hostile/<calls>/... sends a stream of <calls> distinct tool-call indexes, ten to an event (40000
+make 3 MB), in large blocks.
 GET /_closed returns the times (monotonic ns) at which clients closed streams early.
 """
 import json
@@ -27,6 +30,20 @@ def render(events):
     return _streams[events]
 
 
+def render_hostile(calls):
+    """Ten tool calls per event, each its own index, id and arguments."""
+    key = ("hostile", calls)
+    if key not in _streams:
+        call = '{"index":%d,"id":"c%d","function":{"name":"f","arguments":"{}"}}'
+        events = []
+        for first in range(0, calls, 10):
+            batch = ",".join(call % (i, i) for i in range(first, min(first + 10, calls)))
+            events.append('data: {"choices":[{"index":0,"delta":{"tool_calls":[%s]}}]}\n\n' % batch)
+        tail = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}\n\ndata: [DONE]\n\n'
+        _streams[key] = ("".join(events) + tail).encode()
+    return _streams[key]
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -45,7 +62,10 @@ class Handler(BaseHTTPRequestHandler):
         parts = self.path.split("/")
         events = int(parts[2]) if len(parts) > 2 and parts[1] == "n" else 100000
         slow = "slow" in parts
-        body = render(events)
+        paced_ms = int(parts[2]) if len(parts) > 3 and parts[1] == "paced" else 0
+        if paced_ms:
+            events = int(parts[3])
+        body = render_hostile(int(parts[2])) if len(parts) > 2 and parts[1] == "hostile" else render(events)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Content-Length", str(len(body)))
@@ -65,6 +85,19 @@ class Handler(BaseHTTPRequestHandler):
                     if readable and not self.connection.recv(1, socket.MSG_PEEK):
                         _closed.append(time.monotonic_ns())
                         return
+            elif paced_ms:
+                # The head, then one event per period at fixed times (no drift), then the tail.
+                first = body.index(b"\n\n") + 2
+                event_length = body.index(b"\n\n", first) + 2 - first
+                self.wfile.write(body[:first])
+                self.wfile.flush()
+                due = time.monotonic()
+                for i in range(events):
+                    due += paced_ms / 1000
+                    time.sleep(max(0, due - time.monotonic()))
+                    self.wfile.write(body[first + i * event_length:first + (i + 1) * event_length])
+                    self.wfile.flush()
+                self.wfile.write(body[first + events * event_length:])
             else:
                 self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):

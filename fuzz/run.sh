@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # fuzz/run.sh replay      — replays every committed input through its harness (the test command).
-# fuzz/run.sh fuzz [SEC]  — runs each harness under libFuzzer + AddressSanitizer for SEC seconds
-#                           (default 60) from the committed corpus; reports executions and findings.
+# fuzz/run.sh fuzz [SEC] [HARNESS...]
+#                         — runs each harness (or the ones named) under libFuzzer + AddressSanitizer
+#                           for SEC seconds (default 60) from the committed corpus; reports
+#                           executions and findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-replay}
@@ -19,6 +21,7 @@ replay)
     ;;
 fuzz)
     seconds=${2:-60}
+    if [ $# -gt 2 ]; then harnesses="${*:3}"; fi
     swift build --product tracia-fuzz --scratch-path .build-fuzz \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library >/dev/null
     findings=0
@@ -39,7 +42,7 @@ fuzz)
     [ "$findings" -eq 0 ]
     ;;
 *)
-    echo "usage: fuzz/run.sh replay | fuzz [SECONDS]" >&2
+    echo "usage: fuzz/run.sh replay | fuzz [SECONDS] [HARNESS...]" >&2
     exit 2
     ;;
 esac

@@ -11,6 +11,7 @@ enum Harness: String, CaseIterable {
     case geminiStream = "gemini-stream"
     case bedrockStream = "bedrock-stream"
     case eventStream = "event-stream"
+    case numericExtremes = "numeric-extremes"
     case request
     case options
 
@@ -45,6 +46,8 @@ enum Harness: String, CaseIterable {
             for part in [UnsafeRawBufferPointer(rebasing: data[..<middle]), UnsafeRawBufferPointer(rebasing: data[middle...])] {
                 guard (try? framer.feed(part)) != nil else { return }
             }
+        case .numericExtremes:
+            NumericExtremes.run(data)
         case .request:
             _ = try? RunRequest.parse(json: String(decoding: data, as: UTF8.self))
         case .options:

@@ -183,7 +183,7 @@ final class Engine: @unchecked Sendable {
     /// Runs `action` on the engine thread after `delayMS`.
     func schedule(afterMS delayMS: Int64, _ action: @escaping () -> Void) {
         timerSeq += 1
-        let due = Clock.nowMS() + delayMS
+        let due = Clock.nowMS().saturatingAdding(delayMS)
         let index = timers.firstIndex(where: { $0.due > due }) ?? timers.endIndex
         timers.insert((due, timerSeq, action), at: index)
     }

@@ -25,7 +25,7 @@ final class HTTPCall: EngineTask, CurlOwner {
         body = BodyBuffer(request.body)
         headers = Curl.headerList(request.headers)
         attempt = Attempt(decoder: adapter.decoder(for: stream.call))
-        totalDeadline = Clock.nowMS() + Int64(stream.call.timeoutMS)
+        totalDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.timeoutMS))
         policy = .providerCalls(maxRetries: stream.call.maxRetries)
     }
 
@@ -43,7 +43,7 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     func resume(on engine: Engine) {
         guard let easy else { return }
-        attempt.idleDeadline = Clock.nowMS() + Int64(stream.call.idleTimeoutMS)
+        attempt.idleDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS))
         engine.noteDeadline(attempt.idleDeadline)
         _ = tracia_easy_unpause(easy)
     }
@@ -95,7 +95,7 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     private func header(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         let first = attempt.idleDeadline == .max
-        attempt.idleDeadline = Clock.nowMS() + Int64(stream.call.idleTimeoutMS)
+        attempt.idleDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS))
         if first { engine?.noteDeadline(attempt.idleDeadline) }
         guard let data else { return count }
         attempt.take(headerLine: String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self))
@@ -104,7 +104,7 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     private func received(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         guard stream.isLive else { return tracia_curl_writefunc_error() }
-        attempt.idleDeadline = Clock.nowMS() + Int64(stream.call.idleTimeoutMS)
+        attempt.idleDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS))
         let bytes = UnsafeRawBufferPointer(start: data, count: count)
         if attempt.status == 0, let easy {
             var code = 0
@@ -164,7 +164,7 @@ final class HTTPCall: EngineTask, CurlOwner {
         }
         let decision = policy.decide(
             attempt.outcome(transportFailure: transportFailure), retriesSoFar: retries,
-            remainingMS: totalDeadline - Clock.nowMS(), jitterFraction: Double.random(in: 0..<1))
+            remainingMS: totalDeadline.saturatingSubtracting(Clock.nowMS()), jitterFraction: Double.random(in: 0..<1))
         guard case .retry(let delay) = decision else { return finish(error, on: engine) }
         retries += 1
         engine.schedule(afterMS: delay) { [self] in startAttempt(on: engine) }

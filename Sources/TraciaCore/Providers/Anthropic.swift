@@ -87,10 +87,11 @@ struct AnthropicAdapter: ProviderAdapter {
     static func usage(_ u: JSONRef, previous: Usage) -> Usage {
         var input = previous.inputTokens
         if u["input_tokens"] != nil || u["cache_creation_input_tokens"] != nil || u["cache_read_input_tokens"] != nil {
-            input = (u["input_tokens"]?.int ?? 0) + (u["cache_creation_input_tokens"]?.int ?? 0) + (u["cache_read_input_tokens"]?.int ?? 0)
+            input = TokenCounts.sum(
+                u["input_tokens"]?.tokenCount, u["cache_creation_input_tokens"]?.tokenCount, u["cache_read_input_tokens"]?.tokenCount)
         }
-        let output = u["output_tokens"]?.int ?? previous.outputTokens
-        return Usage(inputTokens: input, outputTokens: output, totalTokens: input + output)
+        let output = u["output_tokens"]?.tokenCount ?? previous.outputTokens
+        return Usage.reported(input: input, output: output, total: nil)
     }
 }
 

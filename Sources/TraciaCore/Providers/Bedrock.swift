@@ -194,9 +194,8 @@ struct BedrockAdapter: ProviderAdapter {
     }
 
     static func usage(_ u: JSONRef) -> Usage {
-        let input = u["inputTokens"]?.int ?? 0
-        let output = u["outputTokens"]?.int ?? 0
-        return Usage(inputTokens: input, outputTokens: output, totalTokens: u["totalTokens"]?.int ?? input + output)
+        Usage.reported(
+            input: u["inputTokens"]?.tokenCount ?? 0, output: u["outputTokens"]?.tokenCount ?? 0, total: u["totalTokens"]?.tokenCount)
     }
 }
 

@@ -122,9 +122,9 @@ struct GeminiResponse {
             throw TraciaError(.providerError, "the prompt was blocked (\(blocked))")
         }
         if let u = root["usageMetadata"] {
-            let input = (u["promptTokenCount"]?.int ?? 0) + (u["toolUsePromptTokenCount"]?.int ?? 0)
-            let output = (u["candidatesTokenCount"]?.int ?? 0) + (u["thoughtsTokenCount"]?.int ?? 0)
-            sink.usage(Usage(inputTokens: input, outputTokens: output, totalTokens: u["totalTokenCount"]?.int ?? input + output))
+            let input = TokenCounts.sum(u["promptTokenCount"]?.tokenCount, u["toolUsePromptTokenCount"]?.tokenCount)
+            let output = TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, u["thoughtsTokenCount"]?.tokenCount)
+            sink.usage(Usage.reported(input: input, output: output, total: u["totalTokenCount"]?.tokenCount))
         }
         guard let candidate = root["candidates"]?[0] else { return false }
         for part in candidate["content"]?["parts"]?.array ?? [] {

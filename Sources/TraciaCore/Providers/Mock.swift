@@ -15,7 +15,7 @@ final class MockCall: EngineTask {
         let lastUser = request.messages.last(where: { $0.role == .user })?.text ?? ""
         let all = behaviour.chunks ?? MockBehaviour.words(of: lastUser)
         chunks = request.stream ? all : (all.isEmpty ? [] : [all.joined()])
-        deadline = Clock.nowMS() + Int64(stream.call.timeoutMS)
+        deadline = Clock.nowMS().saturatingAdding(Int64(stream.call.timeoutMS))
     }
 
     func start(on engine: Engine) { step(on: engine) }

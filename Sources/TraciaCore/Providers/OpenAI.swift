@@ -141,9 +141,9 @@ struct OpenAIEvents: SSEEvents {
     }
 
     static func usageOf(_ u: JSONRef) -> Usage {
-        let input = u["prompt_tokens"]?.int ?? 0
-        let output = u["completion_tokens"]?.int ?? 0
-        return Usage(inputTokens: input, outputTokens: output, totalTokens: u["total_tokens"]?.int ?? input + output)
+        Usage.reported(
+            input: u["prompt_tokens"]?.tokenCount ?? 0, output: u["completion_tokens"]?.tokenCount ?? 0,
+            total: u["total_tokens"]?.tokenCount)
     }
 }
 

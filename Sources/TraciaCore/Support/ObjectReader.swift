@@ -59,18 +59,19 @@ struct ObjectReader {
 
     func int(_ key: String, in range: ClosedRange<Int>) throws(TraciaError) -> Int? {
         guard let v = value(key) else { return nil }
-        let number: Double
+        // Compared as integers: `Int(Double)` of a value past Int's range would trap.
+        let number: Int?
         if let i = v.int {
-            number = Double(i)
+            number = i
         } else if let d = v.number, d == d.rounded() {
-            number = d
+            number = Int(exactly: d)
         } else {
             throw .invalid("'\(key)' in \(context) must be an integer")
         }
-        guard number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
+        guard let number, range.contains(number) else {
             throw .invalid("'\(key)' in \(context) must be between \(range.lowerBound) and \(range.upperBound)")
         }
-        return Int(number)
+        return number
     }
 
     func number(_ key: String, in range: ClosedRange<Double>) throws(TraciaError) -> Double? {

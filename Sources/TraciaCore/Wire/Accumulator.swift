@@ -9,24 +9,32 @@ struct Accumulator {
     }
 
     private(set) var text: [UInt8] = []
+    /// In the order their indexes were first seen.
     private(set) var partialCalls: [PartialToolCall] = []
+    /// Where each index's call is in `partialCalls`: a response may carry tens of thousands of
+    /// indexes, and a scan per fragment would make its work quadratic.
+    private var positions: [Int: Int] = [:]
     private(set) var usage = Usage()
     private(set) var providerFinish: ProviderFinish?
 
     mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) { text.append(contentsOf: bytes) }
 
     mutating func startToolCall(index: Int, id: String?, name: String?) {
-        if let i = partialCalls.firstIndex(where: { $0.index == index }) {
-            if partialCalls[i].id.isEmpty, let id { partialCalls[i].id = id }
-            if partialCalls[i].name.isEmpty, let name { partialCalls[i].name = name }
-        } else {
-            partialCalls.append(PartialToolCall(index: index, id: id ?? "", name: name ?? ""))
-        }
+        let i = position(of: index)
+        if partialCalls[i].id.isEmpty, let id { partialCalls[i].id = id }
+        if partialCalls[i].name.isEmpty, let name { partialCalls[i].name = name }
     }
 
     mutating func appendArguments(index: Int, _ fragment: UnsafeBufferPointer<UInt8>) {
-        if !partialCalls.contains(where: { $0.index == index }) { startToolCall(index: index, id: nil, name: nil) }
-        if let i = partialCalls.firstIndex(where: { $0.index == index }) { partialCalls[i].arguments.append(contentsOf: fragment) }
+        partialCalls[position(of: index)].arguments.append(contentsOf: fragment)
+    }
+
+    /// The position of the call at `index`, a new empty call when the index is new.
+    private mutating func position(of index: Int) -> Int {
+        if let known = positions[index] { return known }
+        positions[index] = partialCalls.count
+        partialCalls.append(PartialToolCall(index: index, id: "", name: ""))
+        return partialCalls.count - 1
     }
 
     mutating func setUsage(_ u: Usage) { usage = u }
