@@ -24,7 +24,7 @@ enum SpansCommand {
             Terminal.fail("[\(error.code.name)] \(error.message)")
         }
         guard let path = found else {
-            Terminal.fail("no span file: set --file or TRACIA_SPANS_FILE (neither XDG_STATE_HOME nor HOME is set)")
+            Terminal.fail("no span file: set --file or TRACIA_SPANS_FILE (XDG_STATE_HOME, HOME and the account's home are unknown)")
         }
         Terminal.out(SpanTable.header)
         var offset = 0

@@ -110,7 +110,7 @@ public struct ClientOptions: Sendable {
     }
 
     static let noDefaultSpansFile =
-        "no place for the span file: XDG_STATE_HOME and HOME are unset (or relative) and the account has no home directory; set spans_file or TRACIA_SPANS_FILE"
+        "XDG_STATE_HOME and HOME are unset (or relative) and the account has no home directory; set spans_file or TRACIA_SPANS_FILE"
 
     /// The home directory of the process's user in the user database (getpwuid_r).
     static func homeFromUserDatabase() -> String? {
