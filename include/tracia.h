@@ -66,6 +66,8 @@
  *     - tracia_client_free before the client's streams: they keep working.
  *     - process exit with clients or streams alive: exit is not delayed and
  *       undelivered spans are lost (call tracia_flush() first to keep them).
+ *     - tracia_flush() from inside the span-error callback: TRACIA_E_MISUSE at
+ *       once (the callback runs on the thread that delivers the spans).
  *   Undefined (as with free() in C):
  *     - using a handle after its *_free, or freeing it twice.
  *     - a pointer that is not a handle of this library, or one of another
@@ -220,9 +222,11 @@ typedef struct tracia_stream tracia_stream;
 
 /*
  * Called on the engine thread when a span could not be delivered after its
- * retries, or was dropped because the export queue was full.
+ * retries, or was dropped because the export queue was full. The message
+ * names the destination ("span for <url or file> failed: <reason>").
  * span_id and error_json ({"code","message"}) are borrowed, valid until the
- * callback returns. The callback must not free the client.
+ * callback returns. The callback must not free the client; tracia_flush()
+ * from it returns TRACIA_E_MISUSE (it would wait for the callback's thread).
  */
 typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json, void *user_data);
 
@@ -254,10 +258,24 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       The Tracia API that receives the spans.
  *   spans_file: path. Default without api_key:
  *       $XDG_STATE_HOME/tracia/spans.jsonl, else
- *       $HOME/.local/state/tracia/spans.jsonl, else ./tracia-spans.jsonl;
- *       with api_key: none. Env: TRACIA_SPANS_FILE.
+ *       $HOME/.local/state/tracia/spans.jsonl, else the same under the home
+ *       directory the user database (getpwuid) gives; relative values of the
+ *       variables are ignored. Never the working directory: with none of the
+ *       three, every span fails (span-error callback, counted as failed)
+ *       with an error saying to set spans_file. With api_key: none.
+ *       Env: TRACIA_SPANS_FILE.
  *       A JSONL file every span is appended to (one line each, the Tracia
  *       span format). Given together with api_key, spans go to both.
+ *       Spans hold prompts and answers: a file the library creates is mode
+ *       0600, and directories it creates 0700 (existing ones are left as they
+ *       are). Accepted: regular files, character devices (/dev/null) and
+ *       FIFOs; anything else fails each span. Writing never blocks the engine
+ *       thread: a FIFO no process reads (ENXIO at open), a full pipe (EAGAIN),
+ *       a reader gone (EPIPE; SIGPIPE is blocked on the engine thread, never
+ *       raised) or a full disk fails that span. A line cut short by a failed
+ *       write is followed by a line break before the next span, so later
+ *       lines stay readable (the file is not truncated back: other processes
+ *       may append to it).
  *   span_queue_size: integer 1..1000000. Default: 1000.
  *       Spans waiting for export; one more is dropped (counted by
  *       tracia_client_stats(), told to the span-error callback).
@@ -347,13 +365,16 @@ void tracia_client_free(tracia_client *client);
  * Waits until every span queued so far has been delivered or has failed.
  * Returns 0 when all were delivered, TRACIA_E_TIMEOUT when timeout_ms passed
  * first, TRACIA_E_NETWORK_ERROR when some failed or were dropped since the
- * last flush, TRACIA_E_MISUSE for a NULL client. timeout_ms < 0 waits without
+ * last flush, TRACIA_E_MISUSE for a NULL client or when called from the
+ * span-error callback (it runs on the engine thread, which a flush waits
+ * for; the last error says so). timeout_ms < 0 waits without
  * bound. "Since the last flush" means: since the most recent flush that had
  * returned 0 or TRACIA_E_NETWORK_ERROR when this one was called (a flush that
  * timed out does not count). Threads flushing at the same time therefore each
  * see the failures they waited for, whichever of them returns first.
  * Ownership: none.
- * Thread safety: the client may be shared by threads.
+ * Thread safety: the client may be shared by threads; not from the client's
+ * span-error callback (TRACIA_E_MISUSE).
  * Blocks: up to timeout_ms.
  * Since: 0.1.0
  */
@@ -361,7 +382,9 @@ int tracia_flush(tracia_client *client, int timeout_ms);
 
 /*
  * Sets (or, with fn NULL, clears) the callback told of spans that could not
- * be delivered. Returns 0, or TRACIA_E_MISUSE for a NULL client.
+ * be delivered. Returns 0, or TRACIA_E_MISUSE for a NULL client. The callback
+ * runs on the engine thread: it must not call tracia_flush() (that returns
+ * TRACIA_E_MISUSE) or free the client.
  * Ownership: user_data is the caller's; it must outlive the client.
  * Thread safety: the client may be shared by threads.
  * Blocks: never.

@@ -28,7 +28,12 @@ public func tracia_client_free(_ client: OpaquePointer?) {
 public func tracia_flush(_ client: OpaquePointer?, _ timeoutMS: Int32) -> Int32 {
     guard let handle = Handle.borrow(client, as: ClientHandle.self) else { return LastError.fail(.misuse, "tracia_flush: client is NULL") }
     guard let code = handle.client.flush(timeoutMS: Int(timeoutMS)) else { return 0 }
-    let message = code == .timeout ? "spans were still pending after \(timeoutMS) ms" : "some spans could not be delivered"
+    let message =
+        switch code {
+        case .timeout: "spans were still pending after \(timeoutMS) ms"
+        case .misuse: "tracia_flush cannot be called from the span-error callback: it runs on the thread that delivers the spans"
+        default: "some spans could not be delivered"
+        }
     return LastError.fail(code, message)
 }
 

@@ -19,16 +19,19 @@ public final class TraciaClient: @unchecked Sendable {
     }
 
     /// Waits until queued spans are delivered; nil on success, else the error code.
+    /// `.misuse` from the span-error callback: it runs on the engine thread, which a flush waits for.
     public func flush(timeoutMS: Int) -> ErrorCode? { exporter.flush(timeoutMS: timeoutMS) }
 
     public var spanStats: SpanStats { exporter.stats }
 
     public func onSpanError(_ fn: (@Sendable (String, TraciaError) -> Void)?) { exporter.setCallback(fn) }
 
-    /// Flushes within the configured bound and lets the engine stop once no stream uses it.
-    public func close() {
-        _ = exporter.flush(timeoutMS: options.flushTimeoutMS)
+    /// Flushes within the configured bound and lets the engine stop once no stream uses it;
+    /// returns what that flush returned.
+    @discardableResult public func close() -> ErrorCode? {
+        let flushed = exporter.flush(timeoutMS: options.flushTimeoutMS)
         engine.releaseUser()
+        return flushed
     }
 
     func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import TraciaCore
 
 enum RunCommand {
@@ -47,8 +48,10 @@ enum RunCommand {
 
         let client: TraciaClient
         let stream: CallStream
+        let spanErrors = SpanErrors()
         do throws(TraciaError) {
             client = try TraciaClient(options: ClientOptions.resolve(json: nil))
+            client.onSpanError { _, error in spanErrors.add(error.message) }
             var call = try request(model: model, provider: provider, system: system, prompt: prompt, toolFiles: toolFiles)
             if let baseURL { call.baseURL = try RunRequest.validated(url: baseURL, key: "--base-url") }
             stream = try client.run(call)
@@ -61,13 +64,19 @@ enum RunCommand {
         while (try? stream.nextChunk({ bytes -> Void in if !json { _ = write(1, bytes.baseAddress, bytes.count) } })) != nil {}
         let result = stream.waitForResult()
         Terminal.out(json ? result.jsonText() + "\n" : "\n")
-        client.close()
+        let flushed = client.close()
+        let undelivered = spanErrors.messages
+        for message in undelivered { Terminal.err("tracia: warning: \(message)\n") }
+        if flushed == .timeout {
+            let pending = client.spanStats.pending
+            Terminal.err("tracia: warning: \(pending) span(s) not delivered within \(client.options.flushTimeoutMS) ms\n")
+        }
         if let error = result.error { Terminal.fail("[\(error.code.name)] \(error.message)") }
         let u = result.usage
         Terminal.err(
             "\(u.inputTokens) input + \(u.outputTokens) output = \(u.totalTokens) tokens · \(result.latencyMS) ms · span \(result.spanID)\n"
         )
-        if client.options.apiKey == nil, let file = client.options.spansFile { Terminal.err("span written to \(file)\n") }
+        if client.options.apiKey == nil, let file = client.options.spansFile, flushed == nil { Terminal.err("span written to \(file)\n") }
         if result.aborted {
             Terminal.err("aborted\n")
             exit(130)
@@ -90,6 +99,13 @@ enum RunCommand {
         }
         return request
     }
+}
+
+/// What the span-error callback told, in order (it runs on the client's engine thread).
+final class SpanErrors: Sendable {
+    private let list = Mutex<[String]>([])
+    func add(_ message: String) { list.withLock { $0.append(message) } }
+    var messages: [String] { list.withLock { $0 } }
 }
 
 /// Runs `action` on its own thread each time one of `signals` arrives.

@@ -16,12 +16,15 @@ enum SpansCommand {
             default: Terminal.fail("unknown option '\(flag)'; see 'tracia spans --help'", status: 2)
             }
         }
-        let path: String
+        let found: String?
         do throws(TraciaError) {
             let configured = try ClientOptions.resolve(json: nil).spansFile
-            path = file ?? configured ?? ClientOptions.defaultSpansFilePath()
+            found = file ?? configured ?? ClientOptions.defaultSpansFilePath()
         } catch {
             Terminal.fail("[\(error.code.name)] \(error.message)")
+        }
+        guard let path = found else {
+            Terminal.fail("no span file: set --file or TRACIA_SPANS_FILE (XDG_STATE_HOME, HOME and the account's home are unknown)")
         }
         Terminal.out(SpanTable.header)
         var offset = 0

@@ -67,7 +67,8 @@ func aProviderCallWhoseSetupFailsEndsWithAClearError(option: CURLoption, name: S
     #expect(client.spanStats.failed == 1 && client.spanStats.delivered == 0 && client.spanStats.pending == 0)
     let messages = reports.withLock { $0 }
     #expect(messages.count == 1, "a setup failure is final, not retried")
-    #expect(messages.first?.hasPrefix("curl setup failed: CURLOPT_URL: ") == true, "\(messages)")
+    let prefix = "span for \(base)/api/v1/spans failed: curl setup failed: CURLOPT_URL: "
+    #expect(messages.first?.hasPrefix(prefix) == true, "\(messages)")
 }
 
 @Test func curlNamesItsOptions() {

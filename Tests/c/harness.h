@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <tracia.h>
 
 void harness_fail(const char *file, int line, const char *what, const char *detail);
@@ -68,5 +69,11 @@ int valid_utf8(const char *s, size_t n);
 
 /* Waits (bounded) until the collector holds a span with this id; returns it (borrowed from *all). */
 json_t *wait_for_span(const char *span_id, json_t **all, int timeout_ms);
+
+/* This program started again with --exit-child <mode>, and a bounded wait for it (-1: it did not
+ * end in time and was killed). Modes "spans-*" run span_file_child. */
+pid_t spawn_child(const char *mode);
+int wait_child(pid_t pid, int ms, int *status);
+int span_file_child(const char *mode);
 
 #endif

@@ -19,6 +19,7 @@ enum { CHILD_STATUS = 7 };
 
 /* The child: a traced client whose collector hangs, streams in flight, then exit. */
 int exit_child(const char *mode) {
+    if (strncmp(mode, "spans-", 6) == 0) return span_file_child(mode);
     char options[512];
     snprintf(options, sizeof options,
              "{\"openai_api_key\":\"sk-test-key\",\"api_key\":\"tr-test-key\",\"base_url\":\"%s\",\"flush_timeout_ms\":300}",
@@ -42,7 +43,7 @@ int exit_child(const char *mode) {
     exit(CHILD_STATUS);
 }
 
-static pid_t spawn_child(const char *mode) {
+pid_t spawn_child(const char *mode) {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return -1;
@@ -62,7 +63,7 @@ static pid_t spawn_child(const char *mode) {
 }
 
 /* Waits up to `ms` for the child; -1 when it did not end in time (then it is killed). */
-static int wait_child(pid_t pid, int ms, int *status) {
+int wait_child(pid_t pid, int ms, int *status) {
     for (int waited = 0; waited < ms; waited += 5) {
         if (waitpid(pid, status, WNOHANG) == pid) return 0;
         usleep(5000);

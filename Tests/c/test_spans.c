@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -257,6 +258,12 @@ void test_jsonl_sink(void) {
     CHECK(strncmp(str_at(n.result, "span_id") ?: "", "sp_", 3) == 0); /* ids exist, nothing is sent */
     CHECK(tracia_flush(c, 5000) == 0);
     tracia_client_free(c);
+    /* Spans hold prompts and answers: the file and the directories created for it are private. */
+    struct stat info;
+    char nested[300];
+    snprintf(nested, sizeof nested, "%s/nested", dir);
+    CHECK(stat(path, &info) == 0 && (info.st_mode & 0777) == 0600);
+    CHECK(stat(nested, &info) == 0 && (info.st_mode & 0777) == 0700);
     FILE *f = fopen(path, "r");
     CHECK(f != NULL);
     char line[8192];

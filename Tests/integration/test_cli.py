@@ -134,3 +134,74 @@ def test_spans_table_escapes_control_characters(tmp_path):
     controls = [b for b in out.decode().replace("\n", "") if ord(b) < 0x20 or 0x7F <= ord(b) < 0xA0]
     assert controls == [], out
     assert "\\x1b[2J" in out.decode() and "sp_\\x1b[31mred" in out.decode()
+
+
+@pytest.fixture(scope="module")
+def collector():
+    import threading
+
+    from fake_collector import FakeCollector
+
+    server = FakeCollector()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def closed_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_traced(tmp_path, tracia_key, base_url, model="mock/test", **extra):
+    env = dict(os.environ, TRACIA_API_KEY=tracia_key, TRACIA_BASE_URL=base_url, **extra)
+    env.pop("TRACIA_SPANS_FILE", None)
+    env["HOME"] = str(tmp_path)
+    return subprocess.run([CLI, "run", "--model", model, "traced prompt"], env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def warnings(stderr):
+    return [line for line in stderr.splitlines() if "warning" in line]
+
+
+@pytest.mark.parametrize("case", ["closed port", "wrong key"])
+def test_an_undelivered_span_is_named_in_one_warning(tmp_path, collector, case):
+    key = "tr-wrong-secret-key-123"
+    base_url = f"http://127.0.0.1:{closed_port()}" if case == "closed port" else collector.url
+    out = run_traced(tmp_path, key, base_url)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "traced prompt\n"
+    lines = warnings(out.stderr)
+    assert len(lines) == 1, out.stderr
+    assert f"span for {base_url}/api/v1/spans failed" in lines[0]
+    assert ("could not connect" if case == "closed port" else "HTTP 401") in lines[0]
+    assert key not in out.stderr
+
+
+def test_a_span_file_that_cannot_be_written_is_named_in_one_warning(tmp_path):
+    env = dict(os.environ, TRACIA_API_KEY="", TRACIA_SPANS_FILE="/dev/full")
+    out = subprocess.run([CLI, "run", "--model", "mock/test", "to a full disk"], env=env, capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 0, out.stderr
+    lines = warnings(out.stderr)
+    assert len(lines) == 1 and "span for file /dev/full failed" in lines[0] and "No space left" in lines[0], out.stderr
+    assert "span written to" not in out.stderr
+
+
+def test_a_delivered_span_gives_no_warning(tmp_path, collector):
+    out = run_traced(tmp_path, "tr-test-key", collector.url)
+    assert out.returncode == 0 and warnings(out.stderr) == [], out.stderr
+
+
+def test_a_failed_call_keeps_its_exit_status_when_its_span_fails_too(tmp_path, collector):
+    provider_down = dict(OPENAI_API_KEY="sk-test-key", OPENAI_BASE_URL=f"http://127.0.0.1:{closed_port()}/v1")
+    traced = run_traced(tmp_path, "tr-wrong-secret-key-123", collector.url, model="gpt-4o", **provider_down)
+    env = dict(os.environ, TRACIA_API_KEY="", TRACIA_SPANS_FILE=str(tmp_path / "spans.jsonl"), **provider_down)
+    untraced = subprocess.run([CLI, "run", "--model", "gpt-4o", "x"], env=env, capture_output=True, text=True, timeout=60)
+    assert untraced.returncode == 1 and warnings(untraced.stderr) == [], untraced.stderr
+    assert traced.returncode == untraced.returncode
+    assert len(warnings(traced.stderr)) == 1 and "NETWORK_ERROR" in traced.stderr, traced.stderr

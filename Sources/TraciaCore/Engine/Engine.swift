@@ -113,6 +113,8 @@ final class Engine: @unchecked Sendable {
     // MARK: engine thread
 
     private func run() {
+        exporter.runs(on: pthread_self())
+        Self.blockBrokenPipeSignal()
         while true {
             let (commands, stopping) = inbox.withLock { inbox in
                 defer { inbox.commands.removeAll(keepingCapacity: true) }
@@ -142,6 +144,16 @@ final class Engine: @unchecked Sendable {
         timers.removeAll()
         curl_multi_cleanup(multi)
         stopped.set()
+    }
+
+    /// A span file that is a pipe whose reader left makes write() raise SIGPIPE, which kills
+    /// the process unless blocked. It is sent to the writing thread, so blocking it here is
+    /// enough; the write then fails with EPIPE and only that span fails.
+    private static func blockBrokenPipeSignal() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
     }
 
     private func handle(_ command: Command) {

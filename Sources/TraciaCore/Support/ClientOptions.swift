@@ -5,6 +5,8 @@ public struct ClientOptions: Sendable {
     public var apiKey: String?
     public var baseURL = "https://app.tracia.io"
     public var spansFile: String?
+    /// Why spans that belong in the default file fail: there is no per-user place for it.
+    var spansFileUnavailable: String?
     public var providerKeys: [ProviderKind: String] = [:]
     public var providerBaseURLs: [ProviderKind: String] = [:]
     public var connectTimeoutMS = 10_000
@@ -88,15 +90,36 @@ public struct ClientOptions: Sendable {
         for (kind, url) in o.providerBaseURLs {
             o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url")
         }
-        if o.apiKey == nil || explicitSpansFile { o.spansFile = o.spansFile ?? Self.defaultSpansFile(environment) }
+        if o.apiKey == nil && o.spansFile == nil {
+            o.spansFile = Self.defaultSpansFile(environment)
+            if o.spansFile == nil { o.spansFileUnavailable = Self.noDefaultSpansFile }
+        }
         if o.apiKey != nil && !explicitSpansFile && environment("TRACIA_SPANS_FILE") == nil { o.spansFile = nil }
         return o
     }
 
-    static func defaultSpansFile(_ environment: (String) -> String?) -> String {
-        if let state = environment("XDG_STATE_HOME"), !state.isEmpty { return state + "/tracia/spans.jsonl" }
-        if let home = environment("HOME"), !home.isEmpty { return home + "/.local/state/tracia/spans.jsonl" }
-        return "tracia-spans.jsonl"
+    /// `$XDG_STATE_HOME/tracia/spans.jsonl`, else `$HOME/.local/state/tracia/spans.jsonl`, else the
+    /// same under the account's home directory from the user database; nil when there is none.
+    /// Relative values are ignored (as XDG asks): spans hold prompts and answers and must never
+    /// land in whatever the working directory happens to be.
+    static func defaultSpansFile(_ environment: (String) -> String?, accountHome: () -> String? = homeFromUserDatabase) -> String? {
+        if let state = environment("XDG_STATE_HOME"), state.hasPrefix("/") { return state + "/tracia/spans.jsonl" }
+        let home = environment("HOME").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? accountHome()
+        guard let home, home.hasPrefix("/") else { return nil }
+        return home + "/.local/state/tracia/spans.jsonl"
+    }
+
+    static let noDefaultSpansFile =
+        "XDG_STATE_HOME and HOME are unset (or relative) and the account has no home directory; set spans_file or TRACIA_SPANS_FILE"
+
+    /// The home directory of the process's user in the user database (getpwuid_r).
+    static func homeFromUserDatabase() -> String? {
+        var entry = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        let rc = getpwuid_r(getuid(), &entry, &buffer, buffer.count, &found)
+        guard rc == 0, found != nil, let dir = entry.pw_dir else { return nil }
+        return String(cString: dir)
     }
 
     /// Each provider reads its own settings, in registry order.
@@ -121,6 +144,7 @@ public enum Environment {
 }
 
 extension ClientOptions {
-    /// Where spans go without a Tracia key when nothing else is configured.
-    public static func defaultSpansFilePath() -> String { defaultSpansFile(Environment.get) }
+    /// Where spans go without a Tracia key when nothing else is configured; nil when there is no
+    /// per-user place for them.
+    public static func defaultSpansFilePath() -> String? { defaultSpansFile(Environment.get) }
 }

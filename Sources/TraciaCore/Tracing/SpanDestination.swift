@@ -12,6 +12,9 @@ struct SpanDestination {
     enum Kind {
         case file(path: String)
         case http(url: String, headers: UnsafeMutablePointer<curl_slist>?)
+        /// Spans should go to the default file, but there is no place for it: each span fails
+        /// with `reason` rather than landing somewhere unexpected.
+        case unavailable(reason: String)
     }
 
     let kind: Kind
@@ -26,8 +29,9 @@ struct SpanDestination {
 
     var name: String {
         switch kind {
-        case .file(let path): "span file \(path)"
+        case .file(let path): "file \(path)"
         case .http(let url, _): url
+        case .unavailable: "the default span file"
         }
     }
 
@@ -40,6 +44,8 @@ struct SpanDestination {
         }
         if let path = options.spansFile {
             destinations.append(SpanDestination(kind: .file(path: path), format: .tracia))
+        } else if let reason = options.spansFileUnavailable {
+            destinations.append(SpanDestination(kind: .unavailable(reason: reason), format: .tracia))
         }
         if let otlp = options.otlp {
             let headers = Curl.headerList(["Content-Type: application/json"] + otlp.headers.map { "\($0.0): \($0.1)" })

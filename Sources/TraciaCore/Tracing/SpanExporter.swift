@@ -1,5 +1,6 @@
 internal import CCurl
 import Glibc
+import Synchronization
 
 /// Counters of a client's span export, one count per span and destination.
 public struct SpanStats: Sendable {
@@ -41,7 +42,11 @@ final class SpanExporter: @unchecked Sendable {
     private let state = Locked(State())
     private let idle: ReadyFD
     private let callback = Locked<(@Sendable (String, TraciaError) -> Void)?>(nil)
-    private var files: [Int: Int32] = [:]
+    private let secrets: [String]
+    /// The engine thread, once it runs: a flush there would wait for itself.
+    private let engineThread = Atomic<pthread_t>(0)
+    /// The span files by destination index (engine thread only).
+    private var files: [Int: SpanFile] = [:]
     /// Easy handles of finished posts, reused by the next ones (engine thread only).
     private var idleHandles: [UnsafeMutableRawPointer] = []
     var wake: () -> Void = {}
@@ -53,13 +58,16 @@ final class SpanExporter: @unchecked Sendable {
         capacity = options.spanQueueSize
         retryPolicy = .spanExport(maxAttempts: options.spanMaxAttempts, retryBaseMS: Int64(options.spanRetryBaseMS))
         caFile = options.caFile
+        secrets = options.secrets
+        for (index, destination) in destinations.enumerated() {
+            if case .file(let path) = destination.kind { files[index] = SpanFile(path: path) }
+        }
         idle = try ReadyFD()
         idle.set()
     }
 
     deinit {
         for destination in destinations { destination.release() }
-        for (_, fd) in files { close(fd) }
         for easy in idleHandles { curl_easy_cleanup(easy) }
     }
 
@@ -87,8 +95,11 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     /// Waits until nothing is pending; `.networkError` when spans failed or were dropped since
-    /// the last flush that had completed when this one began (see `FlushLedger`).
+    /// the last flush that had completed when this one began (see `FlushLedger`). `.misuse` on
+    /// the engine thread (from the span-error callback): the spans it would wait for are
+    /// delivered by that thread.
     func flush(timeoutMS: Int) -> ErrorCode? {
+        if pthread_equal(pthread_self(), engineThread.load(ordering: .acquiring)) != 0 { return .misuse }
         let deadline = Clock.nowMS() + Int64(timeoutMS)
         let baseline = state.withLock { $0.flushes.baseline }
         while true {
@@ -103,6 +114,9 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     // MARK: engine thread
+
+    /// Called first thing on the engine thread.
+    func runs(on thread: pthread_t) { engineThread.store(thread, ordering: .releasing) }
 
     /// Renders what was enqueued, starts what is due; returns when it next needs to run.
     func pump(on engine: Engine, now: Int64) -> Int64 {
@@ -158,7 +172,8 @@ final class SpanExporter: @unchecked Sendable {
         report(reports)
         for item in due {
             switch destinations[item.destination].kind {
-            case .file(let path): settle(item, error: append(item, path: path))
+            case .file: settle(item, error: files[item.destination]?.append(item.body.bytes))
+            case .unavailable(let reason): settle(item, error: TraciaError(.unknown, reason))
             case .http(let url, let headers): post(item, url: url, headers: headers, on: engine)
             }
         }
@@ -193,7 +208,7 @@ final class SpanExporter: @unchecked Sendable {
             transportFailure != nil
             ? Curl.error(code)
             : TraciaError(
-                status == 401 ? .unauthorized : .unknown, "\(destinations[item.destination].name) answered HTTP \(status)",
+                status == 401 ? .unauthorized : .unknown, "the server answered HTTP \(status)",
                 statusCode: status)
         let outcome = AttemptOutcome(status: status == 0 ? nil : status, transportFailure: transportFailure)
         guard case .retry(let delay) = retryPolicy.decide(outcome, retriesSoFar: item.retries, remainingMS: nil, jitterFraction: 0)
@@ -210,7 +225,10 @@ final class SpanExporter: @unchecked Sendable {
     /// Reports a failure before the span stops counting as pending, so a flush that returns
     /// has seen every callback.
     private func settle(_ item: Item, error: TraciaError?) {
-        if let error { report([(item.spanID, error)]) }
+        if var error {
+            error.message = "span for \(destinations[item.destination].name) failed: \(error.message)"
+            report([(item.spanID, error)])
+        }
         state.withLock { s in
             s.inFlight -= 1
             if error == nil { s.stats.delivered += 1 } else { s.stats.failed += 1 }
@@ -220,29 +238,10 @@ final class SpanExporter: @unchecked Sendable {
 
     private func report(_ reports: [(String, TraciaError)]) {
         guard !reports.isEmpty, let fn = callback.withLock({ $0 }) else { return }
-        for (spanID, error) in reports { fn(spanID, error) }
-    }
-
-    private func append(_ item: Item, path: String) -> TraciaError? {
-        var fd = files[item.destination] ?? -1
-        if fd < 0 {
-            Self.makeParentDirectories(of: path)
-            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            if fd < 0 { return TraciaError(.unknown, "cannot open span file \(path): errno \(errno)") }
-            files[item.destination] = fd
-        }
-        var line = Array(item.body.bytes)
-        line.append(10)
-        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        return written == line.count ? nil : TraciaError(.unknown, "cannot write span file \(path): errno \(errno)")
-    }
-
-    private static func makeParentDirectories(of path: String) {
-        var prefix = ""
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        for (i, part) in parts.enumerated() {
-            prefix += (i == 0 ? "" : "/") + part
-            if !prefix.isEmpty { mkdir(prefix, 0o755) }
+        for (spanID, error) in reports {
+            var scrubbed = error
+            scrubbed.message = Redaction.scrub(error.message, secrets: secrets)
+            fn(spanID, scrubbed)
         }
     }
 }
