@@ -100,7 +100,7 @@ final class SpanExporter: @unchecked Sendable {
     /// delivered by that thread.
     func flush(timeoutMS: Int) -> ErrorCode? {
         if pthread_equal(pthread_self(), engineThread.load(ordering: .acquiring)) != 0 { return .misuse }
-        let deadline = Clock.nowMS() + Int64(timeoutMS)
+        let deadline = Clock.nowMS().saturatingAdding(Int64(timeoutMS))
         let baseline = state.withLock { $0.flushes.baseline }
         while true {
             let failed = state.withLock { s -> Bool? in
