@@ -33,3 +33,13 @@ private let geminiKey = "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"
     let text = "a \(geminiKey) b \(token) c \(geminiKey)"
     #expect(Redaction.scrub(text, secrets: [geminiKey, token]) == "a [REDACTED] b [REDACTED] c [REDACTED]")
 }
+
+@Test(arguments: [
+    ("https://user:pa55w0rd@collector.example/v1/traces", "https://[REDACTED]@collector.example/v1/traces"),
+    ("http://token@127.0.0.1:4318/v1/traces?x=a@b", "http://[REDACTED]@127.0.0.1:4318/v1/traces?x=a@b"),
+    ("https://app.tracia.io/api/v1/spans", "https://app.tracia.io/api/v1/spans"),
+    ("not a url", "not a url"),
+])
+func credentialsInAURLAreRemovedFromItsName(_ url: String, _ expected: String) {
+    #expect(Redaction.withoutCredentials(url) == expected)
+}

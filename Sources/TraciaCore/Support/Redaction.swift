@@ -17,6 +17,19 @@ enum Redaction {
         return scrubShapes(bytes)
     }
 
+    /// A URL as errors may name it: credentials written into it (`user:password@host`) removed.
+    static func withoutCredentials(_ url: String) -> String {
+        let bytes = Array(url.utf8)
+        guard let scheme = url.utf8.firstRange(of: "://".utf8)?.upperBound else { return url }
+        let start = url.utf8.distance(from: url.utf8.startIndex, to: scheme)
+        var end = start
+        while end < bytes.count && bytes[end] != UInt8(ascii: "/") && bytes[end] != UInt8(ascii: "?") && bytes[end] != UInt8(ascii: "#") {
+            end += 1
+        }
+        guard let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) else { return url }
+        return String(decoding: bytes[..<start] + Array(mark.utf8) + bytes[at...], as: UTF8.self)
+    }
+
     private static func replacing(_ secret: [UInt8], in bytes: [UInt8]) -> [UInt8] {
         guard bytes.count >= secret.count else { return bytes }
         var out: [UInt8] = []

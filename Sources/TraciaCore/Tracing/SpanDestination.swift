@@ -30,7 +30,7 @@ struct SpanDestination {
     var name: String {
         switch kind {
         case .file(let path): "file \(path)"
-        case .http(let url, _): url
+        case .http(let url, _): Redaction.withoutCredentials(url)
         case .unavailable: "the default span file"
         }
     }
