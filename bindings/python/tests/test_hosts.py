@@ -150,7 +150,10 @@ def test_a_client_used_after_fork_raises_instead_of_hanging(use):
 # -- Ctrl-C while a call waits -------------------------------------------------------------------
 
 CTRL_C_CHILD = """
-import sys, time
+import signal, sys, time
+# A shell without job control starts background commands with SIGINT ignored, and Python then
+# keeps it ignored: restore the handler that raises KeyboardInterrupt, as a terminal would have.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from tracia import Tracia
 client = Tracia(spans_file="/dev/null")
 mode = sys.argv[1]
