@@ -16,14 +16,18 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "fakes"))
 from fake_openai import FakeOpenAI  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def openai_server():
+def serving(server):
+    """Runs a fake server in a thread for a fixture: yields it, then shuts it down."""
     import threading
 
-    server = FakeOpenAI()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def openai_server():
+    yield from serving(FakeOpenAI())
 
 
 def environment(tmp_path, openai_server, scenario="text"):
@@ -138,14 +142,9 @@ def test_spans_table_escapes_control_characters(tmp_path):
 
 @pytest.fixture(scope="module")
 def collector():
-    import threading
-
     from fake_collector import FakeCollector
 
-    server = FakeCollector()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
+    yield from serving(FakeCollector())
 
 
 def closed_port():
