@@ -43,7 +43,7 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     func resume(on engine: Engine) {
         guard let easy else { return }
-        attempt.idleDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS))
+        attempt.idleDeadline = idleDeadlineFromNow
         engine.noteDeadline(attempt.idleDeadline)
         _ = tracia_easy_unpause(easy)
     }
@@ -93,9 +93,12 @@ final class HTTPCall: EngineTask, CurlOwner {
         try setup.set(CURLOPT_HEADERDATA, pointer: me)
     }
 
+    /// Silence from now on longer than the idle timeout ends the call.
+    private var idleDeadlineFromNow: Int64 { Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS)) }
+
     private func header(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         let first = attempt.idleDeadline == .max
-        attempt.idleDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS))
+        attempt.idleDeadline = idleDeadlineFromNow
         if first { engine?.noteDeadline(attempt.idleDeadline) }
         guard let data else { return count }
         attempt.take(headerLine: String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self))
@@ -104,7 +107,7 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     private func received(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         guard stream.isLive else { return tracia_curl_writefunc_error() }
-        attempt.idleDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.idleTimeoutMS))
+        attempt.idleDeadline = idleDeadlineFromNow
         let bytes = UnsafeRawBufferPointer(start: data, count: count)
         if attempt.status == 0, let easy {
             var code = 0
