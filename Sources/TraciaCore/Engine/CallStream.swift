@@ -185,13 +185,21 @@ public final class CallStream: @unchecked Sendable {
 
     // MARK: engine side
 
-    /// Ends the call with success (nil) or a failure. Returns false when it had already ended.
-    @discardableResult
-    func complete(_ failure: TraciaError?) -> Bool {
+    /// Ends the call with success (nil) or a failure, unless it has ended already. Assembling
+    /// tens of thousands of tool calls would hold back every other transfer, so a success
+    /// whose assembly is long ends on the engine's worker.
+    func complete(_ failure: TraciaError?) {
         publish()
-        guard let snapshot = state.withLock({ $0.machine.end(failure, nowMS: Clock.nowMS()) }) else { return false }
+        if failure == nil && state.withLock({ $0.machine.accumulator.assemblyIsLong }) {
+            engine.worker.submit { [self] in end(nil) }
+        } else {
+            end(failure)
+        }
+    }
+
+    private func end(_ failure: TraciaError?) {
+        guard let snapshot = state.withLock({ $0.machine.end(failure, nowMS: Clock.nowMS()) }) else { return }
         finishEnd(snapshot)
-        return true
     }
 
     /// Backpressure: true (and the stream remembers it) when the reader is so far behind that

@@ -1,6 +1,7 @@
 internal import CCurl
 internal import CJansson
 import Glibc
+import Synchronization
 
 /// Something the engine drives for a call: an HTTP exchange or the in-process mock.
 protocol EngineTask: AnyObject {
@@ -48,6 +49,8 @@ final class Engine: @unchecked Sendable {
     private let stopped: ReadyFD
     private var thread = pthread_t()
     let exporter: SpanExporter
+    /// Renders spans, whose size depends on the response, away from the transfers' thread.
+    let worker: Worker
 
     // Engine thread only.
     private var handles: [UnsafeMutableRawPointer: CurlOwner] = [:]
@@ -55,12 +58,24 @@ final class Engine: @unchecked Sendable {
     private var timers: [(due: Int64, seq: Int, action: () -> Void)] = []
     private var timerSeq = 0
     private var nextDeadline = Int64.max
+    /// Counts the loop's turns: a transfer's share of a turn is measured against it. Atomic
+    /// only so that tests can read it.
+    private let turns = Atomic<Int>(0)
+    var turn: Int { turns.load(ordering: .relaxed) }
+    /// Transfers that used their share of this turn, continued in the next one.
+    private var yielded: [CallStream] = []
 
     init(exporter: SpanExporter) throws(TraciaError) {
         guard curlReady, let multi = curl_multi_init() else { throw TraciaError(.unknown, "libcurl failed to initialise") }
         self.multi = multi
         self.exporter = exporter
-        stopped = try ReadyFD()
+        do throws(TraciaError) {
+            stopped = try ReadyFD()
+            worker = try Worker()
+        } catch {
+            curl_multi_cleanup(multi)
+            throw error
+        }
         _ = tracia_multi_set_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0)
         exporter.wake = { [weak self] in self?.wake() }
         let context = Unmanaged.passRetained(self).toOpaque()
@@ -77,6 +92,7 @@ final class Engine: @unchecked Sendable {
         pthread_attr_destroy(&attributes)
         if rc != 0 {
             Unmanaged<Engine>.fromOpaque(context).release()
+            worker.stop()
             curl_multi_cleanup(multi)
             throw TraciaError(.unknown, "could not start the engine thread (error \(rc))")
         }
@@ -102,7 +118,8 @@ final class Engine: @unchecked Sendable {
         else { return }
         inbox.withLock { $0.stopping = true }
         wake()
-        if pthread_equal(pthread_self(), thread) == 0 { _ = stopped.wait(timeoutMS: 2000) }
+        // The engine thread ends by joining the worker: neither may wait for it.
+        if pthread_equal(pthread_self(), thread) == 0 && !worker.isCurrentThread { _ = stopped.wait(timeoutMS: 2000) }
     }
 
     private func post(_ command: Command) {
@@ -122,6 +139,10 @@ final class Engine: @unchecked Sendable {
             }
             for command in commands { handle(command) }
             if stopping { break }
+            turns.add(1, ordering: .relaxed)
+            let continuing = yielded
+            yielded.removeAll(keepingCapacity: true)
+            for stream in continuing { tasks[ObjectIdentifier(stream)]?.resume(on: self) }
             var running: Int32 = 0
             let performed = curl_multi_perform(multi, &running)
             drainCompletions()
@@ -129,12 +150,14 @@ final class Engine: @unchecked Sendable {
             runTimers(now: now)
             if now >= nextDeadline { checkDeadlines(now: now) }
             let exportDue = exporter.pump(on: self, now: now)
-            let wake = min(timers.first?.due ?? .max, nextDeadline, exportDue, now + 1000)
+            let wake = yielded.isEmpty ? min(timers.first?.due ?? .max, nextDeadline, exportDue, now + 1000) : now
             let wait = Int32(clamping: max(0, wake - now))
             var fds: Int32 = 0
             let polled = curl_multi_poll(multi, nil, 0, wait, &fds)
             Curl.backOffIfFailing(perform: performed, poll: polled, waitMS: wait)
         }
+        // Before the multi handle goes: a job that ends wakes it.
+        worker.stop()
         for (easy, _) in handles {
             curl_multi_remove_handle(multi, easy)
             curl_easy_cleanup(easy)
@@ -199,6 +222,9 @@ final class Engine: @unchecked Sendable {
         let index = timers.firstIndex(where: { $0.due > due }) ?? timers.endIndex
         timers.insert((due, timerSeq, action), at: index)
     }
+
+    /// A transfer paused itself, having had its share of this turn; it is resumed in the next.
+    func continueNextTurn(_ stream: CallStream) { yielded.append(stream) }
 
     /// A task's deadline moved earlier than the engine knows.
     func noteDeadline(_ deadline: Int64) { nextDeadline = min(nextDeadline, deadline) }

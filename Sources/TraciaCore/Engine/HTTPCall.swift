@@ -16,6 +16,15 @@ final class HTTPCall: EngineTask, CurlOwner {
     private var attempt: Attempt
     private var retries = 0
     private weak var engine: Engine?
+    /// Body bytes decoded in the engine's turn `turn`.
+    private var turnBytes = 0
+    private var turn = 0
+
+    /// How much of a response one turn decodes before the other transfers get theirs: the
+    /// cost of a byte depends on what it encodes (tens of thousands of tool calls in 3 MB), and
+    /// curl hands over all it can read at once. Also the size of curl's reads, so that a turn
+    /// is one read: 4 KB of the densest tool calls take about a millisecond to decode.
+    static let turnShareBytes = 4 * 1024
 
     init(stream: CallStream, adapter: any ProviderAdapter) throws(TraciaError) {
         self.stream = stream
@@ -78,6 +87,7 @@ final class HTTPCall: EngineTask, CurlOwner {
         let setup = try Curl.configure(
             handle, url: url, body: body.bytes, headers: headers, connectTimeoutMS: stream.call.connectTimeoutMS,
             caFile: stream.call.caFile)
+        try setup.set(CURLOPT_BUFFERSIZE, Self.turnShareBytes)
         let me = Unmanaged.passUnretained(self).toOpaque()
         try setup.set(
             CURLOPT_WRITEFUNCTION,
@@ -114,13 +124,14 @@ final class HTTPCall: EngineTask, CurlOwner {
             _ = tracia_easy_get_long(easy, CURLINFO_RESPONSE_CODE, &code)
             attempt.status = code
         }
-        if attempt.succeeded && stream.pauseIfBehind() {
+        if attempt.succeeded && (stream.pauseIfBehind() || usedTurnShare()) {
             // curl keeps these bytes and hands them over again on resume. The silence is ours,
             // so the idle timeout waits too.
             attempt.idleDeadline = .max
             return tracia_curl_writefunc_pause()
         }
         attempt.receivedBytes += count
+        turnBytes += count
         if attempt.receivedBytes > stream.call.maxResponseBytes {
             attempt.failure = TraciaError(
                 .providerError, "the response exceeded the limit of \(stream.call.maxResponseBytes) bytes")
@@ -139,6 +150,21 @@ final class HTTPCall: EngineTask, CurlOwner {
         }
         stream.publish()
         return count
+    }
+
+    /// Whether this turn's share is used up, in which case the engine resumes the transfer in
+    /// its next turn. The share is counted in `received`.
+    private func usedTurnShare() -> Bool {
+        guard let engine else { return false }
+        if engine.turn != turn {
+            turn = engine.turn
+            turnBytes = 0
+        }
+        guard turnBytes < Self.turnShareBytes else {
+            engine.continueNextTurn(stream)
+            return true
+        }
+        return false
     }
 
     func transferDone(_ code: CURLcode, on engine: Engine) {

@@ -11,9 +11,9 @@ public struct SpanStats: Sendable {
     public var pending = 0
 }
 
-/// Queues finished calls and delivers their spans on the engine thread to every destination
-/// (JSONL file, Tracia API, OTLP collector): keep-alive, retries with backoff, and a bounded
-/// queue whose drops are counted and reported.
+/// Queues finished calls, renders their spans on the engine's worker and delivers them on the
+/// engine thread to every destination (JSONL file, Tracia API, OTLP collector): keep-alive,
+/// retries with backoff, and a bounded queue whose drops are counted and reported.
 final class SpanExporter: @unchecked Sendable {
     fileprivate struct Item {
         var spanID: String
@@ -30,7 +30,7 @@ final class SpanExporter: @unchecked Sendable {
         var stats = SpanStats()
         var flushes = FlushLedger()
         var reports: [(String, TraciaError)] = []
-        /// Calls taken off `finished` whose spans are being rendered outside the lock.
+        /// Calls taken off `finished` whose spans the worker has not queued yet.
         var rendering = 0
         var pending: Int { finished.count + rendering + queue.count + inFlight }
     }
@@ -118,36 +118,21 @@ final class SpanExporter: @unchecked Sendable {
     /// Called first thing on the engine thread.
     func runs(on thread: pthread_t) { engineThread.store(thread, ordering: .releasing) }
 
-    /// Renders what was enqueued, starts what is due; returns when it next needs to run.
+    /// Hands what was enqueued to the engine's worker to render, starts what is due; returns
+    /// when it next needs to run.
     func pump(on engine: Engine, now: Int64) -> Int64 {
         let finished = state.withLock { s in
             defer {
-                s.rendering = s.finished.count
+                s.rendering += s.finished.count
                 s.finished.removeAll(keepingCapacity: true)
             }
             return s.finished
         }
-        var rendered: [Item] = []
-        for call in finished {
-            for (index, destination) in destinations.enumerated() {
-                rendered.append(Item(spanID: call.spanID, destination: index, body: BodyBuffer(destination.render(call))))
-            }
-        }
+        if !finished.isEmpty { engine.worker.submit { [self] in queue(finished) } }
         var due: [Item] = []
         var next = Int64.max
         var reports: [(String, TraciaError)] = []
         state.withLock { s in
-            s.rendering = 0
-            for item in rendered {
-                if s.queue.count >= capacity {
-                    let dropped = s.queue.removeFirst()
-                    s.stats.dropped += 1
-                    let target = destinations[dropped.destination].name
-                    let error = TraciaError(.networkError, "span for \(target) dropped: the export queue is full (\(capacity))")
-                    s.reports.append((dropped.spanID, error))
-                }
-                s.queue.append(item)
-            }
             reports = s.reports
             s.reports.removeAll()
             // Oldest first. With every slot busy the scan stops: a finishing post wakes the
@@ -178,6 +163,31 @@ final class SpanExporter: @unchecked Sendable {
             }
         }
         return next
+    }
+
+    /// On the worker: renders each call's span for every destination and queues them, the
+    /// oldest dropped (and reported by the next pump) when the queue is full.
+    private func queue(_ finished: [FinishedCall]) {
+        var rendered: [Item] = []
+        for call in finished {
+            for (index, destination) in destinations.enumerated() {
+                rendered.append(Item(spanID: call.spanID, destination: index, body: BodyBuffer(destination.render(call))))
+            }
+        }
+        state.withLock { s in
+            s.rendering -= finished.count
+            for item in rendered {
+                if s.queue.count >= capacity {
+                    let dropped = s.queue.removeFirst()
+                    s.stats.dropped += 1
+                    let target = destinations[dropped.destination].name
+                    let error = TraciaError(.networkError, "span for \(target) dropped: the export queue is full (\(capacity))")
+                    s.reports.append((dropped.spanID, error))
+                }
+                s.queue.append(item)
+            }
+        }
+        wake()
     }
 
     private func post(_ item: Item, url: String, headers: UnsafeMutablePointer<curl_slist>?, on engine: Engine) {

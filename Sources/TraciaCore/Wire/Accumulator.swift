@@ -15,6 +15,7 @@ struct Accumulator {
     /// indexes, and a scan per fragment would make its work quadratic.
     private var positions: [Int: Int] = [:]
     private(set) var usage = Usage()
+    private var argumentBytes = 0
     private(set) var providerFinish: ProviderFinish?
 
     mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) { text.append(contentsOf: bytes) }
@@ -27,7 +28,12 @@ struct Accumulator {
 
     mutating func appendArguments(index: Int, _ fragment: UnsafeBufferPointer<UInt8>) {
         partialCalls[position(of: index)].arguments.append(contentsOf: fragment)
+        argumentBytes += fragment.count
     }
+
+    /// Whether assembling the tool calls takes long (more than about a tenth of a
+    /// millisecond): each call costs about as much as a hundred bytes of its arguments.
+    var assemblyIsLong: Bool { argumentBytes + 128 * partialCalls.count > 64 * 1024 }
 
     /// The position of the call at `index`, a new empty call when the index is new.
     private mutating func position(of index: Int) -> Int {
