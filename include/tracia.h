@@ -461,6 +461,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   custom_options: object. Default: none.
  *       Fields set in the provider's request body last, replacing any field
  *       of the same name.
+ *   reasoning: object (REASONING KEYS). Default: none (nothing about
+ *       reasoning is sent, the model's own default applies).
+ *       How much a reasoning model thinks, in the form each provider takes.
  *   mock_response: string (streamed word by word) or array of strings (the
  *       chunks). Default: the last user message, word by word.
  *       This and the other mock_* keys are read by the mock provider only.
@@ -481,12 +484,54 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       the earlier tool call of that id. The name of the tool that answered.
  *
  * CONTENT PART KEYS (each element of an array content)
- *   type: "text", or "tool_call" in assistant messages; required.
- *   text: string; required by "text".
+ *   type: "text", or "tool_call" or "reasoning" in assistant messages;
+ *       required.
+ *   text: string; required by "text". For "reasoning": the reasoning text
+ *       shown by the provider. Default: "".
  *   id: non-empty string; required by "tool_call". The tool call's id.
  *   name: non-empty string; required by "tool_call". The tool called.
  *   arguments: object, or a string holding a JSON object; for "tool_call".
  *       Default: {}.
+ *   provider: a provider name, as in "provider"; required by "reasoning".
+ *       The provider that produced the part: it is sent back to that
+ *       provider only, and left out for any other.
+ *   signature: string; for "reasoning". Default: none. The provider's
+ *       signature, sent back byte for byte: Anthropic's and Bedrock's over
+ *       the reasoning text; Google's thoughtSignature of the part that
+ *       follows in the message (an empty text part when none follows).
+ *   redacted_data, redactedData: string; for "reasoning". Default: none.
+ *       A redacted (encrypted) reasoning block's data, sent back as it came.
+ *   The message of a result (StreamResult "message") holds reasoning parts
+ *   where the provider sent reasoning, in the order of the turn: pass it
+ *   back unchanged and a tool-calling follow-up is accepted by providers
+ *   that check them (Anthropic and Bedrock thinking, Gemini 3 signatures).
+ *
+ * REASONING KEYS (the request's reasoning)
+ *   effort: "low", "medium" or "high". Default: none.
+ *   budget_tokens: integer 0..10000000. Default: none. The most tokens the
+ *       model may spend on reasoning.
+ *   One of the two is required. Each provider takes:
+ *     openai, openai_compatible: reasoning_effort = effort; a budget alone
+ *       is TRACIA_E_INVALID_REQUEST (Chat Completions has none).
+ *     anthropic: thinking {type "enabled", budget_tokens}; an effort alone
+ *       sets the budget 1024 (low), 2048 (medium) or 4096 (high). The budget
+ *       must be at least 1024 and below max_output_tokens (which defaults to
+ *       the budget plus 4096); temperature other than 1, top_p outside
+ *       0.95..1 and a tool_choice that forces a tool are refused with
+ *       TRACIA_E_INVALID_REQUEST before any I/O, as the API would.
+ *     google: generationConfig.thinkingConfig with includeThoughts true;
+ *       Gemini 3 models take thinkingLevel (LOW, MEDIUM, HIGH) from effort,
+ *       others thinkingBudget (a budget, or 1024, 8192, 24576 from effort);
+ *       both keys given for a Gemini 3 model is TRACIA_E_INVALID_REQUEST.
+ *     amazon_bedrock: additionalModelRequestFields, by model: Claude as
+ *       anthropic (thinking, same rules, maxTokens for max_output_tokens),
+ *       Nova reasoningConfig {type "enabled", maxReasoningEffort = effort},
+ *       gpt-oss reasoning_effort = effort; other models are
+ *       TRACIA_E_INVALID_REQUEST (custom_options can still send anything).
+ *   Reasoning text arrives apart from the answer: in the result's
+ *   "reasoning", in its message's reasoning parts, and as reasoning events
+ *   (tracia_stream_next_event); never in tracia_stream_next's chunks.
+ *   usage.reasoning_tokens counts it where the provider reports it.
  *
  * TOOL KEYS (each element of tools)
  *   name: non-empty string, required.

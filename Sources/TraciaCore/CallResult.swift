@@ -18,4 +18,9 @@ public struct CallResult: Sendable {
     public var finishReason: FinishReason
     public var aborted: Bool
     public var error: TraciaError?
+    /// The reasoning text the provider showed, all blocks joined; never in `text`.
+    public var reasoning: String = ""
+    /// The assistant message, valid as input to a follow-up call: plain text, or the turn's
+    /// parts (reasoning, text, tool calls) in the order they came.
+    public var message: Message = Message(role: .assistant, text: "")
 }

@@ -1,13 +1,4 @@
 extension CallResult {
-    /// The assistant message, valid as input to a follow-up call: plain text, or parts when
-    /// there are tool calls.
-    public var message: Message {
-        if toolCalls.isEmpty { return Message(role: .assistant, text: text) }
-        var parts: [ContentPart] = text.isEmpty ? [] : [.text(text)]
-        parts += toolCalls.map(ContentPart.toolCall)
-        return Message(role: .assistant, parts: parts)
-    }
-
     /// The result as `StreamResult` JSON (snake_case).
     public func jsonText() -> String { json().serialized() }
 
@@ -16,12 +7,13 @@ extension CallResult {
             "text": .string(text), "span_id": .string(spanID), "trace_id": .string(traceID), "latency_ms": JSON(latencyMS),
             "usage": [
                 "input_tokens": JSON(usage.inputTokens), "output_tokens": JSON(usage.outputTokens),
-                "total_tokens": JSON(usage.totalTokens),
+                "total_tokens": JSON(usage.totalTokens), "reasoning_tokens": usage.reasoningTokens.map(JSON.init) ?? .null,
             ],
             "cost": .null, "provider": .string(provider.rawValue), "model": .string(model),
             "tool_calls": SpanPayload.toolCallsJSON(toolCalls), "finish_reason": .string(finishReason.rawValue),
             "message": SpanPayload.messageJSON(message, camelCase: false), "aborted": JSON(aborted),
         ]
+        if !reasoning.isEmpty { o["reasoning"] = .string(reasoning) }
         o["error"] = error?.json()
         return .object(o)
     }

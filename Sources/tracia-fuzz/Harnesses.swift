@@ -98,6 +98,9 @@ final class RecordingSink: EventSink {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) { text.append(contentsOf: bytes) }
     func toolCallStart(index: Int, id: String?, name: String?) { other += 1 }
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { other += 1 }
+    func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
+    func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
+    func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
     func usage(_ usage: Usage) { other += 1 }
     func finish(_ reason: ProviderFinish) { other += 1 }
 }
@@ -107,6 +110,11 @@ final class FuzzSink: EventSink {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) { accumulator.appendText(bytes) }
     func toolCallStart(index: Int, id: String?, name: String?) { accumulator.startToolCall(index: index, id: id, name: name) }
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendArguments(index: index, fragment) }
+    func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendReasoning(block: block, bytes) }
+    func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
+        accumulator.appendReasoningSignature(block: block, bytes)
+    }
+    func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendRedactedReasoning(block: block, bytes) }
     func usage(_ usage: Usage) { accumulator.setUsage(usage) }
     func finish(_ reason: ProviderFinish) { accumulator.setFinish(reason) }
 }

@@ -39,7 +39,8 @@ private let header = HeaderFile()
     let sections: [(String, Set<String>)] = [
         ("REQUEST KEYS", RunRequest.keys),
         ("MESSAGE KEYS", RunRequest.messageKeys),
-        ("CONTENT PART KEYS", RunRequest.textPartKeys.union(RunRequest.toolCallPartKeys)),
+        ("CONTENT PART KEYS", RunRequest.textPartKeys.union(RunRequest.toolCallPartKeys).union(RunRequest.reasoningPartKeys)),
+        ("REASONING KEYS", RunRequest.reasoningKeys),
         ("TOOL KEYS", RunRequest.toolKeys),
         ("TOOL_CHOICE KEYS", RunRequest.toolChoiceKeys),
         ("RESPONSE_FORMAT KEYS", RunRequest.responseFormatKeys),

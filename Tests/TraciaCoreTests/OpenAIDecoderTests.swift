@@ -218,6 +218,9 @@ final class BytesSink: EventSink {
     func text(_ text: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: text) }
     func toolCallStart(index: Int, id: String?, name: String?) { other += 1 }
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { other += 1 }
+    func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
+    func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
+    func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
     func usage(_ usage: Usage) { other += 1 }
     func finish(_ reason: ProviderFinish) { other += 1 }
 }

@@ -13,6 +13,11 @@ final class TestSink: EventSink {
     }
     func toolCallStart(index: Int, id: String?, name: String?) { accumulator.startToolCall(index: index, id: id, name: name) }
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendArguments(index: index, fragment) }
+    func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendReasoning(block: block, bytes) }
+    func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
+        accumulator.appendReasoningSignature(block: block, bytes)
+    }
+    func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendRedactedReasoning(block: block, bytes) }
     func usage(_ usage: Usage) {
         usages.append(usage)
         accumulator.setUsage(usage)

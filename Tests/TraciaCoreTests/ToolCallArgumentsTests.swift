@@ -79,7 +79,8 @@ private func assistantCall(arguments: String) -> String {
 
     let result = CallResult(
         text: "", spanID: "sp_0123456789abcdef", traceID: "tr_0123456789abcdef", latencyMS: 1, usage: Usage(), provider: .openai,
-        model: "m", toolCalls: calls, finishReason: .toolCalls, aborted: false, error: nil)
+        model: "m", toolCalls: calls, finishReason: .toolCalls, aborted: false, error: nil,
+        message: sink.accumulator.message(toolCalls: calls, provider: .openai))
     #expect(result.json()["tool_calls"] == [["id": "call_A", "name": "w", "arguments": ["city": "Paris", "days": 2]]])
     #expect(result.json()["message"]?["content"]?[0]?["arguments"] == ["city": "Paris", "days": 2])
 

@@ -177,7 +177,8 @@ public final class CallStream: @unchecked Sendable {
             return CallResult(
                 text: m.accumulator.textString, spanID: spanID, traceID: traceID, latencyMS: m.latencyMS,
                 usage: m.accumulator.usage, provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
-                finishReason: m.accumulator.finishReason, aborted: m.outcome == .aborted, error: failure)
+                finishReason: m.accumulator.finishReason, aborted: m.outcome == .aborted, error: failure,
+                reasoning: m.accumulator.reasoningText, message: m.accumulator.message(toolCalls: m.toolCalls, provider: call.provider))
         }
     }
 
@@ -291,8 +292,25 @@ extension CallStream: EventSink {
         if !taken { batch.free() }
     }
 
+    /// The text staged before a block is published first, so that the turn keeps its order.
     func toolCallStart(index: Int, id: String?, name: String?) {
+        publish()
         state.withLock { $0.machine.record { $0.startToolCall(index: index, id: id, name: name) } }
+    }
+
+    func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
+        publish()
+        state.withLock { $0.machine.record { $0.appendReasoning(block: block, bytes) } }
+    }
+
+    func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
+        publish()
+        state.withLock { $0.machine.record { $0.appendReasoningSignature(block: block, bytes) } }
+    }
+
+    func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
+        publish()
+        state.withLock { $0.machine.record { $0.appendRedactedReasoning(block: block, bytes) } }
     }
 
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) {

@@ -47,7 +47,7 @@ struct AnthropicAdapter: ProviderAdapter {
         body["system"] = conversation.system.map(JSON.string)
         body["messages"] = .array(
             conversation.turns.map { turn in
-                ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(turn.parts.map(block))]
+                ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(turn.parts.compactMap(block))]
             })
         if samplingAllowed {
             body["temperature"] = r.temperature.map(JSON.double)
@@ -74,12 +74,18 @@ struct AnthropicAdapter: ProviderAdapter {
         }
     }
 
-    private static func block(_ part: Conversation.Part) -> JSON {
+    /// Nil for another provider's reasoning, which Anthropic would refuse.
+    private static func block(_ part: Conversation.Part) -> JSON? {
         switch part {
-        case .text(let text): ["type": "text", "text": .string(text)]
+        case .reasoning(let r):
+            guard r.provider == .anthropic else { return nil }
+            if let data = r.redactedData { return .object(["type": "redacted_thinking", "data": .string(data)]) }
+            return .object(["type": "thinking", "thinking": .string(r.text), "signature": .string(r.signature ?? "")])
+        case .text(let text): return .object(["type": "text", "text": .string(text)])
         case .toolCall(let call):
-            ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)]
-        case .toolResult(let id, _, let content): ["type": "tool_result", "tool_use_id": .string(id), "content": .string(content)]
+            return .object(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)])
+        case .toolResult(let id, _, let content):
+            return .object(["type": "tool_result", "tool_use_id": .string(id), "content": .string(content)])
         }
     }
 

@@ -137,8 +137,11 @@ struct BedrockAdapter: ProviderAdapter {
         var usesTools = false
         body["messages"] = .array(
             conversation.turns.map { turn in
-                let content = turn.parts.map { part -> JSON in
-                    if case .text = part {} else { usesTools = true }
+                let content = turn.parts.compactMap { part -> JSON? in
+                    switch part {
+                    case .toolCall, .toolResult: usesTools = true
+                    case .text, .reasoning: break
+                    }
                     return block(part)
                 }
                 return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(content)]
@@ -164,8 +167,15 @@ struct BedrockAdapter: ProviderAdapter {
         return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
-    private static func block(_ part: Conversation.Part) -> JSON {
+    /// Nil for another provider's reasoning, which the model would refuse.
+    private static func block(_ part: Conversation.Part) -> JSON? {
         switch part {
+        case .reasoning(let r):
+            guard r.provider == .amazonBedrock else { return nil }
+            if let data = r.redactedData { return ["reasoningContent": ["redactedContent": .string(data)]] }
+            var text: JSONObject = ["text": .string(r.text)]
+            text["signature"] = r.signature.map(JSON.string)
+            return ["reasoningContent": ["reasoningText": .object(text)]]
         case .text(let text):
             return ["text": .string(text)]
         case .toolCall(let call):

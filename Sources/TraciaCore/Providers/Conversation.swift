@@ -6,6 +6,8 @@ struct Conversation {
         case text(String)
         case toolCall(ToolCall)
         case toolResult(id: String, name: String?, content: String)
+        /// Sent back only to the provider that produced it (`ReasoningPart.provider`).
+        case reasoning(ReasoningPart)
     }
 
     struct Turn {
@@ -32,6 +34,7 @@ struct Conversation {
                     switch part {
                     case .text(let t): t.isEmpty ? nil : .text(t)
                     case .toolCall(let c): .toolCall(c)
+                    case .reasoning(let r): .reasoning(r)
                     }
                 }
             }

@@ -57,7 +57,7 @@ struct GeminiAdapter: ProviderAdapter {
         if let system = conversation.system { body["systemInstruction"] = ["parts": [textPart(system)]] }
         body["contents"] = .array(
             conversation.turns.map { turn in
-                ["role": turn.fromAssistant ? "model" : "user", "parts": .array(turn.parts.map { part(for: $0, in: conversation) })]
+                ["role": turn.fromAssistant ? "model" : "user", "parts": .array(parts(of: turn, in: conversation))]
             })
         if !r.tools.isEmpty {
             let declarations = r.tools.map { JSON.object(RequestPieces.tool($0, schemaKey: "parametersJsonSchema")) }
@@ -86,8 +86,33 @@ struct GeminiAdapter: ProviderAdapter {
         }
     }
 
+    /// A Gemini reasoning part stands for the `thoughtSignature` of the part after it (its
+    /// thought summary is not sent back); a signature last in the turn rides on an empty text
+    /// part, as Gemini sends it. Other providers' reasoning is left out.
+    private static func parts(of turn: Conversation.Turn, in conversation: Conversation) -> [JSON] {
+        var parts: [JSON] = []
+        var signature: String?
+        for p in turn.parts {
+            if case .reasoning(let r) = p {
+                if r.provider == .google, let s = r.signature { signature = s }
+                continue
+            }
+            var json = part(for: p, in: conversation)
+            if let s = signature, case .object(var o) = json {
+                o["thoughtSignature"] = .string(s)
+                json = .object(o)
+                signature = nil
+            }
+            parts.append(json)
+        }
+        if let signature { parts.append(["text": "", "thoughtSignature": .string(signature)]) }
+        return parts
+    }
+
     private static func part(for part: Conversation.Part, in conversation: Conversation) -> JSON {
         switch part {
+        case .reasoning:
+            return [:]
         case .text(let text):
             return textPart(text)
         case .toolCall(let call):

@@ -15,9 +15,31 @@ public struct ToolCall: Sendable, Equatable {
     }
 }
 
+/// A provider's reasoning on an assistant turn, kept so that it can be sent back as it came:
+/// text with the provider's signature over it, or an encrypted (redacted) block. Providers
+/// check them byte for byte and only their own, so a part is replayed only to `provider`.
+public struct ReasoningPart: Sendable, Equatable {
+    /// The provider that produced it.
+    public var provider: ProviderKind
+    public var text: String
+    /// The provider's signature: Anthropic's and Bedrock's over the thinking text, Gemini's
+    /// `thoughtSignature` of the part that follows this one in the turn.
+    public var signature: String?
+    /// A redacted block's encrypted data, which has no text.
+    public var redactedData: String?
+
+    public init(provider: ProviderKind, text: String = "", signature: String? = nil, redactedData: String? = nil) {
+        self.provider = provider
+        self.text = text
+        self.signature = signature
+        self.redactedData = redactedData
+    }
+}
+
 public enum ContentPart: Sendable, Equatable {
     case text(String)
     case toolCall(ToolCall)
+    case reasoning(ReasoningPart)
 }
 
 public struct Message: Sendable, Equatable {
@@ -49,6 +71,10 @@ public struct Message: Sendable, Equatable {
 
     public var toolCalls: [ToolCall] {
         parts.compactMap { if case .toolCall(let c) = $0 { c } else { nil } }
+    }
+
+    public var reasoning: [ReasoningPart] {
+        parts.compactMap { if case .reasoning(let r) = $0 { r } else { nil } }
     }
 }
 
@@ -91,11 +117,31 @@ public enum FinishReason: String, Sendable {
 
 public struct Usage: Sendable, Equatable {
     public var inputTokens = 0
+    /// Every generated token, the reasoning ones included.
     public var outputTokens = 0
     public var totalTokens = 0
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, totalTokens: Int = 0) {
+    /// The part of `outputTokens` spent on reasoning; nil when the provider does not say.
+    public var reasoningTokens: Int?
+    public init(inputTokens: Int = 0, outputTokens: Int = 0, totalTokens: Int = 0, reasoningTokens: Int? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.totalTokens = totalTokens
+        self.reasoningTokens = reasoningTokens
+    }
+}
+
+/// What the caller asks of a reasoning model (`reasoning` in the request): a level of
+/// effort, a token budget, or both; each provider takes the form it knows (include/tracia.h).
+public struct ReasoningRequest: Sendable, Equatable {
+    public enum Effort: String, Sendable, CaseIterable {
+        case low, medium, high
+    }
+
+    public var effort: Effort?
+    public var budgetTokens: Int?
+
+    public init(effort: Effort? = nil, budgetTokens: Int? = nil) {
+        self.effort = effort
+        self.budgetTokens = budgetTokens
     }
 }

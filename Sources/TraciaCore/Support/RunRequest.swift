@@ -33,6 +33,8 @@ public struct RunRequest: Sendable {
     public var baseURL: String?
     /// Extra provider body fields, set over the body the provider's builder makes.
     public var customOptions: JSONObject?
+    /// Off when nil: nothing about reasoning is sent.
+    public var reasoning: ReasoningRequest?
     public var mock = MockBehaviour()
 
     public init(model: String, messages: [Message]) {
@@ -46,12 +48,14 @@ extension RunRequest {
         "model", "messages", "stream", "provider", "temperature", "max_output_tokens", "top_p", "stop_sequences",
         "timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
-        "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error",
+        "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "reasoning",
     ]
     // The keys of the request's nested objects; include/tracia.h documents each set.
     static let messageKeys: Set<String> = ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"]
     static let textPartKeys: Set<String> = ["type", "text"]
     static let toolCallPartKeys: Set<String> = ["type", "id", "name", "arguments"]
+    static let reasoningPartKeys: Set<String> = ["type", "provider", "text", "signature", "redacted_data", "redactedData"]
+    static let reasoningKeys: Set<String> = ["effort", "budget_tokens"]
     static let toolKeys: Set<String> = ["name", "description", "parameters"]
     static let toolChoiceKeys: Set<String> = ["tool"]
     static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description"]
@@ -116,6 +120,7 @@ extension RunRequest {
         if let format = r.value("response_format") { req.responseFormat = try parseResponseFormat(format) }
         if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, key: "base_url") }
         req.customOptions = try r.object("custom_options").flatMap(JSONObject.init)
+        if let reasoning = r.value("reasoning") { req.reasoning = try parseReasoning(reasoning) }
         try parseMock(r, into: &req.mock)
         return req
     }
@@ -163,9 +168,35 @@ extension RunRequest {
             let id = try r.requiredString("id")
             let name = try r.requiredString("name")
             return .toolCall(ToolCall(id: id, name: name, arguments: try toolCallArguments(r.value("arguments"), context: context)))
+        case "reasoning":
+            try r.rejectUnknown(allowed: reasoningPartKeys)
+            guard role == .assistant else { throw .invalid("\(context): reasoning parts belong to assistant messages") }
+            let name = try r.requiredString("provider")
+            guard let provider = ProviderKind(rawValue: name) else { throw .invalid("\(context): unknown provider '\(name)'") }
+            let part = ReasoningPart(
+                provider: provider, text: try r.string("text") ?? "", signature: try r.string("signature"),
+                redactedData: try r.firstString(["redacted_data", "redactedData"]))
+            return .reasoning(part)
         default:
-            throw .invalid("\(context): unknown part type '\(type)' (expected text or tool_call)")
+            throw .invalid("\(context): unknown part type '\(type)' (expected text, tool_call or reasoning)")
         }
+    }
+
+    private static func parseReasoning(_ value: JSONRef) throws(TraciaError) -> ReasoningRequest {
+        let r = try ObjectReader(value, context: "reasoning")
+        try r.rejectUnknown(allowed: reasoningKeys)
+        var reasoning = ReasoningRequest()
+        if let name = try r.string("effort") {
+            guard let effort = ReasoningRequest.Effort(rawValue: name) else {
+                throw .invalid("reasoning: unknown effort '\(name)' (expected low, medium or high)")
+            }
+            reasoning.effort = effort
+        }
+        reasoning.budgetTokens = try r.int("budget_tokens", in: 0...10_000_000)
+        guard reasoning.effort != nil || reasoning.budgetTokens != nil else {
+            throw .invalid("reasoning: give 'effort', 'budget_tokens' or both")
+        }
+        return reasoning
     }
 
     /// An object, or JSON text of one as providers send it; absent means no arguments.

@@ -50,16 +50,22 @@ enum SpanPayload {
 
     static func messageJSON(_ m: Message, camelCase: Bool) -> JSON {
         var o: JSONObject = ["role": .string(m.role.rawValue)]
-        o["content"] = m.contentIsString ? .string(m.text) : .array(m.parts.map(partJSON))
+        o["content"] = m.contentIsString ? .string(m.text) : .array(m.parts.map { partJSON($0, camelCase: camelCase) })
         o[camelCase ? "toolCallId" : "tool_call_id"] = m.toolCallID.map(JSON.string)
         o[camelCase ? "toolName" : "tool_name"] = m.toolName.map(JSON.string)
         return .object(o)
     }
 
-    private static func partJSON(_ part: ContentPart) -> JSON {
+    private static func partJSON(_ part: ContentPart, camelCase: Bool) -> JSON {
         switch part {
-        case .text(let t): ["type": "text", "text": .string(t)]
-        case .toolCall(let c): ["type": "tool_call", "id": .string(c.id), "name": .string(c.name), "arguments": .object(c.arguments)]
+        case .text(let t): return ["type": "text", "text": .string(t)]
+        case .toolCall(let c):
+            return ["type": "tool_call", "id": .string(c.id), "name": .string(c.name), "arguments": .object(c.arguments)]
+        case .reasoning(let r):
+            var o: JSONObject = ["type": "reasoning", "provider": .string(r.provider.rawValue), "text": .string(r.text)]
+            o["signature"] = r.signature.map(JSON.string)
+            o[camelCase ? "redactedData" : "redacted_data"] = r.redactedData.map(JSON.string)
+            return .object(o)
         }
     }
 }

@@ -1,5 +1,6 @@
-/// Builds the final result of a call from its events: text, tool calls assembled from
-/// argument fragments (by index), usage and the finish reason.
+/// Builds the final result of a call from its events: text, reasoning blocks, tool calls
+/// assembled from argument fragments (by index), the order they came in, usage and the finish
+/// reason.
 struct Accumulator {
     struct PartialToolCall {
         var index: Int
@@ -8,12 +9,30 @@ struct Accumulator {
         var arguments: [UInt8] = []
     }
 
+    /// A reasoning block as it arrives: text and signature may each come in pieces.
+    struct PartialReasoning {
+        var text: [UInt8] = []
+        var signature: [UInt8] = []
+        var redactedData: [UInt8]?
+    }
+
+    /// A block of the assistant's turn other than its text, in arrival order, with the length
+    /// of the text that came before it: the turn is rebuilt in that order for the replay.
+    enum Item: Equatable {
+        case reasoning(Int)
+        case toolCall(Int)
+    }
+
     private(set) var text: [UInt8] = []
     /// In the order their indexes were first seen.
     private(set) var partialCalls: [PartialToolCall] = []
     /// Where each index's call is in `partialCalls`: a response may carry tens of thousands of
     /// indexes, and a scan per fragment would make its work quadratic.
     private var positions: [Int: Int] = [:]
+    private(set) var reasoningBlocks: [PartialReasoning] = []
+    /// Where each of the provider's block keys is in `reasoningBlocks`.
+    private var reasoningPositions: [Int: Int] = [:]
+    private(set) var items: [(item: Item, textOffset: Int)] = []
     private(set) var usage = Usage()
     private var argumentBytes = 0
     private(set) var providerFinish: ProviderFinish?
@@ -39,8 +58,68 @@ struct Accumulator {
     private mutating func position(of index: Int) -> Int {
         if let known = positions[index] { return known }
         positions[index] = partialCalls.count
+        items.append((.toolCall(partialCalls.count), text.count))
         partialCalls.append(PartialToolCall(index: index, id: "", name: ""))
         return partialCalls.count - 1
+    }
+
+    /// Reasoning text of the provider's block `block`, which begins with its first piece.
+    mutating func appendReasoning(block: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
+        reasoningBlocks[reasoningPosition(of: block)].text.append(contentsOf: bytes)
+    }
+
+    mutating func appendReasoningSignature(block: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
+        reasoningBlocks[reasoningPosition(of: block)].signature.append(contentsOf: bytes)
+    }
+
+    mutating func appendRedactedReasoning(block: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let i = reasoningPosition(of: block)
+        reasoningBlocks[i].redactedData = (reasoningBlocks[i].redactedData ?? []) + Array(bytes)
+    }
+
+    private mutating func reasoningPosition(of block: Int) -> Int {
+        if let known = reasoningPositions[block] { return known }
+        reasoningPositions[block] = reasoningBlocks.count
+        items.append((.reasoning(reasoningBlocks.count), text.count))
+        reasoningBlocks.append(PartialReasoning())
+        return reasoningBlocks.count - 1
+    }
+
+    /// All reasoning text, blocks joined.
+    var reasoningText: String { String(decoding: reasoningBlocks.flatMap(\.text), as: UTF8.self) }
+
+    /// The assistant's turn as a message for the next call: text, reasoning and tool calls in
+    /// the order they came (`toolCalls` are the assembled calls, none when the call failed).
+    /// Plain text stays a string.
+    func message(toolCalls: [ToolCall], provider: ProviderKind) -> Message {
+        if toolCalls.isEmpty && reasoningBlocks.isEmpty { return Message(role: .assistant, text: textString) }
+        var parts: [ContentPart] = []
+        var textStart = 0
+        func takeText(upTo end: Int) {
+            let end = min(end, text.count)
+            guard end > textStart else { return }
+            parts.append(.text(String(decoding: text[textStart..<end], as: UTF8.self)))
+            textStart = end
+        }
+        for (item, offset) in items {
+            switch item {
+            case .toolCall(let i):
+                guard i < toolCalls.count else { continue }
+                takeText(upTo: offset)
+                parts.append(.toolCall(toolCalls[i]))
+            case .reasoning(let i):
+                takeText(upTo: offset)
+                let block = reasoningBlocks[i]
+                parts.append(
+                    .reasoning(
+                        ReasoningPart(
+                            provider: provider, text: String(decoding: block.text, as: UTF8.self),
+                            signature: block.signature.isEmpty ? nil : String(decoding: block.signature, as: UTF8.self),
+                            redactedData: block.redactedData.map { String(decoding: $0, as: UTF8.self) })))
+            }
+        }
+        takeText(upTo: text.count)
+        return Message(role: .assistant, parts: parts)
     }
 
     mutating func setUsage(_ u: Usage) { usage = u }

@@ -4,6 +4,13 @@ protocol EventSink: AnyObject {
     /// A tool call at `index` begins, or repeats its id/name (repeats are no-ops).
     func toolCallStart(index: Int, id: String?, name: String?)
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>)
+    /// Reasoning text of the provider's block `block` (any key that tells its blocks apart);
+    /// never part of the answer's text.
+    func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
+    /// A piece of the signature over reasoning block `block`, or (Gemini) of the part after it.
+    func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
+    /// A piece of a redacted reasoning block's encrypted data.
+    func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
     /// The usage so far; the last report wins.
     func usage(_ usage: Usage)
     func finish(_ reason: ProviderFinish)
