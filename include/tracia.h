@@ -473,6 +473,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       The wait before each chunk of the mock.
  *   mock_error: object (MOCK_ERROR KEYS). Default: none.
  *       The error the mock fails with.
+ *   mock_reasoning: string. Default: none. Reasoning the mock streams word
+ *       by word before its text (a reasoning part of provider "mock", one
+ *       reasoning token a word).
  *
  * MESSAGE KEYS (each element of messages)
  *   role: "system", "developer", "user", "assistant" or "tool", required.

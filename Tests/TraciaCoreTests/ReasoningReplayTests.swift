@@ -111,3 +111,18 @@ private let everyProvider = [
         role: .assistant, parts: [.text("Done."), .reasoning(ReasoningPart(provider: .google, signature: "sigT"))])
     #expect(GeminiAdapter.body(for: request)["contents"]?[1]?["parts"] == [["text": "Done."], ["text": "", "thoughtSignature": "sigT"]])
 }
+
+@Test func reasoningNeverReachesTheTextChunks() throws {
+    let c = try TraciaClient(options: ClientOptions.resolve(json: #"{"spans_file":"/dev/null"}"#, environment: { _ in nil }))
+    defer { c.close() }
+    let stream = try c.run(
+        try RunRequest.parse(
+            json: #"{"model":"mock/t","stream":true,"mock_reasoning":"think — 思考","messages":[{"role":"user","content":"the answer"}]}"#))
+    var chunks: [String] = []
+    while let chunk = try stream.nextChunk({ String(decoding: $0, as: UTF8.self) }) { chunks.append(chunk) }
+    #expect(chunks == ["the ", "answer"])
+    let result = stream.waitForResult()
+    #expect(result.reasoning == "think — 思考" && result.text == "the answer")
+    #expect(result.usage.reasoningTokens == 3 && result.usage.outputTokens == 5)
+    #expect(result.message.parts == [.reasoning(ReasoningPart(provider: .mock, text: "think — 思考")), .text("the answer")])
+}

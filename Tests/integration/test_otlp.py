@@ -86,6 +86,21 @@ def test_successful_call_exports_genai_span(library, collector, tmp_path):
     assert line["spanId"] == result["span_id"]
 
 
+def test_reasoning_tokens_are_exported(library, collector, tmp_path):
+    client = library.client({"otlp_endpoint": collector.url + "/v1/traces", "spans_file": str(tmp_path / "s.jsonl")})
+    result = library.run(client, {"model": "mock/think", "stream": True, "mock_reasoning": "weigh the options",
+                                  "messages": [{"role": "user", "content": "an answer"}]})
+    assert result["text"] == "an answer" and result["reasoning"] == "weigh the options"
+    assert result["usage"]["reasoning_tokens"] == 3 and result["usage"]["output_tokens"] == 5
+    assert result["message"]["content"][0] == {"type": "reasoning", "provider": "mock", "text": "weigh the options"}
+    assert library.lib.tracia_flush(client, 5000) == 0
+    library.lib.tracia_client_free(client)
+    _, span, _ = only_span(collector)
+    a = attributes(span)
+    assert a["gen_ai.usage.reasoning.output_tokens"] == 3
+    assert a["gen_ai.usage.output_tokens"] == 5
+
+
 def test_failed_call_has_error_status(library, collector, tmp_path):
     client = library.client({"otlp_endpoint": collector.url + "/v1/traces", "spans_file": str(tmp_path / "s.jsonl")})
     result = library.run(client, {"model": "mock/x", "messages": [{"role": "user", "content": "hi"}],

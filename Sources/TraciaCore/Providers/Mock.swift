@@ -6,6 +6,7 @@ final class MockCall: EngineTask {
     private let behaviour: MockBehaviour
     private let deadline: Int64
     private var emitted = 0
+    private var reasoned = 0
     private var ended = false
 
     init(stream: CallStream) {
@@ -37,17 +38,23 @@ final class MockCall: EngineTask {
             if let error = behaviour.error, emitted >= behaviour.errorAfterChunks {
                 return end(error, on: engine)
             }
-            if emitted < chunks.count {
+            if reasoned < behaviour.reasoning.count || emitted < chunks.count {
                 if behaviour.chunkDelayMS > 0 && !isWaiting {
                     isWaiting = true
                     engine.schedule(afterMS: Int64(behaviour.chunkDelayMS)) { [self] in step(on: engine) }
                     return
                 }
                 isWaiting = false
-                var text = chunks[emitted]
-                text.withUTF8 { stream.text($0) }
+                if reasoned < behaviour.reasoning.count {
+                    var word = behaviour.reasoning[reasoned]
+                    word.withUTF8 { stream.reasoning($0, block: 0) }
+                    reasoned += 1
+                } else {
+                    var text = chunks[emitted]
+                    text.withUTF8 { stream.text($0) }
+                    emitted += 1
+                }
                 stream.publish()
-                emitted += 1
                 continue
             }
             for (i, call) in behaviour.toolCalls.enumerated() {
@@ -55,8 +62,9 @@ final class MockCall: EngineTask {
                 call.arguments.serializedBytes().withUnsafeBufferPointer { stream.toolCallArguments(index: i, fragment: $0) }
             }
             let input = (stream.call.request.messages.reduce(0) { $0 + $1.text.utf8.count } + 3) / 4
-            let output = chunks.count + behaviour.toolCalls.count
-            stream.usage(Usage(inputTokens: input, outputTokens: output, totalTokens: input + output))
+            let reasoningTokens = behaviour.reasoning.isEmpty ? nil : behaviour.reasoning.count
+            let output = chunks.count + behaviour.toolCalls.count + (reasoningTokens ?? 0)
+            stream.usage(Usage(inputTokens: input, outputTokens: output, totalTokens: input + output, reasoningTokens: reasoningTokens))
             stream.finish(behaviour.toolCalls.isEmpty ? .stop : .toolCalls)
             return end(nil, on: engine)
         }

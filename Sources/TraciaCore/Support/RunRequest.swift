@@ -5,6 +5,8 @@ public struct MockBehaviour: Sendable, Equatable {
     public var chunkDelayMS = 0
     public var error: TraciaError?
     public var errorAfterChunks = 0
+    /// Reasoning streamed word by word before the text.
+    public var reasoning: [String] = []
 }
 
 /// A validated `run_local` request: the Tracia SDK's arguments in snake_case.
@@ -48,7 +50,7 @@ extension RunRequest {
         "model", "messages", "stream", "provider", "temperature", "max_output_tokens", "top_p", "stop_sequences",
         "timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
-        "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "reasoning",
+        "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "mock_reasoning", "reasoning",
     ]
     // The keys of the request's nested objects; include/tracia.h documents each set.
     static let messageKeys: Set<String> = ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"]
@@ -241,6 +243,7 @@ extension RunRequest {
     }
 
     private static func parseMock(_ r: ObjectReader, into mock: inout MockBehaviour) throws(TraciaError) {
+        if let reasoning = try r.string("mock_reasoning") { mock.reasoning = MockBehaviour.words(of: reasoning) }
         if let response = r.value("mock_response") {
             if let s = response.string {
                 mock.chunks = MockBehaviour.words(of: s)

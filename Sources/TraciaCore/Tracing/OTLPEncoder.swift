@@ -28,6 +28,7 @@ enum OTLPEncoder {
         if let stops = r.stopSequences { attributes.append(("gen_ai.request.stop_sequences", stringArray(stops))) }
         if let session = r.sessionID { attributes.append(("gen_ai.conversation.id", str(session))) }
         if !f.toolCalls.isEmpty { attributes.append(("gen_ai.response.tool_calls", int(f.toolCalls.count))) }
+        if let n = f.accumulator.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
 
         let status: JSON
         switch f.outcome {
