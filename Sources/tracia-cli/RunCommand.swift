@@ -5,38 +5,44 @@ import TraciaCore
 enum RunCommand {
     static func main(_ arguments: [String]) -> Never {
         var options = Options(arguments)
+        var request = JSONObject()
         var model: String?
-        var provider: ProviderKind?
         var system: String?
         var toolFiles: [String] = []
         var json = false
-        var baseURL: String?
+        var showReasoning = false
         while let flag = options.next() {
             switch flag {
             case "--model": model = options.value(for: flag)
-            case "--provider":
-                let name = options.value(for: flag)
-                guard let kind = ProviderKind(rawValue: name) else { Terminal.fail("unknown provider '\(name)'", status: 2) }
-                provider = kind
             case "--system": system = options.value(for: flag)
             case "--tool": toolFiles.append(options.value(for: flag))
-            case "--base-url": baseURL = options.value(for: flag)
             case "--json": json = true
+            case "--show-reasoning": showReasoning = true
             case "-h", "--help":
                 Terminal.out(Help.run)
                 exit(0)
-            default: Terminal.fail("unknown option '\(flag)'; see 'tracia run --help'", status: 2)
+            default:
+                guard let row = RequestFlags.row(flag) else { Terminal.fail("unknown option \(flag); see 'tracia run --help'", status: 2) }
+                RequestFlags.apply(row, value: RequestFlags.takesValue(row) ? options.value(for: flag) : nil, to: &request)
             }
         }
-        guard let model, options.positional.count == 1 else {
-            Terminal.err(Help.run)
-            exit(2)
+        guard let model else { Terminal.fail("missing --model (e.g. --model gpt-4.1-mini, or mock/echo offline)", status: 2) }
+        guard options.positional.count == 1 else {
+            let given = options.positional.isEmpty ? "none was given" : "\(options.positional.count) were given; quote it"
+            Terminal.fail("the prompt must be one argument, or - to read it from stdin (\(given))", status: 2)
         }
         var prompt = options.positional[0]
         if prompt == "-" {
             guard let bytes = Terminal.readAll(fd: 0) else { Terminal.fail("cannot read the prompt from stdin") }
             prompt = String(decoding: bytes, as: UTF8.self)
         }
+        var messages: [JSON] = []
+        if let system { messages.append(["role": "system", "content": .string(system)]) }
+        messages.append(["role": "user", "content": .string(prompt)])
+        request["model"] = .string(model)
+        request["messages"] = .array(messages)
+        request["stream"] = true
+        if !toolFiles.isEmpty { request["tools"] = .array(toolFiles.map(readTool)) }
 
         // Ctrl-C is handled by a thread in sigwait, so the abort runs outside signal context.
         // The mask is set before any thread starts so that every thread inherits it.
@@ -52,18 +58,23 @@ enum RunCommand {
         do throws(TraciaError) {
             client = try TraciaClient(options: ClientOptions.resolve(json: nil))
             client.onSpanError { _, error in spanErrors.add(error.message) }
-            var call = try request(model: model, provider: provider, system: system, prompt: prompt, toolFiles: toolFiles)
-            if let baseURL { call.baseURL = try RunRequest.validated(url: baseURL, key: "--base-url") }
-            stream = try client.run(call)
+            stream = try client.run(try RunRequest.parse(json: JSON.object(request).serialized()))
         } catch {
-            Terminal.fail("[\(error.code.name)] \(error.message)")
+            Terminal.fail("[\(error.code.name)] \(RequestFlags.naming(error.message))")
         }
         SignalWatcher.start(signals: signals) { stream.abort() }
 
         // The failure, if any, is in the result below.
         while (try? stream.nextChunk({ bytes -> Void in if !json { _ = write(1, bytes.baseAddress, bytes.count) } })) != nil {}
         let result = stream.waitForResult()
-        Terminal.out(json ? result.jsonText() + "\n" : "\n")
+        if json {
+            Terminal.out(result.jsonText() + "\n")
+        } else {
+            if !result.text.isEmpty { Terminal.out("\n") }
+            for call in result.toolCalls {
+                Terminal.out("tool call \(call.name)(\(JSON.object(call.arguments).serialized())) id \(call.id)\n")
+            }
+        }
         let flushed = client.close()
         let undelivered = spanErrors.messages
         for message in undelivered { Terminal.err("tracia: warning: \(message)\n") }
@@ -76,7 +87,10 @@ enum RunCommand {
         Terminal.err(
             "\(u.inputTokens) input + \(u.outputTokens) output = \(u.totalTokens) tokens · \(result.latencyMS) ms · span \(result.spanID)\n"
         )
-        if client.options.apiKey == nil, let file = client.options.spansFile, flushed == nil { Terminal.err("span written to \(file)\n") }
+        let traced = request["send_trace"] != false
+        if traced, client.options.apiKey == nil, let file = client.options.spansFile, flushed == nil {
+            Terminal.err("span written to \(file)\n")
+        }
         if result.aborted {
             Terminal.err("aborted\n")
             exit(130)
@@ -84,20 +98,13 @@ enum RunCommand {
         exit(0)
     }
 
-    private static func request(model: String, provider: ProviderKind?, system: String?, prompt: String, toolFiles: [String])
-        throws(TraciaError) -> RunRequest
-    {
-        var messages: [Message] = []
-        if let system { messages.append(Message(role: .system, text: system)) }
-        messages.append(Message(role: .user, text: prompt))
-        var request = RunRequest(model: model, messages: messages)
-        request.stream = true
-        request.provider = provider
-        for file in toolFiles {
-            guard let bytes = Terminal.readFile(file) else { throw TraciaError(.invalidRequest, "cannot read tool file \(file)") }
-            request.tools.append(try ToolDefinition.parse(json: String(decoding: bytes, as: UTF8.self)))
+    /// A tool definition file as JSON; the library validates its keys.
+    private static func readTool(_ file: String) -> JSON {
+        guard let bytes = Terminal.readFile(file) else { Terminal.fail("cannot read tool file \(file)", status: 2) }
+        guard let tool = bytes.withUnsafeBytes({ try? JSON(parsing: $0) }) else {
+            Terminal.fail("tool file \(file) is not JSON", status: 2)
         }
-        return request
+        return tool
     }
 }
 

@@ -50,16 +50,27 @@ enum SpansCommand {
     }
 }
 
-/// One line a span: id, model, status, latency, tokens and the start of the output.
+/// One line a span: start time, id, model (never cut), status, latency, tokens and the start
+/// of the output, or its tool calls.
 enum SpanTable {
-    static let header = pad("SPAN", 20) + pad("MODEL", 24) + pad("STATUS", 8) + pad("LATENCY", 10) + pad("TOKENS", 8) + "OUTPUT\n"
+    static let header =
+        pad("TIME", 10) + pad("SPAN", 20) + pad("MODEL", 28) + pad("STATUS", 8) + pad("LATENCY", 10) + pad("TOKENS", 8) + "OUTPUT\n"
 
     static func row(_ line: [UInt8]) -> String {
         guard let span = SpanLine(json: line) else { return "(unreadable line)\n" }
-        let output = span.error.map { "! " + $0 } ?? span.output
-        let preview = String(printable(output).prefix(60))
-        return pad(span.spanID, 20) + pad(span.model, 24) + pad(span.status, 8) + pad("\(span.latencyMS) ms", 10)
+        var output = span.error.map { "! " + $0 } ?? span.output
+        if !span.toolCalls.isEmpty { output += (output.isEmpty ? "" : " ") + span.toolCalls.map { "→ " + $0 }.joined(separator: " ") }
+        let preview = String(printable(output).prefix(80))
+        // RFC 3339: the clock time is characters 11 to 19.
+        let time = span.startTime.map { String($0.dropFirst(11).prefix(8)) } ?? "-"
+        return pad(time, 10) + pad(span.spanID, 20) + padded(span.model, 28) + pad(span.status, 8) + pad("\(span.latencyMS) ms", 10)
             + pad("\(span.totalTokens)", 8) + preview + "\n"
+    }
+
+    /// Like `pad`, but a longer text is kept whole and followed by one space.
+    static func padded(_ text: String, _ width: Int) -> String {
+        let s = printable(text)
+        return s + String(repeating: " ", count: max(1, width - s.count))
     }
 
     /// Text from a span file as the terminal may show it: line breaks and tabs become spaces,

@@ -53,19 +53,22 @@ enum Help {
         """
 
     static let run = """
-        usage: tracia run --model MODEL [--provider P] [--base-url URL] [--system TEXT] [--tool FILE.json]... [--json] PROMPT|-
+        usage: tracia run --model MODEL [options] PROMPT|-
 
         Streams the answer to stdout as it arrives, then prints usage, latency and the span id on
         stderr. PROMPT '-' reads the prompt from stdin. Ctrl-C aborts the call (its span is
-        recorded as aborted). Exits 1 when the call fails, 130 when it was aborted.
+        recorded as aborted). Exits 1 when the call fails, 130 when it was aborted, 2 on a usage
+        error.
 
-          --model MODEL     e.g. gpt-4.1-mini, or mock/NAME to run offline
-          --provider P      openai, anthropic, google, amazon_bedrock, openai_compatible or mock
-                            (else from the model)
-          --base-url URL    the provider's base URL for this call (e.g. http://localhost:11434/v1)
-          --system TEXT     a system message
-          --tool FILE       a tool definition {"name","description","parameters"} (repeatable)
-          --json            print the result JSON instead of the text
+          --model MODEL       e.g. gpt-4.1-mini, or mock/NAME to run offline
+          --system TEXT       a system message
+          --tool FILE         a tool definition {"name","description","parameters"} (repeatable)
+          --show-reasoning    print the model's reasoning as it arrives: dimmed on a terminal,
+                              on stderr otherwise
+          --json              print the result JSON instead of the text
+
+        Request options (include/tracia.h documents each; V is the value):
+        \(RequestFlags.help)
 
         Keys come from the environment (OPENAI_API_KEY, ...). Without TRACIA_API_KEY spans go to
         the local JSONL file ($TRACIA_SPANS_FILE or ~/.local/state/tracia/spans.jsonl).

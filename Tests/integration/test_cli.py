@@ -97,6 +97,51 @@ def test_failures_exit_non_zero_with_a_clear_message(tmp_path, openai_server):
     assert out.returncode == 2 and "unknown option" in out.stderr
 
 
+def test_every_request_option_is_a_flag_named_in_errors(tmp_path, openai_server):
+    env = environment(tmp_path, openai_server)
+    out = subprocess.run([CLI, "run", "--model", "gpt-4o", "--temperature", "0.5", "--top-p", "0.9", "--max-output-tokens",
+                          "50", "--stop", "END", "--stop", "STOP", "--var", "who=world", "--tag", "t1", "--session", "s-9",
+                          "--user", "u-1", "--tool-choice", "none", "--reasoning", "low", "say hello {{who}}"],
+                         env=env, capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    body = openai_server.requests[-1]["body"]
+    assert body["temperature"] == 0.5 and body["top_p"] == 0.9 and body["stop"] == ["END", "STOP"]
+    assert body["messages"][-1]["content"] == "say hello world" and body["reasoning_effort"] == "low"
+    span = json.loads((tmp_path / "spans.jsonl").read_text().splitlines()[-1])
+    assert span["tags"] == ["t1"] and span["sessionId"] == "s-9" and span["userId"] == "u-1"
+    for argv, message in [(["--temperature", "3"], "--temperature must be between"),
+                          (["--temperature", "warm"], "--temperature takes a number, not 'warm'"),
+                          (["--var", "novalue"], "--var takes name=value"),
+                          (["--reasoning", "lots"], "--reasoning takes low, medium, high or a token budget"),
+                          (["--provider", "opnai"], "expected openai, anthropic, google, amazon_bedrock")]:
+        out = subprocess.run([CLI, "run", "--model", "gpt-4o", *argv, "x"], env=env, capture_output=True, text=True, timeout=30)
+        assert out.returncode in (1, 2) and message in out.stderr, (argv, out.stderr)
+    for argv, message in [(["run", "x"], "missing --model"), (["run", "--model", "m", "a", "b"], "the prompt must be one argument")]:
+        out = subprocess.run([CLI, *argv], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 2 and message in out.stderr and "usage:" not in out.stderr, out.stderr
+
+
+def test_a_tool_call_answer_shows_its_calls(tmp_path, openai_server):
+    env = environment(tmp_path, openai_server, "tools")
+    tool = tmp_path / "weather.json"
+    tool.write_text(json.dumps({"name": "get_weather", "parameters": {"type": "object"}}))
+    out = subprocess.run([CLI, "run", "--model", "gpt-4o", "--tool", str(tool), "weather?"], env=env, capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert 'tool call get_weather({"city":"Paris"}) id call_A' in out.stdout
+    assert 'tool call get_weather({"city":"Rome"}) id call_B' in out.stdout
+    table = subprocess.run([CLI, "spans"], env=env, capture_output=True, text=True, check=True, timeout=30).stdout
+    assert '→ get_weather({"city":"Paris"})' in table
+
+
+def test_spans_table_keeps_long_model_names_whole(tmp_path):
+    model = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    env = dict(os.environ, TRACIA_SPANS_FILE=str(tmp_path / "spans.jsonl"), TRACIA_API_KEY="")
+    subprocess.run([CLI, "run", "--model", "mock/" + model, "hi"], env=env, capture_output=True, check=True, timeout=30)
+    table = subprocess.run([CLI, "spans"], env=env, capture_output=True, text=True, check=True, timeout=30).stdout
+    assert "mock/" + model + " SUCCESS" in table
+
+
 def test_help_on_every_command():
     for argv in (["--help"], ["run", "--help"], ["spans", "--help"]):
         out = subprocess.run([CLI] + argv, capture_output=True, text=True, timeout=30)
@@ -107,8 +152,11 @@ def test_spans_table_and_follow(tmp_path, openai_server):
     env = environment(tmp_path, openai_server)
     subprocess.run([CLI, "run", "--model", "gpt-4o", "first call"], env=env, capture_output=True, check=True, timeout=30)
     table = subprocess.run([CLI, "spans"], env=env, capture_output=True, text=True, check=True, timeout=30).stdout.splitlines()
-    assert table[0].split()[:5] == ["SPAN", "MODEL", "STATUS", "LATENCY", "TOKENS"]
+    assert table[0].split()[:6] == ["TIME", "SPAN", "MODEL", "STATUS", "LATENCY", "TOKENS"]
     assert "gpt-4o" in table[1] and "SUCCESS" in table[1] and "first call" in table[1]
+    line = json.loads((tmp_path / "spans.jsonl").read_text().splitlines()[0])
+    assert line["startTime"] <= line["endTime"] and line["startTime"].endswith("Z")
+    assert table[1].split()[0] == line["startTime"][11:19]
 
     follower = subprocess.Popen([CLI, "spans", "--follow"], env=env, stdout=subprocess.PIPE, text=True)
     try:

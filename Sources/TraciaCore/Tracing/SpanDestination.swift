@@ -3,8 +3,10 @@ internal import CCurl
 /// Where spans go, and in which format.
 struct SpanDestination {
     enum Format {
-        /// The Tracia span API's payload (also what the JSONL file holds).
+        /// The Tracia span API's payload.
         case tracia
+        /// A line of the JSONL file: the Tracia payload with the call's start and end time.
+        case traciaLine
         /// OTLP/HTTP JSON with the OpenTelemetry GenAI attributes.
         case otlp(serviceName: String)
     }
@@ -23,6 +25,7 @@ struct SpanDestination {
     func render(_ finished: FinishedCall) -> [UInt8] {
         switch format {
         case .tracia: SpanPayload.build(finished)
+        case .traciaLine: SpanPayload.build(finished, withTimes: true)
         case .otlp(let serviceName): OTLPEncoder.encode(finished, serviceName: serviceName)
         }
     }
@@ -43,7 +46,7 @@ struct SpanDestination {
             destinations.append(SpanDestination(kind: .http(url: options.baseURL + "/api/v1/spans", headers: headers), format: .tracia))
         }
         if let path = options.spansFile {
-            destinations.append(SpanDestination(kind: .file(path: path), format: .tracia))
+            destinations.append(SpanDestination(kind: .file(path: path), format: .traciaLine))
         } else if let reason = options.spansFileUnavailable {
             destinations.append(SpanDestination(kind: .unavailable(reason: reason), format: .tracia))
         }

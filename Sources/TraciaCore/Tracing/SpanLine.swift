@@ -7,6 +7,10 @@ public struct SpanLine: Sendable {
     public var totalTokens: Int
     public var output: String
     public var error: String?
+    /// RFC 3339, when the line has it.
+    public var startTime: String?
+    /// Each call as `name(arguments JSON)`.
+    public var toolCalls: [String] = []
 
     public init?(json bytes: [UInt8]) {
         guard let doc = bytes.withUnsafeBytes({ JSONDocument.parse(bytes: $0) }), doc.root.isObject else { return nil }
@@ -18,5 +22,7 @@ public struct SpanLine: Sendable {
         totalTokens = r["totalTokens"]?.int ?? 0
         output = r["output"]?.string ?? ""
         error = r["error"]?.string
+        startTime = r["startTime"]?.string
+        toolCalls = (r["toolCalls"]?.array ?? []).map { "\($0["name"]?.string ?? "?")(\($0["arguments"]?.serialized() ?? "{}"))" }
     }
 }

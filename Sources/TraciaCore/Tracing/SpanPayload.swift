@@ -1,6 +1,10 @@
+import Glibc
+
 /// The Tracia span of a call (`CreateSpanPayload`, camelCase), serialised once.
 enum SpanPayload {
-    static func build(_ f: FinishedCall) -> [UInt8] {
+    /// `withTimes` adds `startTime` and `endTime` (RFC 3339, UTC, milliseconds), which the
+    /// span API does not take but a reader of the local file wants.
+    static func build(_ f: FinishedCall, withTimes: Bool = false) -> [UInt8] {
         let r = f.call.request
         var span: JSONObject = ["spanId": .string(f.spanID), "traceId": .string(f.traceID)]
         span["parentSpanId"] = r.parentSpanID.map(JSON.string)
@@ -36,7 +40,22 @@ enum SpanPayload {
         span["maxOutputTokens"] = r.maxOutputTokens.map(JSON.init)
         if !r.tools.isEmpty { span["tools"] = .array(r.tools.map { .object(RequestPieces.tool($0, schemaKey: "parameters")) }) }
         if !f.toolCalls.isEmpty { span["toolCalls"] = toolCallsJSON(f.toolCalls) }
+        if withTimes {
+            span["startTime"] = .string(rfc3339(unixNS: f.startUnixNS))
+            span["endTime"] = .string(rfc3339(unixNS: f.endUnixNS))
+        }
         return span.serializedBytes()
+    }
+
+    static func rfc3339(unixNS: Int64) -> String {
+        var seconds = time_t(unixNS / 1_000_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let millis = Int(unixNS / 1_000_000 % 1000)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
     }
 
     static func toolCallsJSON(_ calls: [ToolCall]) -> JSON {
