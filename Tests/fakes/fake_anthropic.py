@@ -63,6 +63,10 @@ class AnthropicDialect:
             return 400, "model, max_tokens and messages are required"
         return None
 
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        return None
+
     def streaming(self, path, request):
         return bool(request.get("stream"))
 

@@ -97,6 +97,10 @@ class BedrockDialect:
             return 400, "messages is required"
         return None
 
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        return None
+
     def streaming(self, path, request):
         return path.split("?")[0].endswith("/converse-stream")
 

@@ -47,6 +47,10 @@ class GeminiDialect:
             return 400, "contents is required"
         return None
 
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        return None
+
     def streaming(self, path, request):
         return ":streamGenerateContent" in path and "alt=sse" in path
 

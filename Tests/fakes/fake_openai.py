@@ -48,6 +48,10 @@ class OpenAIDialect:
             return 400, "body must be JSON with model and messages"
         return None
 
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        return None
+
     def streaming(self, path, request):
         return bool(request.get("stream"))
 

@@ -15,6 +15,8 @@ the client leaves), long/<n> (n events written at once), no-headers (never answe
 (everything but the final bytes, then the connection closes), echo/<code> (the provider's error
 body whose message repeats every request header, credentials included, as a careless server might).
 
+A scenario followed by /bytewise (e.g. /s/tools/bytewise/...) streams one byte per TCP send.
+
 Each dialect accepts its test key, and also that key followed by "-sentinel-" and anything, so
 secret-hygiene tests can search every output for a string that only a key contains.
 
@@ -58,6 +60,10 @@ def last_user_text(request, default="Hello from the fake server"):
                 return part["text"]
     return default
 
+
+# Scenarios that answer with tool calls; a request that already carries tool results has its
+# assistant turn checked by the dialect, as the real service checks it, then gets a text answer.
+TOOL_SCENARIOS = ("tools",)
 
 # How each wire format spells a tool result in a request.
 TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"')
@@ -132,7 +138,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(*problem)
         if name == "status":
             return self.error(int(args[0]), f"fake failure {args[0]}")
-        if name == "tools" and any(marker in raw for marker in TOOL_RESULT_MARKERS):
+        if name in TOOL_SCENARIOS and any(marker in raw for marker in TOOL_RESULT_MARKERS):
+            problem = dialect.replay_problem(name, request)
+            if problem:
+                return self.error(*problem)
             name = "text"
         if name == "flaky":
             code, failures, token = int(args[0]), int(args[1]), args[2]
@@ -183,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
-            if name == "bytewise":
+            if name == "bytewise" or args == ["bytewise"]:
                 for i in range(len(body)):
                     self.send_bytes(body[i:i + 1])
             elif name == "crlf":
@@ -260,7 +269,12 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.shutdown(socket.SHUT_RDWR)
 
 
+def compact_json(value):
+    """JSON as the services write it: no spaces, UTF-8 rather than \\u escapes."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def sse(data, event=None):
     """One SSE event; `data` is JSON-encoded unless it is bytes."""
-    payload = data if isinstance(data, bytes) else json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    payload = data if isinstance(data, bytes) else compact_json(data)
     return (b"event: " + event.encode() + b"\n" if event else b"") + b"data: " + payload + b"\n\n"
