@@ -63,7 +63,7 @@ def last_user_text(request, default="Hello from the fake server"):
 
 # Scenarios that answer with tool calls; a request that already carries tool results has its
 # assistant turn checked by the dialect, as the real service checks it, then gets a text answer.
-TOOL_SCENARIOS = ("tools",)
+TOOL_SCENARIOS = ("tools", "thinking-tools", "redacted-thinking")
 
 # How each wire format spells a tool result in a request.
 TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"')
