@@ -15,7 +15,15 @@ the client leaves), long/<n> (n events written at once), no-headers (never answe
 (everything but the final bytes, then the connection closes), echo/<code> (the provider's error
 body whose message repeats every request header, credentials included, as a careless server might).
 
-A scenario followed by /bytewise (e.g. /s/tools/bytewise/...) streams one byte per TCP send.
+Reasoning scenarios (each dialect's module says how its provider spells them; fake_reasoning.py
+holds the text, the signatures and the token counts): thinking (reasoning, then the answer as in
+text), thinking-field (OpenAI dialect: the same with `reasoning` instead of `reasoning_content`),
+thinking-tools (reasoning, then the two tool calls of tools), redacted-thinking (Anthropic and
+Bedrock: redacted reasoning, then the two tool calls). A request to thinking-tools or
+redacted-thinking that already carries tool results is checked as the provider checks it (the
+reasoning sent back unchanged) and gets a text answer, or the provider's 400. An answer scenario
+(text, length, tools, the reasoning ones) followed by /bytewise (e.g. /s/thinking/bytewise/...)
+streams one byte per TCP send.
 
 Each dialect accepts its test key, and also that key followed by "-sentinel-" and anything, so
 secret-hygiene tests can search every output for a string that only a key contains.
