@@ -97,7 +97,9 @@ struct AnthropicAdapter: ProviderAdapter {
                 u["input_tokens"]?.tokenCount, u["cache_creation_input_tokens"]?.tokenCount, u["cache_read_input_tokens"]?.tokenCount)
         }
         let output = u["output_tokens"]?.tokenCount ?? previous.outputTokens
-        return Usage.reported(input: input, output: output, total: nil)
+        var usage = Usage.reported(input: input, output: output, total: nil)
+        usage.reasoningTokens = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount ?? previous.reasoningTokens
+        return usage
     }
 }
 
@@ -113,8 +115,13 @@ struct AnthropicEvents: SSEEvents {
         case "message_start":
             if let u = root["message"]?["usage"] { report(u, sink) }
         case "content_block_start":
-            if let block = root["content_block"], block["type"]?.string == "tool_use" {
-                sink.toolCallStart(index: root["index"]?.int ?? 0, id: block["id"]?.string, name: block["name"]?.string)
+            if let block = root["content_block"] {
+                let index = root["index"]?.int ?? 0
+                switch block["type"]?.string {
+                case "tool_use": sink.toolCallStart(index: index, id: block["id"]?.string, name: block["name"]?.string)
+                case "thinking", "redacted_thinking": AnthropicBody.reasoning(block, index: index, sink: sink)
+                default: break
+                }
             }
         case "content_block_delta":
             guard let delta = root["delta"] else { break }
@@ -124,6 +131,10 @@ struct AnthropicEvents: SSEEvents {
                 if let text = delta["text"]?.stringBytes, !text.isEmpty { sink.text(text) }
             case "input_json_delta":
                 if let json = delta["partial_json"]?.stringBytes, !json.isEmpty { sink.toolCallArguments(index: index, fragment: json) }
+            case "thinking_delta":
+                if let text = delta["thinking"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+            case "signature_delta":
+                if let signature = delta["signature"]?.stringBytes, !signature.isEmpty { sink.reasoningSignature(signature, block: index) }
             default: break
             }
         case "message_delta":
@@ -161,10 +172,23 @@ enum AnthropicBody: BodyParser {
                 sink.toolCallStart(index: index, id: block["id"]?.string, name: block["name"]?.string)
                 let input = block["input"].map { $0.serialized() } ?? "{}"
                 Array(input.utf8).withUnsafeBufferPointer { sink.toolCallArguments(index: index, fragment: $0) }
+            case "thinking", "redacted_thinking":
+                reasoning(block, index: index, sink: sink)
             default: break
             }
         }
         if let reason = root["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
         if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
+    }
+
+    /// A whole `thinking` or `redacted_thinking` block: a response's, or the start of a
+    /// streamed one (empty there, its text and signature follow as deltas).
+    static func reasoning(_ block: JSONRef, index: Int, sink: some EventSink) {
+        if let data = block["data"]?.stringBytes, block["type"]?.string == "redacted_thinking" {
+            sink.redactedReasoning(data, block: index)
+            return
+        }
+        if let text = block["thinking"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+        if let signature = block["signature"]?.stringBytes, !signature.isEmpty { sink.reasoningSignature(signature, block: index) }
     }
 }

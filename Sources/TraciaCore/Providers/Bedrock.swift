@@ -253,6 +253,13 @@ struct BedrockStreamDecoder: ResponseDecoder {
                 sink.text(text)
             } else if let input = root["delta"]?["toolUse"]?["input"]?.stringBytes, !input.isEmpty {
                 sink.toolCallArguments(index: index, fragment: input)
+            } else if let reasoning = root["delta"]?["reasoningContent"] {
+                // Each delta holds one of text, signature and redactedContent.
+                if let text = reasoning["text"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+                if let signature = reasoning["signature"]?.stringBytes, !signature.isEmpty {
+                    sink.reasoningSignature(signature, block: index)
+                }
+                if let data = reasoning["redactedContent"]?.stringBytes { sink.redactedReasoning(data, block: index) }
             }
         case "messageStop":
             stopped = true
@@ -278,6 +285,15 @@ enum BedrockBody: BodyParser {
                 sink.toolCallStart(index: index, id: use["toolUseId"]?.string, name: use["name"]?.string)
                 Array((use["input"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
                     sink.toolCallArguments(index: index, fragment: $0)
+                }
+            } else if let reasoning = block["reasoningContent"] {
+                if let data = reasoning["redactedContent"]?.stringBytes {
+                    sink.redactedReasoning(data, block: index)
+                } else if let signed = reasoning["reasoningText"] {
+                    if let text = signed["text"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+                    if let signature = signed["signature"]?.stringBytes, !signature.isEmpty {
+                        sink.reasoningSignature(signature, block: index)
+                    }
                 }
             }
         }
