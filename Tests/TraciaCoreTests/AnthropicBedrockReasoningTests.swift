@@ -159,3 +159,166 @@ private let bedrockReasoning: [UInt8] = [
         try #require(sink.accumulator.usage.reasoningTokens == nil)
     }
 }
+
+// The request's reasoning.
+
+private func asking(
+    _ reasoning: ReasoningRequest, model: String = "claude-sonnet-4-5", _ change: (inout RunRequest) -> Void = { _ in }
+) -> RunRequest {
+    var r = RunRequest(model: model, messages: [Message(role: .user, text: "weather?")])
+    r.reasoning = reasoning
+    change(&r)
+    return r
+}
+
+private func anthropicBody(_ r: RunRequest) throws(TraciaError) -> JSONObject { try AnthropicAdapter.body(for: r, samplingAllowed: true) }
+
+private func refusal(_ build: () throws(TraciaError) -> JSONObject) -> TraciaError? {
+    do {
+        _ = try build()
+        return nil
+    } catch {
+        return error
+    }
+}
+
+@Test(arguments: [
+    (ReasoningRequest(effort: .low), 1024), (ReasoningRequest(effort: .medium), 2048), (ReasoningRequest(effort: .high), 4096),
+    (ReasoningRequest(budgetTokens: 1024), 1024), (ReasoningRequest(effort: .low, budgetTokens: 20_000), 20_000),
+])
+func anthropicThinksWithABudgetAndRoomForTheAnswer(reasoning: ReasoningRequest, budget: Int) throws {
+    let body = try anthropicBody(asking(reasoning))
+    #expect(body["thinking"] == ["type": "enabled", "budget_tokens": JSON(budget)])
+    #expect(body["max_tokens"] == JSON(budget + 4096))
+}
+
+@Test func anthropicKeepsTheCallersLimitsAndTheSettingsThinkingAllows() throws {
+    let body = try anthropicBody(
+        asking(ReasoningRequest(budgetTokens: 2000)) {
+            $0.maxOutputTokens = 2001
+            $0.temperature = 1
+            $0.topP = 0.95
+            $0.tools = [ToolDefinition(name: "get_weather")]
+            $0.toolChoice = .auto
+        })
+    #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 2000])
+    #expect(body["max_tokens"] == 2001 && body["temperature"] == 1.0 && body["top_p"] == 0.95 && body["tool_choice"] == ["type": "auto"])
+    // Without reasoning nothing about it is sent.
+    let plain = try anthropicBody(RunRequest(model: "claude-sonnet-4-5", messages: [Message(role: .user, text: "hi")]))
+    #expect(plain["thinking"] == nil && plain["max_tokens"] == 4096)
+    // custom_options still has the last word.
+    let custom = try anthropicBody(
+        asking(ReasoningRequest(effort: .high)) { $0.customOptions = ["thinking": ["type": "adaptive"], "max_tokens": 64000] })
+    #expect(custom["thinking"] == ["type": "adaptive"] && custom["max_tokens"] == 64000)
+}
+
+/// Requests each API refuses while its model reasons, and a word of the message that says why.
+private let refusedWhileThinking: [(String, ReasoningRequest, @Sendable (inout RunRequest) -> Void)] = [
+    ("at least 1024, got 1023", ReasoningRequest(budgetTokens: 1023), { _ in }),
+    ("at least 1024, got 0", ReasoningRequest(budgetTokens: 0), { _ in }),
+    ("max_output_tokens is 2048, budget_tokens 2048", ReasoningRequest(budgetTokens: 2048), { $0.maxOutputTokens = 2048 }),
+    ("max_output_tokens is 1000, budget_tokens 1024", ReasoningRequest(effort: .low), { $0.maxOutputTokens = 1000 }),
+    ("temperature 1 only while it reasons, got 0.5", ReasoningRequest(effort: .low), { $0.temperature = 0.5 }),
+    ("temperature 1 only while it reasons, got 0.0", ReasoningRequest(effort: .low), { $0.temperature = 0 }),
+    ("top_p from 0.95 to 1 while it reasons, got 0.9", ReasoningRequest(effort: .low), { $0.topP = 0.9 }),
+    ("tool_choice forces a tool", ReasoningRequest(effort: .low), { $0.toolChoice = .required }),
+    ("tool_choice forces a tool", ReasoningRequest(effort: .low), { $0.toolChoice = .tool("get_weather") }),
+]
+
+@Test func anthropicRefusesWhatTheAPIWouldRefuseWhileThinking() {
+    for (words, reasoning, change) in refusedWhileThinking {
+        let error = refusal { () throws(TraciaError) in try anthropicBody(asking(reasoning, change)) }
+        #expect(error?.code == .invalidRequest, "\(words)")
+        #expect(
+            error?.message.hasPrefix("reasoning: anthropic ") == true && error?.message.contains(words) == true, "\(error?.message ?? "")")
+    }
+}
+
+private let claudeOnBedrock = [
+    "anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "global.anthropic.claude-opus-4-6-v1", "us-gov.anthropic.claude-3-7-sonnet-20250219-v1:0",
+    "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
+]
+
+@Test(arguments: claudeOnBedrock)
+func claudeOnBedrockThinksAsOnAnthropic(model: String) throws {
+    let body = try BedrockAdapter.body(for: asking(ReasoningRequest(effort: .medium), model: model))
+    #expect(body["additionalModelRequestFields"] == ["thinking": ["type": "enabled", "budget_tokens": 2048]])
+    #expect(body["inferenceConfig"] == ["maxTokens": 6144])
+    let limited = try BedrockAdapter.body(for: asking(ReasoningRequest(budgetTokens: 3000), model: model) { $0.maxOutputTokens = 8000 })
+    #expect(
+        limited["additionalModelRequestFields"]?["thinking"]?["budget_tokens"] == 3000 && limited["inferenceConfig"] == ["maxTokens": 8000])
+}
+
+@Test func claudeOnBedrockRefusesWhatTheAPIWouldRefuseWhileThinking() {
+    for (words, reasoning, change) in refusedWhileThinking {
+        let error = refusal { () throws(TraciaError) in
+            try BedrockAdapter.body(for: asking(reasoning, model: "eu.anthropic.claude-sonnet-4-5-20250929-v1:0", change))
+        }
+        #expect(error?.code == .invalidRequest, "\(words)")
+        #expect(
+            error?.message.hasPrefix("reasoning: Claude on amazon_bedrock ") == true && error?.message.contains(words) == true,
+            "\(error?.message ?? "")")
+    }
+}
+
+private let effortOnlyModels: [(String, ReasoningRequest.Effort, JSON)] = [
+    ("us.amazon.nova-2-lite-v1:0", .low, ["reasoningConfig": ["type": "enabled", "maxReasoningEffort": "low"]]),
+    ("amazon.nova-2-lite-v1:0", .high, ["reasoningConfig": ["type": "enabled", "maxReasoningEffort": "high"]]),
+    ("openai.gpt-oss-120b-1:0", .medium, ["reasoning_effort": "medium"]),
+    ("openai.gpt-oss-20b-1:0", .high, ["reasoning_effort": "high"]),
+]
+
+@Test(arguments: effortOnlyModels)
+func novaAndGPTOSSOnBedrockTakeTheEffort(model: String, effort: ReasoningRequest.Effort, fields: JSON) throws {
+    // A budget next to the effort has no place in their form.
+    let body = try BedrockAdapter.body(for: asking(ReasoningRequest(effort: effort, budgetTokens: 5000), model: model))
+    #expect(body["additionalModelRequestFields"] == fields)
+    #expect(body["inferenceConfig"] == nil)
+    let error = refusal { () throws(TraciaError) in try BedrockAdapter.body(for: asking(ReasoningRequest(budgetTokens: 5000), model: model))
+    }
+    #expect(error?.code == .invalidRequest && error?.message.contains("takes an effort, not a budget") == true)
+}
+
+@Test(arguments: [
+    "meta.llama3-70b-instruct-v1:0", "us.deepseek.r1-v1:0", "amazon.titan-text-express-v1", "mistral.mistral-large-2402-v1:0",
+])
+func otherBedrockModelsRefuseTheReasoningOption(model: String) throws {
+    let error = refusal { () throws(TraciaError) in try BedrockAdapter.body(for: asking(ReasoningRequest(effort: .high), model: model)) }
+    #expect(error?.code == .invalidRequest)
+    #expect(error?.message.contains("Claude, Nova and gpt-oss models, not '\(model)'") == true)
+    // Their own fields go in custom_options, which is set over the body as it is.
+    var custom = asking(ReasoningRequest(effort: .high), model: model)
+    custom.reasoning = nil
+    custom.customOptions = ["additionalModelRequestFields": ["reasoning_config": "high"]]
+    #expect(try BedrockAdapter.body(for: custom)["additionalModelRequestFields"] == ["reasoning_config": "high"])
+}
+
+@Test func bedrockCustomOptionsAreSetOverTheReasoningFields() throws {
+    let body = try BedrockAdapter.body(
+        for: asking(ReasoningRequest(effort: .high), model: "us.anthropic.claude-opus-4-6-v1") {
+            $0.customOptions = ["additionalModelRequestFields": ["thinking": ["type": "adaptive"], "output_config": ["effort": "high"]]]
+        })
+    #expect(body["additionalModelRequestFields"] == ["thinking": ["type": "adaptive"], "output_config": ["effort": "high"]])
+    #expect(body["inferenceConfig"] == ["maxTokens": 8192])
+}
+
+/// The adapters' request builders are what a call runs before any I/O: a refused request never
+/// becomes an HTTP request.
+@Test func theRequestBuildersRefuseBeforeAnyIO() throws {
+    let c = try TraciaClient(
+        options: ClientOptions.resolve(
+            json: #"{"spans_file":"/dev/null","anthropic_api_key":"k","bedrock_api_key":"k"}"#, environment: { _ in nil }))
+    defer { c.close() }
+    let low = asking(ReasoningRequest(budgetTokens: 100))
+    #expect(throws: TraciaError.self) { try AnthropicAdapter().httpRequest(for: c.resolve(low)) }
+    #expect(throws: TraciaError.self) {
+        try BedrockAdapter().httpRequest(for: c.resolve(asking(ReasoningRequest(effort: .low), model: "meta.llama3-70b-instruct-v1:0")))
+    }
+    let error = refusal { () throws(TraciaError) in
+        _ = try c.run(low)
+        return [:]
+    }
+    #expect(error?.code == .invalidRequest && error?.message == "reasoning: anthropic needs a budget_tokens of at least 1024, got 100")
+}

@@ -24,7 +24,7 @@ struct AnthropicAdapter: ProviderAdapter {
         var headers = ["Content-Type: application/json", "anthropic-version: \(version)"]
         headers.append("Accept: " + (call.request.stream ? "text/event-stream" : "application/json"))
         if let key = call.apiKey { headers.append("x-api-key: \(key)") }
-        let body = Self.body(for: call.request, samplingAllowed: version < "2026-10-21")
+        let body = try Self.body(for: call.request, samplingAllowed: version < "2026-10-21")
         return HTTPRequest(url: base + "/v1/messages", headers: headers, body: body.serializedBytes())
     }
 
@@ -40,9 +40,13 @@ struct AnthropicAdapter: ProviderAdapter {
         return httpError(status: status, message: "\(kind): \(error["message"]?.string ?? "")")
     }
 
-    static func body(for r: RunRequest, samplingAllowed: Bool) -> JSONObject {
+    /// Throws for a reasoning request the API would refuse.
+    static func body(for r: RunRequest, samplingAllowed: Bool) throws(TraciaError) -> JSONObject {
         let conversation = Conversation(r.messages)
-        var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(r.maxOutputTokens ?? defaultMaxTokens)]
+        var thinking: ClaudeThinking?
+        if let reasoning = r.reasoning { thinking = try ClaudeThinking(reasoning, of: r, provider: "anthropic") }
+        let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? defaultMaxTokens
+        var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
         if r.stream { body["stream"] = true }
         body["system"] = conversation.system.map(JSON.string)
         body["messages"] = .array(
@@ -59,6 +63,7 @@ struct AnthropicAdapter: ProviderAdapter {
                 r.tools.map { .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)) })
         }
         body["tool_choice"] = r.toolChoice.map(toolChoice)
+        body["thinking"] = thinking?.field
         if let format = r.responseFormat {
             body["output_config"] = ["format": ["type": "json_schema", "schema": .object(format.schema ?? RequestPieces.emptySchema)]]
         }
