@@ -526,10 +526,12 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       Gemini 3 models take thinkingLevel (LOW, MEDIUM, HIGH) from effort,
  *       others thinkingBudget (a budget, or 1024, 8192, 24576 from effort);
  *       both keys given for a Gemini 3 model is TRACIA_E_INVALID_REQUEST.
- *     amazon_bedrock: additionalModelRequestFields, by model: Claude as
+ *     amazon_bedrock: additionalModelRequestFields, by model (the id, also
+ *       behind an inference profile as in us.anthropic.claude-…): Claude as
  *       anthropic (thinking, same rules, maxTokens for max_output_tokens),
  *       Nova reasoningConfig {type "enabled", maxReasoningEffort = effort},
- *       gpt-oss reasoning_effort = effort; other models are
+ *       gpt-oss reasoning_effort = effort (for these two a budget alone is
+ *       TRACIA_E_INVALID_REQUEST); other models are
  *       TRACIA_E_INVALID_REQUEST (custom_options can still send anything).
  *   Reasoning text arrives apart from the answer: in the result's
  *   "reasoning", in its message's reasoning parts, and as reasoning events

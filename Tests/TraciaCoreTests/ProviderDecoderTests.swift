@@ -68,12 +68,12 @@ func anthropicStreamWithTools(pieceSize: Int) throws {
               {"role":"tool","tool_call_id":"t1","content":"21C"},{"role":"user","content":"thanks"}],
              "tools":[{"name":"w","parameters":{"type":"object"}}],"tool_choice":{"tool":"w"}}
             """#)
-    let body = AnthropicAdapter.body(for: r, samplingAllowed: true).serialized()
+    let body = try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized()
     #expect(
         body
             == #"{"model":"claude-sonnet-4-5","max_tokens":4096,"stream":true,"system":"A\n\nB","messages":[{"role":"user","content":[{"type":"text","text":"Weather?"}]},{"role":"assistant","content":[{"type":"text","text":"Checking."},{"type":"tool_use","id":"t1","name":"w","input":{"city":"Paris"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"21C"},{"type":"text","text":"thanks"}]}],"temperature":0.2,"tools":[{"name":"w","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"w"}}"#
     )
-    #expect(!AnthropicAdapter.body(for: r, samplingAllowed: false).serialized().contains("temperature"))
+    #expect(try !AnthropicAdapter.body(for: r, samplingAllowed: false).serialized().contains("temperature"))
 }
 
 private func sse(_ data: [String]) -> String { data.map { "data: \($0)\r\n\r\n" }.joined() }
@@ -132,6 +132,6 @@ func geminiStream(pieceSize: Int) throws {
             """#)
     // No tool history and tool_choice none: Converse has no "none", so the tools stay out.
     #expect(
-        BedrockAdapter.body(for: r).serialized()
+        try BedrockAdapter.body(for: r).serialized()
             == #"{"system":[{"text":"S"}],"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":10}}"#)
 }

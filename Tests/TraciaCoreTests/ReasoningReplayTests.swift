@@ -72,8 +72,8 @@ private let everyProvider = [
     ReasoningPart(provider: .google, signature: "sigG"),
 ]
 
-@Test func anthropicGetsItsThinkingBlocksFirstAndNothingElse() {
-    let body = AnthropicAdapter.body(for: followUp(everyProvider), samplingAllowed: true)
+@Test func anthropicGetsItsThinkingBlocksFirstAndNothingElse() throws {
+    let body = try AnthropicAdapter.body(for: followUp(everyProvider), samplingAllowed: true)
     #expect(
         body["messages"]?[1]?["content"]
             == [
@@ -83,8 +83,8 @@ private let everyProvider = [
             ])
 }
 
-@Test func bedrockGetsItsReasoningContentAndNothingElse() {
-    let body = BedrockAdapter.body(for: followUp(everyProvider))
+@Test func bedrockGetsItsReasoningContentAndNothingElse() throws {
+    let body = try BedrockAdapter.body(for: followUp(everyProvider))
     #expect(
         body["messages"]?[1]?["content"]
             == [

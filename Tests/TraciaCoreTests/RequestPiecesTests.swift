@@ -31,23 +31,23 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
         try OpenAIAdapter.body(for: r, officialHost: true).serialized()
             == #"{"model":"n","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":5,"extra":{"k":[1]}}"#)
     #expect(
-        AnthropicAdapter.body(for: r, samplingAllowed: true).serialized()
+        try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized()
             == #"{"model":"n","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}],"extra":{"k":[1]}}"#)
     #expect(
         GeminiAdapter.body(for: r).serialized()
             == #"{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"maxOutputTokens":5},"extra":{"k":[1]},"model":"n"}"#
     )
     #expect(
-        BedrockAdapter.body(for: r).serialized()
+        try BedrockAdapter.body(for: r).serialized()
             == #"{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"maxTokens":5},"extra":{"k":[1]},"model":"n"}"#)
 }
 
 @Test func stopListGoesUnderEachProvidersKey() throws {
     let r = try request(#"{"model":"m",\#(hi),"stop_sequences":["END"]}"#)
     #expect(try OpenAIAdapter.body(for: r, officialHost: true).serialized().contains(#""stop":["END"]"#))
-    #expect(AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(#""stop_sequences":["END"]"#))
+    #expect(try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(#""stop_sequences":["END"]"#))
     #expect(GeminiAdapter.body(for: r).serialized().contains(#""generationConfig":{"stopSequences":["END"]}"#))
-    #expect(BedrockAdapter.body(for: r).serialized().contains(#""inferenceConfig":{"stopSequences":["END"]}"#))
+    #expect(try BedrockAdapter.body(for: r).serialized().contains(#""inferenceConfig":{"stopSequences":["END"]}"#))
 }
 
 @Test func toolsInEveryProvidersShape() throws {
@@ -58,7 +58,7 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
             #""tools":[{"type":"function","function":{"name":"w","description":"d","parameters":{"type":"object","properties":{}}}},{"type":"function","function":{"name":"t"}}]"#
         ))
     #expect(
-        AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(
+        try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(
             #""tools":[{"name":"w","description":"d","input_schema":{"type":"object","properties":{}}},{"name":"t","input_schema":{"type":"object"}}]"#
         ))
     #expect(
@@ -66,7 +66,7 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
             #""tools":[{"functionDeclarations":[{"name":"w","description":"d","parametersJsonSchema":{"type":"object","properties":{}}},{"name":"t"}]}]"#
         ))
     #expect(
-        BedrockAdapter.body(for: r).serialized().contains(
+        try BedrockAdapter.body(for: r).serialized().contains(
             #""toolConfig":{"tools":[{"toolSpec":{"name":"w","description":"d","inputSchema":{"json":{"type":"object","properties":{}}}}},{"toolSpec":{"name":"t","inputSchema":{"json":{"type":"object"}}}}]}"#
         ))
 }
@@ -77,14 +77,14 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
         try OpenAIAdapter.body(for: r, officialHost: true).serialized().contains(
             #""response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{"type":"object","b":1}}}"#))
     #expect(
-        AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(
+        try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(
             #""output_config":{"format":{"type":"json_schema","schema":{"type":"object","b":1}}}"#))
     #expect(
         GeminiAdapter.body(for: r).serialized().contains(
             #""generationConfig":{"responseMimeType":"application/json","responseJsonSchema":{"type":"object","b":1}}"#))
     // Converse takes the schema as text.
     #expect(
-        BedrockAdapter.body(for: r).serialized().contains(
+        try BedrockAdapter.body(for: r).serialized().contains(
             #""outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\",\"b\":1}","name":"a"}}}}"#
         ))
 }

@@ -30,7 +30,10 @@ final class TestSink: EventSink {
 
 /// Feeds `bytes` to a decoder in pieces of `size` bytes, as curl might deliver them.
 func feed<D: ResponseDecoder>(_ decoder: inout D, _ text: String, pieceSize: Int, sink: TestSink) throws(TraciaError) {
-    let bytes = Array(text.utf8)
+    try feed(&decoder, Array(text.utf8), pieceSize: pieceSize, sink: sink)
+}
+
+func feed<D: ResponseDecoder>(_ decoder: inout D, _ bytes: [UInt8], pieceSize: Int, sink: TestSink) throws(TraciaError) {
     var start = 0
     while start < bytes.count {
         let end = min(start + pieceSize, bytes.count)
@@ -43,3 +46,6 @@ func feed<D: ResponseDecoder>(_ decoder: inout D, _ text: String, pieceSize: Int
         start = end
     }
 }
+
+/// An SSE stream of named events, as Anthropic sends them.
+func sseEvents(_ events: [(String, String)]) -> String { events.map { "event: \($0.0)\ndata: \($0.1)\n\n" }.joined() }

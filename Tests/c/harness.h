@@ -56,6 +56,9 @@ void outcome_free(struct outcome *o);
 /* GET a URL and parse the JSON answer (NULL on failure). */
 json_t *get_json(const char *url);
 int post_json(const char *url, const char *body);
+/* The last request a fake server (at base_url) received whose path holds fragment: its path,
+ * headers and body; NULL when there is none. */
+json_t *fake_request(const char *base_url, const char *fragment);
 
 /* Values inside JSON by a dotted path ("usage.total_tokens", "tool_calls.0.id"). */
 json_t *at(json_t *root, const char *path);

@@ -28,7 +28,9 @@
     X(test_span_fifo_without_a_reader_fails_instead_of_hanging) X(test_span_fifo_reader_that_does_not_read_fails_the_span) \
     X(test_span_file_on_a_full_device_fails_each_span) X(test_span_file_on_dev_null_delivers) \
     X(test_flush_from_the_span_error_callback_is_misuse) X(test_span_fifo_whose_reader_left_never_raises_sigpipe) \
-    X(test_span_file_cut_short_never_glues_the_next_span)
+    X(test_span_file_cut_short_never_glues_the_next_span) \
+    X(test_reasoning_ab_apart_from_the_answer) X(test_reasoning_ab_tool_follow_ups) X(test_reasoning_ab_refused_before_any_io) \
+    X(test_reasoning_ab_abort_keeps_what_came)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

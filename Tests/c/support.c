@@ -124,6 +124,21 @@ int post_json(const char *url, const char *body) {
     return ok;
 }
 
+json_t *fake_request(const char *base_url, const char *fragment) {
+    char url[512];
+    snprintf(url, sizeof url, "%s/_requests", base_url);
+    json_t *all = get_json(url);
+    json_t *found = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(all, i, r) {
+        if (strstr(str_at(r, "path") ?: "", fragment)) found = r;
+    }
+    json_incref(found);
+    json_decref(all);
+    return found;
+}
+
 json_t *at(json_t *root, const char *path) {
     char key[256];
     json_t *cur = root;

@@ -24,7 +24,7 @@ struct AnthropicAdapter: ProviderAdapter {
         var headers = ["Content-Type: application/json", "anthropic-version: \(version)"]
         headers.append("Accept: " + (call.request.stream ? "text/event-stream" : "application/json"))
         if let key = call.apiKey { headers.append("x-api-key: \(key)") }
-        let body = Self.body(for: call.request, samplingAllowed: version < "2026-10-21")
+        let body = try Self.body(for: call.request, samplingAllowed: version < "2026-10-21")
         return HTTPRequest(url: base + "/v1/messages", headers: headers, body: body.serializedBytes())
     }
 
@@ -40,9 +40,13 @@ struct AnthropicAdapter: ProviderAdapter {
         return httpError(status: status, message: "\(kind): \(error["message"]?.string ?? "")")
     }
 
-    static func body(for r: RunRequest, samplingAllowed: Bool) -> JSONObject {
+    /// Throws for a reasoning request the API would refuse.
+    static func body(for r: RunRequest, samplingAllowed: Bool) throws(TraciaError) -> JSONObject {
         let conversation = Conversation(r.messages)
-        var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(r.maxOutputTokens ?? defaultMaxTokens)]
+        var thinking: ClaudeThinking?
+        if let reasoning = r.reasoning { thinking = try ClaudeThinking(reasoning, of: r, provider: "anthropic") }
+        let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? defaultMaxTokens
+        var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
         if r.stream { body["stream"] = true }
         body["system"] = conversation.system.map(JSON.string)
         body["messages"] = .array(
@@ -59,6 +63,7 @@ struct AnthropicAdapter: ProviderAdapter {
                 r.tools.map { .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)) })
         }
         body["tool_choice"] = r.toolChoice.map(toolChoice)
+        body["thinking"] = thinking?.field
         if let format = r.responseFormat {
             body["output_config"] = ["format": ["type": "json_schema", "schema": .object(format.schema ?? RequestPieces.emptySchema)]]
         }
@@ -97,7 +102,9 @@ struct AnthropicAdapter: ProviderAdapter {
                 u["input_tokens"]?.tokenCount, u["cache_creation_input_tokens"]?.tokenCount, u["cache_read_input_tokens"]?.tokenCount)
         }
         let output = u["output_tokens"]?.tokenCount ?? previous.outputTokens
-        return Usage.reported(input: input, output: output, total: nil)
+        var usage = Usage.reported(input: input, output: output, total: nil)
+        usage.reasoningTokens = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount ?? previous.reasoningTokens
+        return usage
     }
 }
 
@@ -113,8 +120,13 @@ struct AnthropicEvents: SSEEvents {
         case "message_start":
             if let u = root["message"]?["usage"] { report(u, sink) }
         case "content_block_start":
-            if let block = root["content_block"], block["type"]?.string == "tool_use" {
-                sink.toolCallStart(index: root["index"]?.int ?? 0, id: block["id"]?.string, name: block["name"]?.string)
+            if let block = root["content_block"] {
+                let index = root["index"]?.int ?? 0
+                switch block["type"]?.string {
+                case "tool_use": sink.toolCallStart(index: index, id: block["id"]?.string, name: block["name"]?.string)
+                case "thinking", "redacted_thinking": AnthropicBody.reasoning(block, index: index, sink: sink)
+                default: break
+                }
             }
         case "content_block_delta":
             guard let delta = root["delta"] else { break }
@@ -124,6 +136,10 @@ struct AnthropicEvents: SSEEvents {
                 if let text = delta["text"]?.stringBytes, !text.isEmpty { sink.text(text) }
             case "input_json_delta":
                 if let json = delta["partial_json"]?.stringBytes, !json.isEmpty { sink.toolCallArguments(index: index, fragment: json) }
+            case "thinking_delta":
+                if let text = delta["thinking"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+            case "signature_delta":
+                if let signature = delta["signature"]?.stringBytes, !signature.isEmpty { sink.reasoningSignature(signature, block: index) }
             default: break
             }
         case "message_delta":
@@ -161,10 +177,23 @@ enum AnthropicBody: BodyParser {
                 sink.toolCallStart(index: index, id: block["id"]?.string, name: block["name"]?.string)
                 let input = block["input"].map { $0.serialized() } ?? "{}"
                 Array(input.utf8).withUnsafeBufferPointer { sink.toolCallArguments(index: index, fragment: $0) }
+            case "thinking", "redacted_thinking":
+                reasoning(block, index: index, sink: sink)
             default: break
             }
         }
         if let reason = root["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
         if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
+    }
+
+    /// A whole `thinking` or `redacted_thinking` block: a response's, or the start of a
+    /// streamed one (empty there, its text and signature follow as deltas).
+    static func reasoning(_ block: JSONRef, index: Int, sink: some EventSink) {
+        if let data = block["data"]?.stringBytes, block["type"]?.string == "redacted_thinking" {
+            sink.redactedReasoning(data, block: index)
+            return
+        }
+        if let text = block["thinking"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+        if let signature = block["signature"]?.stringBytes, !signature.isEmpty { sink.reasoningSignature(signature, block: index) }
     }
 }

@@ -74,6 +74,13 @@ enum BedrockModelID {
         let id = geography(of: model).map { model.dropFirst($0.count + 1) } ?? Substring(model)
         return vendors.contains(where: { id.hasPrefix($0) })
     }
+
+    /// The vendor's model (`anthropic.claude-…`) without a profile's geography; for an ARN, what
+    /// its resource names (a foundation model or a system-defined profile).
+    static func vendorModel(of model: String) -> Substring {
+        let id = model.hasPrefix("arn:") ? model.split(separator: "/", omittingEmptySubsequences: false).last ?? "" : Substring(model)
+        return geography(of: String(id)).map { id.dropFirst($0.count + 1) } ?? id
+    }
 }
 
 /// Amazon Bedrock Converse and ConverseStream.
@@ -85,7 +92,7 @@ struct BedrockAdapter: ProviderAdapter {
         // The id is one path segment: ':' and '/' are percent-encoded, as the AWS SDKs do.
         let modelSegment = SigV4.uriEncode(modelID, keepSlash: false)
         let tail = "/model/\(modelSegment)/" + (call.request.stream ? "converse-stream" : "converse")
-        let body = Self.body(for: call.request).serializedBytes()
+        let body = try Self.body(for: call.request).serializedBytes()
         var headers = ["Content-Type: application/json"]
         if call.request.stream { headers.append("Accept: application/vnd.amazon.eventstream") }
         if let key = call.apiKey {
@@ -130,8 +137,11 @@ struct BedrockAdapter: ProviderAdapter {
         return host.isEmpty ? nil : (host, String(rest[slash...]))
     }
 
-    static func body(for r: RunRequest) -> JSONObject {
+    /// Throws for a reasoning request the model would refuse or that has no form for it.
+    static func body(for r: RunRequest) throws(TraciaError) -> JSONObject {
         let conversation = Conversation(r.messages)
+        var reasoning: BedrockReasoning?
+        if let asked = r.reasoning { reasoning = try BedrockReasoning(asked, of: r) }
         var body = JSONObject()
         if let system = conversation.system { body["system"] = [["text": .string(system)]] }
         var usesTools = false
@@ -147,7 +157,7 @@ struct BedrockAdapter: ProviderAdapter {
                 return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(content)]
             })
         var inference = JSONObject()
-        inference["maxTokens"] = r.maxOutputTokens.map(JSON.init)
+        inference["maxTokens"] = (reasoning?.maxTokens ?? r.maxOutputTokens).map(JSON.init)
         inference["temperature"] = r.temperature.map(JSON.double)
         inference["topP"] = r.topP.map(JSON.double)
         inference["stopSequences"] = RequestPieces.stopList(r)
@@ -164,6 +174,7 @@ struct BedrockAdapter: ProviderAdapter {
             jsonSchema["name"] = format.name.map(JSON.string)
             body["outputConfig"] = ["textFormat": ["type": "json_schema", "structure": ["jsonSchema": .object(jsonSchema)]]]
         }
+        body["additionalModelRequestFields"] = reasoning.map { .object($0.fields) }
         return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
@@ -253,6 +264,13 @@ struct BedrockStreamDecoder: ResponseDecoder {
                 sink.text(text)
             } else if let input = root["delta"]?["toolUse"]?["input"]?.stringBytes, !input.isEmpty {
                 sink.toolCallArguments(index: index, fragment: input)
+            } else if let reasoning = root["delta"]?["reasoningContent"] {
+                // Each delta holds one of text, signature and redactedContent.
+                if let text = reasoning["text"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+                if let signature = reasoning["signature"]?.stringBytes, !signature.isEmpty {
+                    sink.reasoningSignature(signature, block: index)
+                }
+                if let data = reasoning["redactedContent"]?.stringBytes { sink.redactedReasoning(data, block: index) }
             }
         case "messageStop":
             stopped = true
@@ -278,6 +296,15 @@ enum BedrockBody: BodyParser {
                 sink.toolCallStart(index: index, id: use["toolUseId"]?.string, name: use["name"]?.string)
                 Array((use["input"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
                     sink.toolCallArguments(index: index, fragment: $0)
+                }
+            } else if let reasoning = block["reasoningContent"] {
+                if let data = reasoning["redactedContent"]?.stringBytes {
+                    sink.redactedReasoning(data, block: index)
+                } else if let signed = reasoning["reasoningText"] {
+                    if let text = signed["text"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
+                    if let signature = signed["signature"]?.stringBytes, !signature.isEmpty {
+                        sink.reasoningSignature(signature, block: index)
+                    }
                 }
             }
         }
