@@ -135,8 +135,16 @@ struct GeminiAdapter: ProviderAdapter {
 }
 
 /// One GenerateContentResponse (a stream chunk or the whole body) into events.
+///
+/// Thought summaries (`"thought": true`) are reasoning, never text; consecutive ones make one
+/// reasoning block. A `thoughtSignature`, on whatever part it comes, opens a block of its own,
+/// reported before the part's content: the replay puts a Gemini reasoning part's signature on
+/// the part after it, which is where it came.
 struct GeminiResponse {
     private var calls = 0
+    private var blocks = 0
+    /// The block that thought summaries go on, until another part comes between them.
+    private var thoughtBlock: Int?
 
     /// Returns true when the candidate finished.
     mutating func emit(_ root: JSONRef, sink: some EventSink) throws(TraciaError) -> Bool {
@@ -146,31 +154,58 @@ struct GeminiResponse {
         if let blocked = root["promptFeedback"]?["blockReason"]?.string {
             throw TraciaError(.providerError, "the prompt was blocked (\(blocked))")
         }
-        if let u = root["usageMetadata"] {
-            let input = TokenCounts.sum(u["promptTokenCount"]?.tokenCount, u["toolUsePromptTokenCount"]?.tokenCount)
-            let output = TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, u["thoughtsTokenCount"]?.tokenCount)
-            sink.usage(Usage.reported(input: input, output: output, total: u["totalTokenCount"]?.tokenCount))
-        }
+        if let u = root["usageMetadata"] { sink.usage(Self.usage(u)) }
         guard let candidate = root["candidates"]?[0] else { return false }
-        for part in candidate["content"]?["parts"]?.array ?? [] {
-            if let text = part["text"]?.stringBytes, !text.isEmpty, part["thought"]?.bool != true {
-                sink.text(text)
-            } else if let call = part["functionCall"] {
-                let index = calls
-                calls += 1
-                sink.toolCallStart(
-                    index: index, id: call["id"]?.string ?? "\(GeminiAdapter.syntheticIDPrefix)\(index)", name: call["name"]?.string)
-                Array((call["args"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
-                    sink.toolCallArguments(index: index, fragment: $0)
-                }
-            }
-        }
+        for part in candidate["content"]?["parts"]?.array ?? [] { emit(part: part, sink: sink) }
         guard let reason = candidate["finishReason"]?.string else { return false }
         if FinishReasons.gemini.isBlocked(reason) {
             throw TraciaError(.providerError, "the response was blocked by the provider's filters (\(reason))")
         }
         sink.finish(FinishReasons.gemini.finish(reason))
         return true
+    }
+
+    private mutating func emit(part: JSONRef, sink: some EventSink) {
+        let isThought = part["thought"]?.bool == true
+        if let signature = part["thoughtSignature"]?.stringBytes, !signature.isEmpty {
+            let block = newBlock()
+            sink.reasoningSignature(signature, block: block)
+            thoughtBlock = isThought ? block : nil
+        }
+        if let text = part["text"]?.stringBytes, !text.isEmpty {
+            if isThought {
+                let block = thoughtBlock ?? newBlock()
+                thoughtBlock = block
+                sink.reasoning(text, block: block)
+            } else {
+                thoughtBlock = nil
+                sink.text(text)
+            }
+        } else if let call = part["functionCall"] {
+            thoughtBlock = nil
+            let index = calls
+            calls += 1
+            sink.toolCallStart(
+                index: index, id: call["id"]?.string ?? "\(GeminiAdapter.syntheticIDPrefix)\(index)", name: call["name"]?.string)
+            Array((call["args"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
+                sink.toolCallArguments(index: index, fragment: $0)
+            }
+        }
+    }
+
+    private mutating func newBlock() -> Int {
+        defer { blocks += 1 }
+        return blocks
+    }
+
+    /// Thoughts are billed as output: outputTokens counts them with the candidates' tokens.
+    private static func usage(_ u: JSONRef) -> Usage {
+        let input = TokenCounts.sum(u["promptTokenCount"]?.tokenCount, u["toolUsePromptTokenCount"]?.tokenCount)
+        let thoughts = u["thoughtsTokenCount"]?.tokenCount
+        var usage = Usage.reported(
+            input: input, output: TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, thoughts), total: u["totalTokenCount"]?.tokenCount)
+        usage.reasoningTokens = thoughts
+        return usage
     }
 }
 
