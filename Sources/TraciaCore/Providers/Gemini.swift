@@ -12,7 +12,8 @@ struct GeminiAdapter: ProviderAdapter {
         var headers = ["Content-Type: application/json"]
         if let key = call.apiKey { headers.append("x-goog-api-key: \(key)") }
         return HTTPRequest(
-            url: "\(base)/\(Self.apiVersion)/\(model):\(method)", headers: headers, body: Self.body(for: call.request).serializedBytes())
+            url: "\(base)/\(Self.apiVersion)/\(model):\(method)", headers: headers, body: try Self.body(for: call.request).serializedBytes()
+        )
     }
 
     func decoder(for call: ResolvedCall) -> any ResponseDecoder {
@@ -51,7 +52,7 @@ struct GeminiAdapter: ProviderAdapter {
         return name
     }
 
-    static func body(for r: RunRequest) -> JSONObject {
+    static func body(for r: RunRequest) throws(TraciaError) -> JSONObject {
         let conversation = Conversation(r.messages)
         var body = JSONObject()
         if let system = conversation.system { body["systemInstruction"] = ["parts": [textPart(system)]] }
@@ -73,8 +74,43 @@ struct GeminiAdapter: ProviderAdapter {
             generation["responseMimeType"] = "application/json"
             generation["responseJsonSchema"] = format.schema.map(JSON.object)
         }
+        if let reasoning = r.reasoning { generation["thinkingConfig"] = .object(try thinkingConfig(reasoning, model: r.model)) }
         if !generation.isEmpty { body["generationConfig"] = .object(generation) }
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// Thought summaries on. Gemini 3 takes a thinking level (a budget only when asked for
+    /// alone; both at once is the API's 400), earlier models a budget.
+    static func thinkingConfig(_ reasoning: ReasoningRequest, model: String) throws(TraciaError) -> JSONObject {
+        var config: JSONObject = ["includeThoughts": true]
+        if isGemini3(model), let effort = reasoning.effort {
+            guard reasoning.budgetTokens == nil else {
+                throw TraciaError(
+                    .invalidRequest,
+                    "reasoning: give effort or budget_tokens for \(model), not both (Gemini 3 takes thinkingLevel or thinkingBudget, not both)"
+                )
+            }
+            config["thinkingLevel"] = .string(effort.rawValue.uppercased())
+        } else if let budget = reasoning.budgetTokens ?? reasoning.effort.map(thinkingBudget) {
+            config["thinkingBudget"] = JSON(budget)
+        }
+        return config
+    }
+
+    private static func thinkingBudget(_ effort: ReasoningRequest.Effort) -> Int {
+        switch effort {
+        case .low: 1024
+        case .medium: 8192
+        case .high: 24576
+        }
+    }
+
+    /// `gemini-3`, `gemini-3-pro-preview`, `models/gemini-3.1-flash`; not `gemini-2.5-pro`.
+    static func isGemini3(_ model: String) -> Bool {
+        let name = model.split(separator: "/").last.map(String.init) ?? model
+        guard name.hasPrefix("gemini-3") else { return false }
+        let rest = name.dropFirst("gemini-3".count)
+        return rest.isEmpty || rest.first == "-" || rest.first == "."
     }
 
     private static func functionCallingConfig(_ choice: ToolChoice) -> JSON {
