@@ -123,14 +123,18 @@ struct GeminiAdapter: ProviderAdapter {
     }
 
     /// A Gemini reasoning part stands for the `thoughtSignature` of the part after it (its
-    /// thought summary is not sent back); a signature last in the turn rides on an empty text
-    /// part, as Gemini sends it. Other providers' reasoning is left out.
+    /// thought summary is not sent back); a signature with no part of its own to ride on (last
+    /// in the turn, or followed by another signature) goes on an empty text part, as Gemini
+    /// sends it. Other providers' reasoning is left out.
     private static func parts(of turn: Conversation.Turn, in conversation: Conversation) -> [JSON] {
         var parts: [JSON] = []
         var signature: String?
         for p in turn.parts {
             if case .reasoning(let r) = p {
-                if r.provider == .google, let s = r.signature { signature = s }
+                if r.provider == .google, let s = r.signature {
+                    if let pending = signature { parts.append(["text": "", "thoughtSignature": .string(pending)]) }
+                    signature = s
+                }
                 continue
             }
             var json = part(for: p, in: conversation)
