@@ -139,7 +139,7 @@ private let openAIUsageFields: [(String, String, @Sendable (Int?) -> Usage)] = [
     (
         "completion_tokens_details.reasoning_tokens",
         #"{"prompt_tokens":7,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":@}}"#,
-        { _ in usage(7, 5) }
+        { usage(7, 5, reasoning: $0) }
     ),
 ]
 

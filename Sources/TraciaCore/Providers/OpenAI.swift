@@ -124,6 +124,7 @@ struct OpenAIEvents: SSEEvents {
     }
 
     static func emitDelta(_ delta: JSONRef, sink: some EventSink) {
+        if let reasoning = reasoning(in: delta) { sink.reasoning(reasoning, block: 0) }
         if let text = delta["content"]?.stringBytes, !text.isEmpty { sink.text(text) }
         guard let calls = delta["tool_calls"], calls.isArray else { return }
         for (position, call) in calls.array.enumerated() {
@@ -140,10 +141,23 @@ struct OpenAIEvents: SSEEvents {
         }
     }
 
+    /// Compatible servers spell it `reasoning_content` (DeepSeek, xAI, older vLLM) or
+    /// `reasoning` (vLLM, Ollama, Groq, OpenRouter). vLLM, renaming one to the other, has sent
+    /// both with the same text: only the first is taken.
+    private static func reasoning(in delta: JSONRef) -> UnsafeBufferPointer<UInt8>? {
+        for key in ["reasoning_content", "reasoning"] {
+            if let text = delta[key]?.stringBytes, !text.isEmpty { return text }
+        }
+        return nil
+    }
+
+    /// completion_tokens counts the reasoning tokens too.
     static func usageOf(_ u: JSONRef) -> Usage {
-        Usage.reported(
+        var usage = Usage.reported(
             input: u["prompt_tokens"]?.tokenCount ?? 0, output: u["completion_tokens"]?.tokenCount ?? 0,
             total: u["total_tokens"]?.tokenCount)
+        usage.reasoningTokens = u["completion_tokens_details"]?["reasoning_tokens"]?.tokenCount
+        return usage
     }
 }
 
