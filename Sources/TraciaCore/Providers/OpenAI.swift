@@ -6,7 +6,8 @@ struct OpenAIAdapter: ProviderAdapter {
         let base = call.baseURL ?? Self.defaultBaseURL
         var headers = ["Content-Type: application/json", "Accept: " + (call.request.stream ? "text/event-stream" : "application/json")]
         if let key = call.apiKey { headers.append("Authorization: Bearer \(key)") }
-        let body = try Self.body(for: call.request, officialHost: base.contains("api.openai.com") || base.contains(".openai.azure.com"))
+        let officialHost = base.contains("api.openai.com") || base.contains(".openai.azure.com")
+        let body = try Self.body(for: call.request, officialHost: officialHost, sendsReasoningBack: !officialHost)
         return HTTPRequest(url: base + "/chat/completions", headers: headers, body: body.serializedBytes())
     }
 
@@ -34,9 +35,13 @@ struct OpenAIAdapter: ProviderAdapter {
         return nil
     }
 
-    static func body(for r: RunRequest, officialHost: Bool) throws(TraciaError) -> JSONObject {
+    /// `sendsReasoningBack`: assistant messages carry their reasoning as `reasoning_content`,
+    /// which DeepSeek's thinking mode requires on a tool-calling turn; OpenAI's own hosts take
+    /// no such field (and never send reasoning to take back).
+    static func body(for r: RunRequest, officialHost: Bool, sendsReasoningBack: Bool = false) throws(TraciaError) -> JSONObject {
         var body: JSONObject = [
-            "model": .string(r.model), "messages": .array(r.messages.map { message($0, officialHost: officialHost) }),
+            "model": .string(r.model),
+            "messages": .array(r.messages.map { message($0, officialHost: officialHost, sendsReasoningBack: sendsReasoningBack) }),
         ]
         if r.stream {
             body["stream"] = true
@@ -52,7 +57,21 @@ struct OpenAIAdapter: ProviderAdapter {
         }
         body["tool_choice"] = r.toolChoice.map(toolChoice)
         body["response_format"] = r.responseFormat.map(responseFormat)
+        if let reasoning = r.reasoning {
+            guard let effort = reasoning.effort else {
+                throw TraciaError(
+                    .invalidRequest, "reasoning: Chat Completions takes an effort (reasoning_effort), not budget_tokens; give effort")
+            }
+            body["reasoning_effort"] = .string(effort.rawValue)
+        }
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// The text of the turn's Chat Completions reasoning parts, joined ("" when they had none);
+    /// nil when it has none of them.
+    private static func reasoningContent(of m: Message) -> String? {
+        let parts = m.reasoning.filter { $0.provider == .openaiCompatible || $0.provider == .openai }
+        return parts.isEmpty ? nil : parts.map(\.text).joined()
     }
 
     private static func toolChoice(_ choice: ToolChoice) -> JSON {
@@ -72,7 +91,7 @@ struct OpenAIAdapter: ProviderAdapter {
         return ["type": "json_schema", "json_schema": .object(jsonSchema)]
     }
 
-    private static func message(_ m: Message, officialHost: Bool) -> JSON {
+    private static func message(_ m: Message, officialHost: Bool, sendsReasoningBack: Bool) -> JSON {
         var out: JSONObject = ["role": .string(m.role == .developer && !officialHost ? "system" : m.role.rawValue)]
         switch m.role {
         case .assistant:
@@ -89,6 +108,7 @@ struct OpenAIAdapter: ProviderAdapter {
                         ]
                     })
             }
+            if sendsReasoningBack, let reasoning = reasoningContent(of: m) { out["reasoning_content"] = .string(reasoning) }
         case .tool:
             out["tool_call_id"] = .string(m.toolCallID ?? "")
             out["content"] = .string(m.text)
