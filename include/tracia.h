@@ -507,7 +507,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   The message of a result (StreamResult "message") holds reasoning parts
  *   where the provider sent reasoning, in the order of the turn: pass it
  *   back unchanged and a tool-calling follow-up is accepted by providers
- *   that check them (Anthropic and Bedrock thinking, Gemini 3 signatures).
+ *   that check them (Anthropic and Bedrock thinking, Gemini 3 signatures,
+ *   DeepSeek's thinking mode: a Chat Completions server other than OpenAI's
+ *   own gets the turn's reasoning text back as reasoning_content).
  *
  * REASONING KEYS (the request's reasoning)
  *   effort: "low", "medium" or "high". Default: none.

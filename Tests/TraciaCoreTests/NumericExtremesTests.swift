@@ -106,8 +106,8 @@ private func frames(_ events: [(String, String)]) -> @Sendable (String) -> [UInt
 /// `a + b` as the decoders must count it.
 private func plus(_ a: Int, _ b: Int) -> Int { a.saturatingAdding(b) }
 
-private func usage(_ input: Int, _ output: Int, total: Int? = nil) -> Usage {
-    Usage(inputTokens: input, outputTokens: output, totalTokens: total ?? plus(input, output))
+private func usage(_ input: Int, _ output: Int, total: Int? = nil, reasoning: Int? = nil) -> Usage {
+    Usage(inputTokens: input, outputTokens: output, totalTokens: total ?? plus(input, output), reasoningTokens: reasoning)
 }
 
 // MARK: OpenAI
@@ -139,7 +139,7 @@ private let openAIUsageFields: [(String, String, @Sendable (Int?) -> Usage)] = [
     (
         "completion_tokens_details.reasoning_tokens",
         #"{"prompt_tokens":7,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":@}}"#,
-        { _ in usage(7, 5) }
+        { usage(7, 5, reasoning: $0) }
     ),
 ]
 
@@ -279,14 +279,16 @@ private func geminiUsage(replacing field: String) -> String {
     return "{" + counts.joined(separator: ",") + "}"
 }
 
-/// Input is prompt + tool-use prompt, output candidates + thoughts; cached tokens are part of the prompt.
+/// Input is prompt + tool-use prompt, output candidates + thoughts, the thoughts the reasoning;
+/// cached tokens are part of the prompt.
 private func geminiExpected(_ field: String) -> @Sendable (Int?) -> Usage {
     { value in
         var c = geminiCounts
         if c[field] != nil { c[field] = value ?? 0 }
         let input = plus(c["promptTokenCount"] ?? 0, c["toolUsePromptTokenCount"] ?? 0)
         let output = plus(c["candidatesTokenCount"] ?? 0, c["thoughtsTokenCount"] ?? 0)
-        return usage(input, output, total: field == "totalTokenCount" ? (value ?? 17) : nil)
+        let thoughts = field == "thoughtsTokenCount" ? value : c["thoughtsTokenCount"]
+        return usage(input, output, total: field == "totalTokenCount" ? (value ?? 17) : nil, reasoning: thoughts)
     }
 }
 

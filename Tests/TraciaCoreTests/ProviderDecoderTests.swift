@@ -95,7 +95,7 @@ func geminiStream(pieceSize: Int) throws {
             ToolCall(id: "fc9", name: "w", arguments: [:]),
         ])
     #expect(sink.accumulator.finishReason == .toolCalls)
-    #expect(sink.accumulator.usage == Usage(inputTokens: 8, outputTokens: 5, totalTokens: 13))
+    #expect(sink.accumulator.usage == Usage(inputTokens: 8, outputTokens: 5, totalTokens: 13, reasoningTokens: 2))
 }
 
 @Test func geminiSafetyBlockAndCutStream() throws {

@@ -94,7 +94,7 @@ private let everyProvider = [
             ])
 }
 
-@Test func geminiGetsItsSignatureOnThePartAfterIt() {
+@Test func geminiGetsItsSignatureOnThePartAfterIt() throws {
     let signedCall = Message(
         role: .assistant,
         parts: [
@@ -104,12 +104,13 @@ private let everyProvider = [
     var request = followUp([])
     request.messages[1] = signedCall
     #expect(
-        GeminiAdapter.body(for: request)["contents"]?[1]?["parts"]
+        try GeminiAdapter.body(for: request)["contents"]?[1]?["parts"]
             == [["functionCall": ["name": "get_weather", "args": ["city": "Paris"], "id": "call_1"], "thoughtSignature": "sigG"]])
     // A signature last in the turn rides on an empty text part, as Gemini sends it.
     request.messages[1] = Message(
         role: .assistant, parts: [.text("Done."), .reasoning(ReasoningPart(provider: .google, signature: "sigT"))])
-    #expect(GeminiAdapter.body(for: request)["contents"]?[1]?["parts"] == [["text": "Done."], ["text": "", "thoughtSignature": "sigT"]])
+    #expect(
+        try GeminiAdapter.body(for: request)["contents"]?[1]?["parts"] == [["text": "Done."], ["text": "", "thoughtSignature": "sigT"]])
 }
 
 @Test func reasoningNeverReachesTheTextChunks() throws {

@@ -34,7 +34,7 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
         try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized()
             == #"{"model":"n","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}],"extra":{"k":[1]}}"#)
     #expect(
-        GeminiAdapter.body(for: r).serialized()
+        try GeminiAdapter.body(for: r).serialized()
             == #"{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"maxOutputTokens":5},"extra":{"k":[1]},"model":"n"}"#
     )
     #expect(
@@ -46,7 +46,7 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
     let r = try request(#"{"model":"m",\#(hi),"stop_sequences":["END"]}"#)
     #expect(try OpenAIAdapter.body(for: r, officialHost: true).serialized().contains(#""stop":["END"]"#))
     #expect(try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(#""stop_sequences":["END"]"#))
-    #expect(GeminiAdapter.body(for: r).serialized().contains(#""generationConfig":{"stopSequences":["END"]}"#))
+    #expect(try GeminiAdapter.body(for: r).serialized().contains(#""generationConfig":{"stopSequences":["END"]}"#))
     #expect(try BedrockAdapter.body(for: r).serialized().contains(#""inferenceConfig":{"stopSequences":["END"]}"#))
 }
 
@@ -62,7 +62,7 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
             #""tools":[{"name":"w","description":"d","input_schema":{"type":"object","properties":{}}},{"name":"t","input_schema":{"type":"object"}}]"#
         ))
     #expect(
-        GeminiAdapter.body(for: r).serialized().contains(
+        try GeminiAdapter.body(for: r).serialized().contains(
             #""tools":[{"functionDeclarations":[{"name":"w","description":"d","parametersJsonSchema":{"type":"object","properties":{}}},{"name":"t"}]}]"#
         ))
     #expect(
@@ -80,7 +80,7 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
         try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains(
             #""output_config":{"format":{"type":"json_schema","schema":{"type":"object","b":1}}}"#))
     #expect(
-        GeminiAdapter.body(for: r).serialized().contains(
+        try GeminiAdapter.body(for: r).serialized().contains(
             #""generationConfig":{"responseMimeType":"application/json","responseJsonSchema":{"type":"object","b":1}}"#))
     // Converse takes the schema as text.
     #expect(

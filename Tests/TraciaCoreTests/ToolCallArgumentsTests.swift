@@ -90,6 +90,6 @@ private func assistantCall(arguments: String) -> String {
     #expect(
         try OpenAIAdapter.body(for: followUp, officialHost: true).serialized().contains(#""arguments":"{\"city\":\"Paris\",\"days\":2}""#))
     #expect(try AnthropicAdapter.body(for: followUp, samplingAllowed: true).serialized().contains(#""input":\#(args)"#))
-    #expect(GeminiAdapter.body(for: followUp).serialized().contains(#""args":\#(args)"#))
+    #expect(try GeminiAdapter.body(for: followUp).serialized().contains(#""args":\#(args)"#))
     #expect(try BedrockAdapter.body(for: followUp).serialized().contains(#""input":\#(args)"#))
 }

@@ -12,7 +12,8 @@ struct GeminiAdapter: ProviderAdapter {
         var headers = ["Content-Type: application/json"]
         if let key = call.apiKey { headers.append("x-goog-api-key: \(key)") }
         return HTTPRequest(
-            url: "\(base)/\(Self.apiVersion)/\(model):\(method)", headers: headers, body: Self.body(for: call.request).serializedBytes())
+            url: "\(base)/\(Self.apiVersion)/\(model):\(method)", headers: headers, body: try Self.body(for: call.request).serializedBytes()
+        )
     }
 
     func decoder(for call: ResolvedCall) -> any ResponseDecoder {
@@ -51,7 +52,7 @@ struct GeminiAdapter: ProviderAdapter {
         return name
     }
 
-    static func body(for r: RunRequest) -> JSONObject {
+    static func body(for r: RunRequest) throws(TraciaError) -> JSONObject {
         let conversation = Conversation(r.messages)
         var body = JSONObject()
         if let system = conversation.system { body["systemInstruction"] = ["parts": [textPart(system)]] }
@@ -73,8 +74,43 @@ struct GeminiAdapter: ProviderAdapter {
             generation["responseMimeType"] = "application/json"
             generation["responseJsonSchema"] = format.schema.map(JSON.object)
         }
+        if let reasoning = r.reasoning { generation["thinkingConfig"] = .object(try thinkingConfig(reasoning, model: r.model)) }
         if !generation.isEmpty { body["generationConfig"] = .object(generation) }
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// Thought summaries on. Gemini 3 takes a thinking level (a budget only when asked for
+    /// alone; both at once is the API's 400), earlier models a budget.
+    static func thinkingConfig(_ reasoning: ReasoningRequest, model: String) throws(TraciaError) -> JSONObject {
+        var config: JSONObject = ["includeThoughts": true]
+        if isGemini3(model), let effort = reasoning.effort {
+            guard reasoning.budgetTokens == nil else {
+                throw TraciaError(
+                    .invalidRequest,
+                    "reasoning: give effort or budget_tokens for \(model), not both (Gemini 3 takes thinkingLevel or thinkingBudget, not both)"
+                )
+            }
+            config["thinkingLevel"] = .string(effort.rawValue.uppercased())
+        } else if let budget = reasoning.budgetTokens ?? reasoning.effort.map(thinkingBudget) {
+            config["thinkingBudget"] = JSON(budget)
+        }
+        return config
+    }
+
+    private static func thinkingBudget(_ effort: ReasoningRequest.Effort) -> Int {
+        switch effort {
+        case .low: 1024
+        case .medium: 8192
+        case .high: 24576
+        }
+    }
+
+    /// `gemini-3`, `gemini-3-pro-preview`, `models/gemini-3.1-flash`; not `gemini-2.5-pro`.
+    static func isGemini3(_ model: String) -> Bool {
+        let name = model.split(separator: "/").last.map(String.init) ?? model
+        guard name.hasPrefix("gemini-3") else { return false }
+        let rest = name.dropFirst("gemini-3".count)
+        return rest.isEmpty || rest.first == "-" || rest.first == "."
     }
 
     private static func functionCallingConfig(_ choice: ToolChoice) -> JSON {
@@ -87,14 +123,18 @@ struct GeminiAdapter: ProviderAdapter {
     }
 
     /// A Gemini reasoning part stands for the `thoughtSignature` of the part after it (its
-    /// thought summary is not sent back); a signature last in the turn rides on an empty text
-    /// part, as Gemini sends it. Other providers' reasoning is left out.
+    /// thought summary is not sent back); a signature with no part of its own to ride on (last
+    /// in the turn, or followed by another signature) goes on an empty text part, as Gemini
+    /// sends it. Other providers' reasoning is left out.
     private static func parts(of turn: Conversation.Turn, in conversation: Conversation) -> [JSON] {
         var parts: [JSON] = []
         var signature: String?
         for p in turn.parts {
             if case .reasoning(let r) = p {
-                if r.provider == .google, let s = r.signature { signature = s }
+                if r.provider == .google, let s = r.signature {
+                    if let pending = signature { parts.append(["text": "", "thoughtSignature": .string(pending)]) }
+                    signature = s
+                }
                 continue
             }
             var json = part(for: p, in: conversation)
@@ -135,8 +175,16 @@ struct GeminiAdapter: ProviderAdapter {
 }
 
 /// One GenerateContentResponse (a stream chunk or the whole body) into events.
+///
+/// Thought summaries (`"thought": true`) are reasoning, never text; consecutive ones make one
+/// reasoning block. A `thoughtSignature`, on whatever part it comes, opens a block of its own,
+/// reported before the part's content: the replay puts a Gemini reasoning part's signature on
+/// the part after it, which is where it came.
 struct GeminiResponse {
     private var calls = 0
+    private var blocks = 0
+    /// The block that thought summaries go on, until another part comes between them.
+    private var thoughtBlock: Int?
 
     /// Returns true when the candidate finished.
     mutating func emit(_ root: JSONRef, sink: some EventSink) throws(TraciaError) -> Bool {
@@ -146,31 +194,58 @@ struct GeminiResponse {
         if let blocked = root["promptFeedback"]?["blockReason"]?.string {
             throw TraciaError(.providerError, "the prompt was blocked (\(blocked))")
         }
-        if let u = root["usageMetadata"] {
-            let input = TokenCounts.sum(u["promptTokenCount"]?.tokenCount, u["toolUsePromptTokenCount"]?.tokenCount)
-            let output = TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, u["thoughtsTokenCount"]?.tokenCount)
-            sink.usage(Usage.reported(input: input, output: output, total: u["totalTokenCount"]?.tokenCount))
-        }
+        if let u = root["usageMetadata"] { sink.usage(Self.usage(u)) }
         guard let candidate = root["candidates"]?[0] else { return false }
-        for part in candidate["content"]?["parts"]?.array ?? [] {
-            if let text = part["text"]?.stringBytes, !text.isEmpty, part["thought"]?.bool != true {
-                sink.text(text)
-            } else if let call = part["functionCall"] {
-                let index = calls
-                calls += 1
-                sink.toolCallStart(
-                    index: index, id: call["id"]?.string ?? "\(GeminiAdapter.syntheticIDPrefix)\(index)", name: call["name"]?.string)
-                Array((call["args"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
-                    sink.toolCallArguments(index: index, fragment: $0)
-                }
-            }
-        }
+        for part in candidate["content"]?["parts"]?.array ?? [] { emit(part: part, sink: sink) }
         guard let reason = candidate["finishReason"]?.string else { return false }
         if FinishReasons.gemini.isBlocked(reason) {
             throw TraciaError(.providerError, "the response was blocked by the provider's filters (\(reason))")
         }
         sink.finish(FinishReasons.gemini.finish(reason))
         return true
+    }
+
+    private mutating func emit(part: JSONRef, sink: some EventSink) {
+        let isThought = part["thought"]?.bool == true
+        if let signature = part["thoughtSignature"]?.stringBytes, !signature.isEmpty {
+            let block = newBlock()
+            sink.reasoningSignature(signature, block: block)
+            thoughtBlock = isThought ? block : nil
+        }
+        if let text = part["text"]?.stringBytes, !text.isEmpty {
+            if isThought {
+                let block = thoughtBlock ?? newBlock()
+                thoughtBlock = block
+                sink.reasoning(text, block: block)
+            } else {
+                thoughtBlock = nil
+                sink.text(text)
+            }
+        } else if let call = part["functionCall"] {
+            thoughtBlock = nil
+            let index = calls
+            calls += 1
+            sink.toolCallStart(
+                index: index, id: call["id"]?.string ?? "\(GeminiAdapter.syntheticIDPrefix)\(index)", name: call["name"]?.string)
+            Array((call["args"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {
+                sink.toolCallArguments(index: index, fragment: $0)
+            }
+        }
+    }
+
+    private mutating func newBlock() -> Int {
+        defer { blocks += 1 }
+        return blocks
+    }
+
+    /// Thoughts are billed as output: outputTokens counts them with the candidates' tokens.
+    private static func usage(_ u: JSONRef) -> Usage {
+        let input = TokenCounts.sum(u["promptTokenCount"]?.tokenCount, u["toolUsePromptTokenCount"]?.tokenCount)
+        let thoughts = u["thoughtsTokenCount"]?.tokenCount
+        var usage = Usage.reported(
+            input: input, output: TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, thoughts), total: u["totalTokenCount"]?.tokenCount)
+        usage.reasoningTokens = thoughts
+        return usage
     }
 }
 

@@ -6,7 +6,8 @@ struct OpenAIAdapter: ProviderAdapter {
         let base = call.baseURL ?? Self.defaultBaseURL
         var headers = ["Content-Type: application/json", "Accept: " + (call.request.stream ? "text/event-stream" : "application/json")]
         if let key = call.apiKey { headers.append("Authorization: Bearer \(key)") }
-        let body = try Self.body(for: call.request, officialHost: base.contains("api.openai.com") || base.contains(".openai.azure.com"))
+        let officialHost = base.contains("api.openai.com") || base.contains(".openai.azure.com")
+        let body = try Self.body(for: call.request, officialHost: officialHost, sendsReasoningBack: !officialHost)
         return HTTPRequest(url: base + "/chat/completions", headers: headers, body: body.serializedBytes())
     }
 
@@ -34,9 +35,13 @@ struct OpenAIAdapter: ProviderAdapter {
         return nil
     }
 
-    static func body(for r: RunRequest, officialHost: Bool) throws(TraciaError) -> JSONObject {
+    /// `sendsReasoningBack`: assistant messages carry their reasoning as `reasoning_content`,
+    /// which DeepSeek's thinking mode requires on a tool-calling turn; OpenAI's own hosts take
+    /// no such field (and never send reasoning to take back).
+    static func body(for r: RunRequest, officialHost: Bool, sendsReasoningBack: Bool = false) throws(TraciaError) -> JSONObject {
         var body: JSONObject = [
-            "model": .string(r.model), "messages": .array(r.messages.map { message($0, officialHost: officialHost) }),
+            "model": .string(r.model),
+            "messages": .array(r.messages.map { message($0, officialHost: officialHost, sendsReasoningBack: sendsReasoningBack) }),
         ]
         if r.stream {
             body["stream"] = true
@@ -52,7 +57,21 @@ struct OpenAIAdapter: ProviderAdapter {
         }
         body["tool_choice"] = r.toolChoice.map(toolChoice)
         body["response_format"] = r.responseFormat.map(responseFormat)
+        if let reasoning = r.reasoning {
+            guard let effort = reasoning.effort else {
+                throw TraciaError(
+                    .invalidRequest, "reasoning: Chat Completions takes an effort (reasoning_effort), not budget_tokens; give effort")
+            }
+            body["reasoning_effort"] = .string(effort.rawValue)
+        }
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// The text of the turn's Chat Completions reasoning parts, joined ("" when they had none);
+    /// nil when it has none of them.
+    private static func reasoningContent(of m: Message) -> String? {
+        let parts = m.reasoning.filter { $0.provider == .openaiCompatible || $0.provider == .openai }
+        return parts.isEmpty ? nil : parts.map(\.text).joined()
     }
 
     private static func toolChoice(_ choice: ToolChoice) -> JSON {
@@ -72,7 +91,7 @@ struct OpenAIAdapter: ProviderAdapter {
         return ["type": "json_schema", "json_schema": .object(jsonSchema)]
     }
 
-    private static func message(_ m: Message, officialHost: Bool) -> JSON {
+    private static func message(_ m: Message, officialHost: Bool, sendsReasoningBack: Bool) -> JSON {
         var out: JSONObject = ["role": .string(m.role == .developer && !officialHost ? "system" : m.role.rawValue)]
         switch m.role {
         case .assistant:
@@ -89,6 +108,7 @@ struct OpenAIAdapter: ProviderAdapter {
                         ]
                     })
             }
+            if sendsReasoningBack, let reasoning = reasoningContent(of: m) { out["reasoning_content"] = .string(reasoning) }
         case .tool:
             out["tool_call_id"] = .string(m.toolCallID ?? "")
             out["content"] = .string(m.text)
@@ -124,6 +144,7 @@ struct OpenAIEvents: SSEEvents {
     }
 
     static func emitDelta(_ delta: JSONRef, sink: some EventSink) {
+        if let reasoning = reasoning(in: delta) { sink.reasoning(reasoning, block: 0) }
         if let text = delta["content"]?.stringBytes, !text.isEmpty { sink.text(text) }
         guard let calls = delta["tool_calls"], calls.isArray else { return }
         for (position, call) in calls.array.enumerated() {
@@ -140,10 +161,23 @@ struct OpenAIEvents: SSEEvents {
         }
     }
 
+    /// Compatible servers spell it `reasoning_content` (DeepSeek, xAI, older vLLM) or
+    /// `reasoning` (vLLM, Ollama, Groq, OpenRouter). vLLM, renaming one to the other, has sent
+    /// both with the same text: only the first is taken.
+    private static func reasoning(in delta: JSONRef) -> UnsafeBufferPointer<UInt8>? {
+        for key in ["reasoning_content", "reasoning"] {
+            if let text = delta[key]?.stringBytes, !text.isEmpty { return text }
+        }
+        return nil
+    }
+
+    /// completion_tokens counts the reasoning tokens too.
     static func usageOf(_ u: JSONRef) -> Usage {
-        Usage.reported(
+        var usage = Usage.reported(
             input: u["prompt_tokens"]?.tokenCount ?? 0, output: u["completion_tokens"]?.tokenCount ?? 0,
             total: u["total_tokens"]?.tokenCount)
+        usage.reasoningTokens = u["completion_tokens_details"]?["reasoning_tokens"]?.tokenCount
+        return usage
     }
 }
 
