@@ -1,8 +1,19 @@
 """A fake Anthropic Messages server (POST .../v1/messages), in the exact wire format: named SSE
 events from message_start to message_stop, ping, error events, and Anthropic error bodies. The
 key it accepts is sk-ant-test-key; anthropic-version must be sent. Scenarios: see
-fake_provider.py."""
+fake_provider.py.
+
+Extended thinking: scenario `thinking` streams a thinking block (thinking_delta pieces, one
+signature_delta) before the text block; `thinking-tools` a thinking block before two tool_use
+blocks; `redacted-thinking` a redacted_thinking block (complete in content_block_start), a thinking
+block, then the two tool_use blocks. Usage reports output_tokens_details.thinking_tokens. A request
+that asks for thinking is checked as the service checks it (budget, temperature, tool_choice), and
+a tool-result follow-up of the last two scenarios must carry the blocks back unchanged
+(fake_claude_thinking.py has the rules and the error texts)."""
+from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
+from fake_reasoning import (ANTHROPIC_THINKING_TOKENS, REASONING_PIECES, REASONING_TEXT, REDACTED_THINKING_DATA,
+                            REDACTED_THINKING_SIGNATURE, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE)
 
 API_KEY = "sk-ant-test-key"
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
@@ -24,9 +35,23 @@ def message_start(input_tokens=12):
         "usage": {"input_tokens": input_tokens, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": 1}})
 
 
-def message_end(reason, output_tokens):
-    return [event("message_delta", delta={"stop_reason": reason, "stop_sequence": None}, usage={"output_tokens": output_tokens}),
-            event("message_stop")]
+def message_end(reason, output_tokens, usage_details=None):
+    usage = dict({"output_tokens": output_tokens}, **(usage_details or {}))
+    return [event("message_delta", delta={"stop_reason": reason, "stop_sequence": None}, usage=usage), event("message_stop")]
+
+
+def tool_use_events(first):
+    """The two get_weather calls, as blocks `first` and `first + 1`."""
+    return [
+        event("content_block_start", index=first, content_block={"type": "tool_use", "id": "toolu_A", "name": "get_weather", "input": {}}),
+        delta(first, type="input_json_delta", partial_json=""),
+        delta(first, type="input_json_delta", partial_json="{\"city\": \"Par"),
+        delta(first, type="input_json_delta", partial_json="is\"}"),
+        event("content_block_stop", index=first),
+        event("content_block_start", index=first + 1, content_block={"type": "tool_use", "id": "toolu_B", "name": "get_weather", "input": {}}),
+        delta(first + 1, type="input_json_delta", partial_json="{\"city\": \"Rome\"}"),
+        event("content_block_stop", index=first + 1),
+    ]
 
 
 TOOL_EVENTS = [
@@ -34,15 +59,58 @@ TOOL_EVENTS = [
     event("content_block_start", index=0, content_block={"type": "text", "text": ""}),
     delta(0, type="text_delta", text="Checking."),
     event("content_block_stop", index=0),
-    event("content_block_start", index=1, content_block={"type": "tool_use", "id": "toolu_A", "name": "get_weather", "input": {}}),
-    delta(1, type="input_json_delta", partial_json=""),
-    delta(1, type="input_json_delta", partial_json="{\"city\": \"Par"),
-    delta(1, type="input_json_delta", partial_json="is\"}"),
-    event("content_block_stop", index=1),
-    event("content_block_start", index=2, content_block={"type": "tool_use", "id": "toolu_B", "name": "get_weather", "input": {}}),
-    delta(2, type="input_json_delta", partial_json="{\"city\": \"Rome\"}"),
-    event("content_block_stop", index=2),
-] + message_end("tool_use", 71)
+] + tool_use_events(1) + message_end("tool_use", 71)
+TOOL_USE_BLOCKS = [{"type": "tool_use", "id": "toolu_A", "name": "get_weather", "input": {"city": "Paris"}},
+                   {"type": "tool_use", "id": "toolu_B", "name": "get_weather", "input": {"city": "Rome"}}]
+
+THINKING_USAGE = {"output_tokens_details": {"thinking_tokens": ANTHROPIC_THINKING_TOKENS}}
+
+
+def text_block_events(index, parts):
+    return ([event("content_block_start", index=index, content_block={"type": "text", "text": ""}), event("ping")]
+            + [delta(index, type="text_delta", text=w) for w in parts] + [event("content_block_stop", index=index)])
+
+
+def thinking_events(index, signature):
+    return ([event("content_block_start", index=index, content_block={"type": "thinking", "thinking": "", "signature": ""}), event("ping")]
+            + [delta(index, type="thinking_delta", thinking=piece) for piece in REASONING_PIECES]
+            + [delta(index, type="signature_delta", signature=signature), event("content_block_stop", index=index)])
+
+
+REDACTED_EVENTS = [event("content_block_start", index=0, content_block={"type": "redacted_thinking", "data": REDACTED_THINKING_DATA}),
+                   event("content_block_stop", index=0)]
+
+# What each scenario issues before its tool calls, as the assistant turn of the follow-up must carry it.
+REASONING_BLOCKS = {
+    "thinking": [{"type": "thinking", "thinking": REASONING_TEXT, "signature": THINKING_SIGNATURE}],
+    "thinking-tools": [{"type": "thinking", "thinking": REASONING_TEXT, "signature": THINKING_TOOLS_SIGNATURE}],
+    "redacted-thinking": [{"type": "redacted_thinking", "data": REDACTED_THINKING_DATA},
+                          {"type": "thinking", "thinking": REASONING_TEXT, "signature": REDACTED_THINKING_SIGNATURE}],
+}
+REASONING_EVENTS = {
+    "thinking-tools": thinking_events(0, THINKING_TOOLS_SIGNATURE) + tool_use_events(1),
+    "redacted-thinking": REDACTED_EVENTS + thinking_events(1, REDACTED_THINKING_SIGNATURE) + tool_use_events(2),
+}
+
+
+def reasoning_view(block):
+    """A content block as fake_claude_thinking reads it."""
+    kind = block.get("type") if isinstance(block, dict) else None
+    if kind == "thinking":
+        return ("thinking", block.get("thinking"), block.get("signature"))
+    if kind == "redacted_thinking":
+        return ("redacted", block.get("data"))
+    return ("other", kind)
+
+
+def read_blocks(message):
+    content = message.get("content")
+    return [("other", "text")] if isinstance(content, str) else [reasoning_view(b) for b in content or []]
+
+
+def forces_tool(request):
+    choice = request.get("tool_choice")
+    return isinstance(choice, dict) and choice.get("type") in ("any", "tool")
 
 
 class AnthropicDialect:
@@ -61,7 +129,18 @@ class AnthropicDialect:
             return 400, "anthropic-version header is required"
         if not isinstance(request, dict) or not {"model", "max_tokens", "messages"} <= set(request):
             return 400, "model, max_tokens and messages are required"
-        return None
+        interleaved = INTERLEAVED_BETA in handler.headers.get("anthropic-beta", "")
+        problem = parameter_problem(request.get("thinking"), request.get("max_tokens"), request.get("temperature"),
+                                    forces_tool(request), interleaved)
+        return (400, problem) if problem else None
+
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        if name not in REASONING_EVENTS:
+            return None
+        issued = [reasoning_view(b) for b in REASONING_BLOCKS[name]]
+        problem = replay_problem(request["messages"], request.get("thinking"), issued, read_blocks)
+        return (400, problem) if problem else None
 
     def streaming(self, path, request):
         return bool(request.get("stream"))
@@ -69,12 +148,13 @@ class AnthropicDialect:
     def events(self, name, request):
         if name == "tools":
             return list(TOOL_EVENTS)
-        text = last_user_text(request)
-        parts = words(text)
-        return ([message_start(), event("content_block_start", index=0, content_block={"type": "text", "text": ""}), event("ping")]
-                + [delta(0, type="text_delta", text=w) for w in parts]
-                + [event("content_block_stop", index=0)]
-                + message_end("max_tokens" if name == "length" else "end_turn", len(parts)))
+        if name in REASONING_EVENTS:
+            return [message_start(61)] + REASONING_EVENTS[name] + message_end("tool_use", 71 + ANTHROPIC_THINKING_TOKENS, THINKING_USAGE)
+        parts = words(last_user_text(request))
+        if name == "thinking":
+            return ([message_start()] + thinking_events(0, THINKING_SIGNATURE) + text_block_events(1, parts)
+                    + message_end("end_turn", len(parts) + ANTHROPIC_THINKING_TOKENS, THINKING_USAGE))
+        return [message_start()] + text_block_events(0, parts) + message_end("max_tokens" if name == "length" else "end_turn", len(parts))
 
     def text_event(self, text):
         return delta(0, type="text_delta", text=text)
@@ -91,16 +171,21 @@ class AnthropicDialect:
 
     def body(self, name, request):
         if name == "tools":
-            content = [{"type": "text", "text": "Checking."},
-                       {"type": "tool_use", "id": "toolu_A", "name": "get_weather", "input": {"city": "Paris"}},
-                       {"type": "tool_use", "id": "toolu_B", "name": "get_weather", "input": {"city": "Rome"}}]
-            reason, output = "tool_use", 71
-        else:
-            text = last_user_text(request)
-            content, reason, output = [{"type": "text", "text": text}], ("max_tokens" if name == "length" else "end_turn"), len(words(text))
-        return {"id": "msg_fake", "type": "message", "role": "assistant", "model": request.get("model"), "content": content,
-                "stop_reason": reason, "stop_sequence": None,
-                "usage": {"input_tokens": 12, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": output}}
+            return message([{"type": "text", "text": "Checking."}] + TOOL_USE_BLOCKS, "tool_use", 71, request)
+        if name in REASONING_EVENTS:
+            return message(REASONING_BLOCKS[name] + TOOL_USE_BLOCKS, "tool_use", 71 + ANTHROPIC_THINKING_TOKENS, request, THINKING_USAGE)
+        text = last_user_text(request)
+        if name == "thinking":
+            return message(REASONING_BLOCKS[name] + [{"type": "text", "text": text}], "end_turn",
+                           len(words(text)) + ANTHROPIC_THINKING_TOKENS, request, THINKING_USAGE)
+        return message([{"type": "text", "text": text}], "max_tokens" if name == "length" else "end_turn", len(words(text)), request)
+
+
+def message(content, reason, output_tokens, request, usage_details=None):
+    """A whole (non-streaming) Messages response."""
+    usage = {"input_tokens": 12, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": output_tokens}
+    return {"id": "msg_fake", "type": "message", "role": "assistant", "model": request.get("model"), "content": content,
+            "stop_reason": reason, "stop_sequence": None, "usage": dict(usage, **(usage_details or {}))}
 
 
 def FakeAnthropic(address=("127.0.0.1", 0)):

@@ -2,14 +2,24 @@
 exact wire format: application/vnd.amazon.eventstream frames with real CRCs (zlib.crc32),
 exception frames, and Bedrock error bodies. It accepts `Authorization: Bearer bedrock-test-key`,
 or a SigV4 signature that it recomputes with the secret below (service bedrock). Scenarios: see
-fake_provider.py."""
+fake_provider.py.
+
+Claude's reasoning: scenario `thinking` streams reasoningContent text deltas and one signature
+delta (block 0, no contentBlockStart), then the text as block 1; `thinking-tools` the same
+reasoning, then two toolUse blocks; `redacted-thinking` one redactedContent delta, then the two
+toolUse blocks. Converse answers the same as `reasoningContent.reasoningText` /
+`reasoningContent.redactedContent` blocks. Usage has no reasoning field. Requests asking for
+thinking (additionalModelRequestFields.thinking) and tool-result follow-ups are checked by
+Claude's rules (fake_claude_thinking.py), the texts wrapped as a ValidationException."""
 import hashlib
 import hmac
 import struct
 import urllib.parse
 import zlib
 
-from fake_provider import FakeProvider, key_matches, last_user_text, words
+from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
+from fake_provider import FakeProvider, compact_json, key_matches, last_user_text, words
+from fake_reasoning import REASONING_PIECES, REASONING_TEXT, REDACTED_THINKING_DATA, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE
 
 API_KEY = "bedrock-test-key"
 ACCESS_KEY_ID = "AKIDEXAMPLE"
@@ -59,20 +69,85 @@ def sigv4_problem(handler, raw):
     return None
 
 
+def tool_use_events(first):
+    """The two get_weather calls, as blocks `first` and `first + 1`."""
+    return [
+        event("contentBlockStart", {"contentBlockIndex": first, "start": {"toolUse": {"toolUseId": "tooluse_A", "name": "get_weather"}}}),
+        event("contentBlockDelta", {"contentBlockIndex": first, "delta": {"toolUse": {"input": "{\"city\": \"Pa"}}}),
+        event("contentBlockDelta", {"contentBlockIndex": first, "delta": {"toolUse": {"input": "ris\"}"}}}),
+        event("contentBlockStop", {"contentBlockIndex": first}),
+        event("contentBlockStart", {"contentBlockIndex": first + 1, "start": {"toolUse": {"toolUseId": "tooluse_B", "name": "get_weather"}}}),
+        event("contentBlockDelta", {"contentBlockIndex": first + 1, "delta": {"toolUse": {"input": "{\"city\": \"Rome\"}"}}}),
+        event("contentBlockStop", {"contentBlockIndex": first + 1}),
+    ]
+
+
+TOOL_END = [
+    event("messageStop", {"stopReason": "tool_use"}),
+    event("metadata", {"usage": {"inputTokens": 40, "outputTokens": 22, "totalTokens": 62}, "metrics": {"latencyMs": 812}}),
+]
 TOOL_EVENTS = [
     event("messageStart", {"role": "assistant"}),
     event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Checking."}}),
     event("contentBlockStop", {"contentBlockIndex": 0}),
-    event("contentBlockStart", {"contentBlockIndex": 1, "start": {"toolUse": {"toolUseId": "tooluse_A", "name": "get_weather"}}}),
-    event("contentBlockDelta", {"contentBlockIndex": 1, "delta": {"toolUse": {"input": "{\"city\": \"Pa"}}}),
-    event("contentBlockDelta", {"contentBlockIndex": 1, "delta": {"toolUse": {"input": "ris\"}"}}}),
-    event("contentBlockStop", {"contentBlockIndex": 1}),
-    event("contentBlockStart", {"contentBlockIndex": 2, "start": {"toolUse": {"toolUseId": "tooluse_B", "name": "get_weather"}}}),
-    event("contentBlockDelta", {"contentBlockIndex": 2, "delta": {"toolUse": {"input": "{\"city\": \"Rome\"}"}}}),
-    event("contentBlockStop", {"contentBlockIndex": 2}),
-    event("messageStop", {"stopReason": "tool_use"}),
-    event("metadata", {"usage": {"inputTokens": 40, "outputTokens": 22, "totalTokens": 62}, "metrics": {"latencyMs": 812}}),
-]
+] + tool_use_events(1) + TOOL_END
+TOOL_USE_BLOCKS = [{"toolUse": {"toolUseId": "tooluse_A", "name": "get_weather", "input": {"city": "Paris"}}},
+                   {"toolUse": {"toolUseId": "tooluse_B", "name": "get_weather", "input": {"city": "Rome"}}}]
+
+
+def reasoning_delta(reasoning):
+    # Written in UTF-8, as the service does, so the reasoning's multi-byte characters reach the client as bytes.
+    return event("contentBlockDelta", compact_json({"contentBlockIndex": 0, "delta": {"reasoningContent": reasoning}}))
+
+
+def reasoning_events(signature):
+    return ([reasoning_delta({"text": piece}) for piece in REASONING_PIECES]
+            + [reasoning_delta({"signature": signature}), event("contentBlockStop", {"contentBlockIndex": 0})])
+
+
+# What each scenario issues as block 0, as the assistant turn of a follow-up must carry it back.
+REASONING_BLOCKS = {
+    "thinking": {"reasoningContent": {"reasoningText": {"text": REASONING_TEXT, "signature": THINKING_SIGNATURE}}},
+    "thinking-tools": {"reasoningContent": {"reasoningText": {"text": REASONING_TEXT, "signature": THINKING_TOOLS_SIGNATURE}}},
+    "redacted-thinking": {"reasoningContent": {"redactedContent": REDACTED_THINKING_DATA}},
+}
+REDACTED_EVENTS = [reasoning_delta({"redactedContent": REDACTED_THINKING_DATA}), event("contentBlockStop", {"contentBlockIndex": 0})]
+REASONING_EVENTS = {
+    "thinking-tools": reasoning_events(THINKING_TOOLS_SIGNATURE) + tool_use_events(1),
+    "redacted-thinking": REDACTED_EVENTS + tool_use_events(1),
+}
+# Converse block names as Claude's messages name them, for the texts Bedrock relays.
+CLAUDE_TYPES = {"text": "text", "toolUse": "tool_use", "toolResult": "tool_result", "image": "image", "document": "document"}
+
+
+def reasoning_view(block):
+    """A Converse content block as fake_claude_thinking reads it."""
+    reasoning = block.get("reasoningContent") if isinstance(block, dict) else None
+    if isinstance(reasoning, dict) and "reasoningText" in reasoning:
+        return ("thinking", reasoning["reasoningText"].get("text"), reasoning["reasoningText"].get("signature"))
+    if isinstance(reasoning, dict) and "redactedContent" in reasoning:
+        return ("redacted", reasoning["redactedContent"])
+    kind = next(iter(block), None) if isinstance(block, dict) else None
+    return ("other", CLAUDE_TYPES.get(kind, kind))
+
+
+def read_blocks(message):
+    return [reasoning_view(b) for b in message.get("content") or []]
+
+
+def claude_fields(request):
+    fields = request.get("additionalModelRequestFields")
+    return fields if isinstance(fields, dict) else {}
+
+
+def forces_tool(request):
+    choice = (request.get("toolConfig") or {}).get("toolChoice")
+    return isinstance(choice, dict) and ("any" in choice or "tool" in choice)
+
+
+def model_error(message):
+    """A Claude error as Bedrock relays it."""
+    return (400, "The model returned the following errors: " + message) if message else None
 
 
 class BedrockDialect:
@@ -95,7 +170,17 @@ class BedrockDialect:
                 return 403, problem
         if not isinstance(request, dict) or "messages" not in request:
             return 400, "messages is required"
-        return None
+        fields, inference = claude_fields(request), request.get("inferenceConfig") or {}
+        interleaved = INTERLEAVED_BETA in (fields.get("anthropic_beta") or [])
+        return model_error(parameter_problem(fields.get("thinking"), inference.get("maxTokens"), inference.get("temperature"),
+                                             forces_tool(request), interleaved))
+
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        if name not in REASONING_EVENTS:
+            return None
+        issued = [reasoning_view(REASONING_BLOCKS[name])]
+        return model_error(replay_problem(request["messages"], claude_fields(request).get("thinking"), issued, read_blocks))
 
     def streaming(self, path, request):
         return path.split("?")[0].endswith("/converse-stream")
@@ -103,11 +188,14 @@ class BedrockDialect:
     def events(self, name, request):
         if name == "tools":
             return list(TOOL_EVENTS)
+        if name in REASONING_EVENTS:
+            return [event("messageStart", {"role": "assistant"})] + REASONING_EVENTS[name] + TOOL_END
         parts = words(last_user_text(request))
         reason = "max_tokens" if name == "length" else "end_turn"
-        return ([event("messageStart", {"role": "assistant"})]
-                + [event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": w}}) for w in parts]
-                + [event("contentBlockStop", {"contentBlockIndex": 0}), event("messageStop", {"stopReason": reason}),
+        index = 1 if name == "thinking" else 0
+        return ([event("messageStart", {"role": "assistant"})] + (reasoning_events(THINKING_SIGNATURE) if name == "thinking" else [])
+                + [event("contentBlockDelta", {"contentBlockIndex": index, "delta": {"text": w}}) for w in parts]
+                + [event("contentBlockStop", {"contentBlockIndex": index}), event("messageStop", {"stopReason": reason}),
                    event("metadata", {"usage": {"inputTokens": 8, "outputTokens": len(parts), "totalTokens": 8 + len(parts)},
                                       "metrics": {"latencyMs": 402}})])
 
@@ -129,15 +217,15 @@ class BedrockDialect:
         return {"message": message}, headers
 
     def body(self, name, request):
-        if name == "tools":
-            content = [{"text": "Checking."},
-                       {"toolUse": {"toolUseId": "tooluse_A", "name": "get_weather", "input": {"city": "Paris"}}},
-                       {"toolUse": {"toolUseId": "tooluse_B", "name": "get_weather", "input": {"city": "Rome"}}}]
+        if name == "tools" or name in REASONING_EVENTS:
+            content = ([{"text": "Checking."}] if name == "tools" else [REASONING_BLOCKS[name]]) + TOOL_USE_BLOCKS
             reason, usage = "tool_use", {"inputTokens": 40, "outputTokens": 22, "totalTokens": 62}
         else:
             text = last_user_text(request)
             n = len(words(text))
             content, reason = [{"text": text}], ("max_tokens" if name == "length" else "end_turn")
+            if name == "thinking":
+                content = [REASONING_BLOCKS[name]] + content
             usage = {"inputTokens": 8, "outputTokens": n, "totalTokens": 8 + n}
         return {"output": {"message": {"role": "assistant", "content": content}}, "stopReason": reason, "usage": usage,
                 "metrics": {"latencyMs": 402}}

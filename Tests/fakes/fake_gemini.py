@@ -1,8 +1,16 @@
 """A fake Gemini API server (POST .../v1beta/models/{model}:generateContent and
 :streamGenerateContent?alt=sse), in the exact wire format: `data:` GenerateContentResponse chunks
 with no terminal marker, whole function calls, usageMetadata, Google error bodies. The key it
-accepts is gemini-test-key (header x-goog-api-key). Scenarios: see fake_provider.py."""
+accepts is gemini-test-key (header x-goog-api-key). Scenarios: see fake_provider.py.
+
+Thinking, as Gemini 3 does it: scenario `thinking` sends thought summaries (`"thought": true`
+parts), then the text, then an empty text part carrying the thoughtSignature with STOP;
+`thinking-tools` thought summaries, then two parallel functionCall parts of which only the first
+carries the thoughtSignature, then an empty text part with STOP. usageMetadata counts
+thoughtsTokenCount apart from candidatesTokenCount. A tool-result follow-up of `thinking-tools`
+must carry the signature back on the first functionCall part, byte for byte."""
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
+from fake_reasoning import GEMINI_THOUGHTS_TOKENS, REASONING_PIECES, REASONING_TEXT, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE
 
 API_KEY = "gemini-test-key"
 STATUSES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
@@ -23,10 +31,49 @@ def usage(output):
     return {"promptTokenCount": 8, "candidatesTokenCount": output, "totalTokenCount": 8 + output}
 
 
-TOOL_PARTS = [
-    {"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}, "thoughtSignature": "c2lnbmF0dXJl"},
-    {"functionCall": {"name": "get_weather", "args": {"city": "Rome"}}},
-]
+def thinking_usage(output=None):
+    """Usage of a thinking answer; chunks before the first answer token have no candidatesTokenCount."""
+    counted = {"candidatesTokenCount": output} if output is not None else {}
+    return dict({"promptTokenCount": 8}, **counted, totalTokenCount=8 + (output or 0) + GEMINI_THOUGHTS_TOKENS,
+                thoughtsTokenCount=GEMINI_THOUGHTS_TOKENS)
+
+
+def function_calls(signature):
+    """Two parallel calls: only the first carries the signature."""
+    return [{"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}, "thoughtSignature": signature},
+            {"functionCall": {"name": "get_weather", "args": {"city": "Rome"}}}]
+
+
+TOOL_PARTS = function_calls("c2lnbmF0dXJl")
+THOUGHT_CHUNKS = [response([{"text": piece, "thought": True}], usage=thinking_usage()) for piece in REASONING_PIECES]
+THOUGHT_PART = {"text": REASONING_TEXT, "thought": True}
+TOOL_OUTPUT_TOKENS = 22
+
+# Both fields at once is refused (provider-wire-formats-2.md §1.2, from a secondary source); the
+# wording is quoted in third-party notes, not verified against the service.
+BUDGET_AND_LEVEL = "Unable to submit request because thinking_budget and thinking_level are not supported together."
+# Verbatim from the service; which index "position" counts is not documented, so this fake
+# names the model turn's index in `contents`.
+SIGNATURE_MISSING = ("Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
+                     "correctly, and missing thought_signature may lead to degraded model performance. Additional data, "
+                     "function call `default_api:{name}` , position {position}. Please refer to "
+                     "https://ai.google.dev/gemini-api/docs/thought-signatures for more details.")
+
+
+def thinking_config(request):
+    config = (request.get("generationConfig") or {}).get("thinkingConfig") or {}
+    return config if isinstance(config, dict) else {}
+
+
+def signature_problem(contents):
+    """The 400 message when the model turn before the tool results lacks the signature issued on its
+    first functionCall part. Stricter than the service, which has accepted a URL-safe re-encoding:
+    a client must send the signature back as it came."""
+    turns = [i for i, c in enumerate(contents) if isinstance(c, dict) and c.get("role") == "model"]
+    calls = [p for p in (contents[turns[-1]].get("parts") or []) if isinstance(p, dict) and "functionCall" in p] if turns else []
+    if not calls or calls[0].get("thoughtSignature") == THINKING_TOOLS_SIGNATURE:
+        return None
+    return SIGNATURE_MISSING.format(name=calls[0]["functionCall"].get("name"), position=turns[-1])
 
 
 class GeminiDialect:
@@ -45,7 +92,15 @@ class GeminiDialect:
             return 403, "API key not valid. Please pass a valid API key."
         if not isinstance(request, dict) or "contents" not in request:
             return 400, "contents is required"
+        config = thinking_config(request)
+        if {"thinkingBudget", "thinking_budget"} & set(config) and {"thinkingLevel", "thinking_level"} & set(config):
+            return 400, BUDGET_AND_LEVEL
         return None
+
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        problem = signature_problem(request["contents"]) if name == "thinking-tools" else None
+        return (400, problem) if problem else None
 
     def streaming(self, path, request):
         return ":streamGenerateContent" in path and "alt=sse" in path
@@ -53,7 +108,15 @@ class GeminiDialect:
     def events(self, name, request):
         if name == "tools":
             return [sse(response(TOOL_PARTS, "STOP", {"promptTokenCount": 40, "candidatesTokenCount": 22, "totalTokenCount": 62}))]
+        if name == "thinking-tools":
+            chunks = THOUGHT_CHUNKS + [response(function_calls(THINKING_TOOLS_SIGNATURE), usage=thinking_usage(TOOL_OUTPUT_TOKENS)),
+                                       response([{"text": ""}], "STOP", thinking_usage(TOOL_OUTPUT_TOKENS))]
+            return [sse(c) for c in chunks]
         parts = words(last_user_text(request))
+        if name == "thinking":
+            chunks = THOUGHT_CHUNKS + [response([{"text": w}], usage=thinking_usage(i + 1)) for i, w in enumerate(parts)]
+            chunks.append(response([{"text": "", "thoughtSignature": THINKING_SIGNATURE}], "STOP", thinking_usage(len(parts))))
+            return [sse(c) for c in chunks]
         chunks = [response([{"text": w}], usage=usage(i + 1)) for i, w in enumerate(parts)]
         chunks.append(response([{"text": ""}], "MAX_TOKENS" if name == "length" else "STOP", usage(len(parts))))
         return [sse(c) for c in chunks]
@@ -76,7 +139,12 @@ class GeminiDialect:
     def body(self, name, request):
         if name == "tools":
             return response(TOOL_PARTS, "STOP", {"promptTokenCount": 40, "candidatesTokenCount": 22, "totalTokenCount": 62})
+        if name == "thinking-tools":
+            return response([THOUGHT_PART] + function_calls(THINKING_TOOLS_SIGNATURE), "STOP", thinking_usage(TOOL_OUTPUT_TOKENS))
         text = last_user_text(request)
+        if name == "thinking":
+            parts = [THOUGHT_PART, {"text": text}, {"text": "", "thoughtSignature": THINKING_SIGNATURE}]
+            return response(parts, "STOP", thinking_usage(len(words(text))))
         return response([{"text": text}], "MAX_TOKENS" if name == "length" else "STOP", usage(len(words(text))))
 
 

@@ -1,7 +1,16 @@
 """A fake OpenAI Chat Completions server (POST .../v1/chat/completions), in the exact wire
 format: SSE `data:` chunks, a usage chunk with empty choices when asked, `data: [DONE]`, and
-OpenAI error bodies. The key it accepts is sk-test-key. Scenarios: see fake_provider.py."""
+OpenAI error bodies. The key it accepts is sk-test-key. Scenarios: see fake_provider.py.
+
+Reasoning, as OpenAI-compatible servers stream it: scenario `thinking` sends
+`delta.reasoning_content` (DeepSeek, xAI: "" first, null once the content starts), then the
+content; `thinking-field` the same with `delta.reasoning` (vLLM, Ollama, Groq); `thinking-tools`
+reasoning_content, then the two tool calls. Whole answers carry `message.reasoning_content` /
+`message.reasoning`. Usage counts completion_tokens_details.reasoning_tokens. `thinking-tools`
+stands for DeepSeek's thinking mode: its tool-result follow-up must send the reasoning back as
+the tool-calling assistant message's reasoning_content."""
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
+from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT
 
 API_KEY = "sk-test-key"
 
@@ -19,16 +28,41 @@ def usage_for(text):
             "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": 0}}
 
 
-TOOL_EVENTS = [
-    chunk({"role": "assistant", "content": None, "tool_calls": [
-        {"index": 0, "id": "call_A", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}),
+FIRST_CALL = {"tool_calls": [{"index": 0, "id": "call_A", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}
+CALL_DELTAS = [
     chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{\"ci"}}]}),
     chunk({"tool_calls": [{"index": 0, "function": {"arguments": "ty\": \"Paris\"}"}}]}),
     chunk({"tool_calls": [{"index": 1, "id": "call_B", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}),
     chunk({"tool_calls": [{"index": 1, "function": {"arguments": "{\"city\": \"Rome\"}"}}]}),
     chunk({}, "tool_calls"),
+]
+TOOL_EVENTS = [chunk(dict({"role": "assistant", "content": None}, **FIRST_CALL))] + CALL_DELTAS + [
     chunk(usage={"prompt_tokens": 61, "completion_tokens": 38, "total_tokens": 99}, choices=False),
 ]
+TOOL_CALLS = [{"id": "call_A", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}},
+              {"id": "call_B", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Rome\"}"}}]
+
+# The reasoning field each scenario streams.
+REASONING_FIELDS = {"thinking": "reasoning_content", "thinking-field": "reasoning", "thinking-tools": "reasoning_content"}
+REASONING_NOT_PASSED_BACK = "The reasoning_content in the thinking mode must be passed back to the API."
+
+
+def reasoning_chunks(field):
+    return ([chunk({"role": "assistant", "content": None, field: ""})]
+            + [chunk({"content": None, field: piece}) for piece in REASONING_PIECES])
+
+
+def reasoning_usage(prompt, answer):
+    completion = answer + OPENAI_REASONING_TOKENS
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion,
+            "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": OPENAI_REASONING_TOKENS}}
+
+
+def reasoning_problem(messages):
+    """The thinking-mode rule: the assistant message that called the tools sends back its reasoning
+    as it came. Stricter than the service, which can only see whether reasoning_content is there."""
+    calls = [m for m in messages if isinstance(m, dict) and m.get("role") == "assistant" and m.get("tool_calls")]
+    return REASONING_NOT_PASSED_BACK if calls and calls[-1].get("reasoning_content") != REASONING_TEXT else None
 
 
 class OpenAIDialect:
@@ -48,18 +82,31 @@ class OpenAIDialect:
             return 400, "body must be JSON with model and messages"
         return None
 
+    def replay_problem(self, name, request):
+        """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        problem = reasoning_problem(request["messages"]) if name == "thinking-tools" else None
+        return (400, problem) if problem else None
+
     def streaming(self, path, request):
         return bool(request.get("stream"))
 
     def events(self, name, request):
+        include_usage = request.get("stream_options", {}).get("include_usage")
         if name == "tools":
             chunks = TOOL_EVENTS
+        elif name == "thinking-tools":
+            chunks = reasoning_chunks("reasoning_content") + [chunk(FIRST_CALL)] + CALL_DELTAS
+            chunks += [chunk(usage=reasoning_usage(61, 38), choices=False)] if include_usage else []
+        elif name in REASONING_FIELDS:
+            field, text = REASONING_FIELDS[name], last_user_text(request)
+            chunks = reasoning_chunks(field) + [chunk({"content": w, field: None}) for w in words(text)] + [chunk({}, "stop")]
+            chunks += [chunk(usage=reasoning_usage(9, len(words(text))), choices=False)] if include_usage else []
         else:
             text = last_user_text(request)
             chunks = [chunk({"role": "assistant", "content": "", "refusal": None})]
             chunks += [chunk({"content": w}) for w in words(text)]
             chunks.append(chunk({}, "length" if name == "length" else "stop"))
-            if request.get("stream_options", {}).get("include_usage"):
+            if include_usage:
                 chunks.append(chunk(usage=usage_for(text), choices=False))
         return [sse(c) for c in chunks] + [b"data: [DONE]\n\n"]
 
@@ -80,10 +127,15 @@ class OpenAIDialect:
 
     def body(self, name, request):
         if name == "tools":
-            message = {"role": "assistant", "content": None, "refusal": None, "tool_calls": [
-                {"id": "call_A", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}},
-                {"id": "call_B", "type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Rome\"}"}}]}
+            message = {"role": "assistant", "content": None, "refusal": None, "tool_calls": TOOL_CALLS}
             finish, usage = "tool_calls", {"prompt_tokens": 61, "completion_tokens": 12, "total_tokens": 73}
+        elif name == "thinking-tools":
+            message = {"role": "assistant", "content": None, "reasoning_content": REASONING_TEXT, "refusal": None, "tool_calls": TOOL_CALLS}
+            finish, usage = "tool_calls", reasoning_usage(61, 12)
+        elif name in REASONING_FIELDS:
+            text = last_user_text(request)
+            message = {"role": "assistant", "content": text, REASONING_FIELDS[name]: REASONING_TEXT, "refusal": None}
+            finish, usage = "stop", reasoning_usage(9, len(words(text)))
         else:
             text = last_user_text(request)
             message = {"role": "assistant", "content": text, "refusal": None}

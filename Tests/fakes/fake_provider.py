@@ -15,6 +15,16 @@ the client leaves), long/<n> (n events written at once), no-headers (never answe
 (everything but the final bytes, then the connection closes), echo/<code> (the provider's error
 body whose message repeats every request header, credentials included, as a careless server might).
 
+Reasoning scenarios (each dialect's module says how its provider spells them; fake_reasoning.py
+holds the text, the signatures and the token counts): thinking (reasoning, then the answer as in
+text), thinking-field (OpenAI dialect: the same with `reasoning` instead of `reasoning_content`),
+thinking-tools (reasoning, then the two tool calls of tools), redacted-thinking (Anthropic and
+Bedrock: redacted reasoning, then the two tool calls). A request to thinking-tools or
+redacted-thinking that already carries tool results is checked as the provider checks it (the
+reasoning sent back unchanged) and gets a text answer, or the provider's 400. An answer scenario
+(text, length, tools, the reasoning ones) followed by /bytewise (e.g. /s/thinking/bytewise/...)
+streams one byte per TCP send.
+
 Each dialect accepts its test key, and also that key followed by "-sentinel-" and anything, so
 secret-hygiene tests can search every output for a string that only a key contains.
 
@@ -58,6 +68,10 @@ def last_user_text(request, default="Hello from the fake server"):
                 return part["text"]
     return default
 
+
+# Scenarios that answer with tool calls; a request that already carries tool results has its
+# assistant turn checked by the dialect, as the real service checks it, then gets a text answer.
+TOOL_SCENARIOS = ("tools", "thinking-tools", "redacted-thinking")
 
 # How each wire format spells a tool result in a request.
 TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"')
@@ -132,7 +146,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(*problem)
         if name == "status":
             return self.error(int(args[0]), f"fake failure {args[0]}")
-        if name == "tools" and any(marker in raw for marker in TOOL_RESULT_MARKERS):
+        if name in TOOL_SCENARIOS and any(marker in raw for marker in TOOL_RESULT_MARKERS):
+            problem = dialect.replay_problem(name, request)
+            if problem:
+                return self.error(*problem)
             name = "text"
         if name == "flaky":
             code, failures, token = int(args[0]), int(args[1]), args[2]
@@ -183,7 +200,7 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
-            if name == "bytewise":
+            if name == "bytewise" or args == ["bytewise"]:
                 for i in range(len(body)):
                     self.send_bytes(body[i:i + 1])
             elif name == "crlf":
@@ -260,7 +277,12 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.shutdown(socket.SHUT_RDWR)
 
 
+def compact_json(value):
+    """JSON as the services write it: no spaces, UTF-8 rather than \\u escapes."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def sse(data, event=None):
     """One SSE event; `data` is JSON-encoded unless it is bytes."""
-    payload = data if isinstance(data, bytes) else json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    payload = data if isinstance(data, bytes) else compact_json(data)
     return (b"event: " + event.encode() + b"\n" if event else b"") + b"data: " + payload + b"\n\n"
