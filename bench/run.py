@@ -1,7 +1,8 @@
 """libtracia's benchmarks over loopback, each against a baseline measured in the same run.
 
     python3 bench/run.py chunk [--events 100000] [--rounds 7]   per-chunk cost vs libcurl+jansson
-    python3 bench/run.py events [--events 100000] [--rounds 7]  per-event cost of next_event vs next, on a text stream
+    python3 bench/run.py events [--events 100000] [--rounds 7]  per-event cost of next_event vs next, on a text stream;
+                                                                then stream.events() vs iteration in Python (--no-python: C only)
     python3 bench/run.py ttfb [--rounds 200]                    time to first chunk vs raw libcurl
     python3 bench/run.py concurrency [--streams 1000]           N streams on one client, one reader
     python3 bench/run.py abort [--rounds 50]                    abort() to connection closed, at the server
@@ -144,6 +145,10 @@ def events(args):
             name = f"tracia_stream_{reader}{label}"
             figures[name] = {"cpu": cpu, "wall": wall}
             print(f"{name:42} {cpu:13.3f} {cpu / base_cpu:6.2f} {wall:14.3f} {wall / base_wall:6.2f}")
+    if not args.no_python:
+        sys.path.insert(0, HERE)
+        import python_bench
+        figures.update(python_bench.events_run(events=args.events, rounds=args.rounds))
     save("events", figures)
 
 
@@ -268,6 +273,7 @@ def main():
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=40000, help="starvation: tool-call indexes per hostile response")
     parser.add_argument("--scale", action="store_true", help="concurrency: 125 to 2000 streams")
+    parser.add_argument("--no-python", action="store_true", help="events: the C figures only")
     parser.add_argument("--against", metavar="DIR", help="also run with the libtracia.so in DIR, interleaved")
     args = parser.parse_args()
     defaults = {"chunk": (100000, 7), "events": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "starvation": (400, 5), "python": (100000, 5)}
