@@ -19,12 +19,14 @@ let package = Package(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev", "zlib1g-dev"])]),
         .systemLibrary(name: "CSystem"),
+        // The C ABI's own header, so that its structs have the C compiler's layout in Swift.
+        .systemLibrary(name: "CTracia"),
         .target(
             name: "TraciaCore",
             dependencies: ["CCurl", "CJansson", "CCrypto", "CSystem"]),
         .target(
             name: "TraciaC",
-            dependencies: ["TraciaCore"],
+            dependencies: ["TraciaCore", "CTracia"],
             linkerSettings: [
                 .unsafeFlags([
                     "-static-stdlib",

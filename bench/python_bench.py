@@ -3,6 +3,7 @@
     python3 bench/python_bench.py [--events 100000] [--rounds 5] [--cold-rounds 20]
                                   [--streams 1000] [--stream-events 100] [--async-rounds 3]
     python3 bench/run.py python [--events N] [--rounds N] [--streams N]    (the same, via run.py)
+    python3 bench/run.py events [--events N] [--rounds N]    (also: stream.events() against iteration)
 
 Both clients run in build/venv-bench (created on first use: `openai` from PyPI, the binding
 installed from bindings/python with build/lib/libtracia.so bundled, reinstalled every run).
@@ -15,6 +16,8 @@ medians with the ratio to the openai SDK measured in the same run:
 - cold start: from the parent's time.time() just before the child starts (passed on argv) to
   the first text chunk, including the interpreter's start-up and the package's import;
 - peak RSS (ru_maxrss) of the N-event child;
+- events (`events_run`, from `bench/run.py events`): the same per-chunk figure for iterating the
+  stream and for reading it with stream.events(), tracia only, no openai figures;
 - asyncio: --streams concurrent streams of --stream-events events in one process (tracia's
   arun_local + async for; openai's AsyncOpenAI with a connection pool as large): wall time,
   peak number of threads (/proc/self/task, sampled while the streams run), peak RSS, CPU, and
@@ -37,7 +40,7 @@ MODEL = "gpt-4o-mini"
 # this whole file, so the cold start is the client's and not the harness's.
 #   stream MODE BASE EVENTS T0          -> "chunks chars import_s first_s end_s cpu_s maxrss_kb"
 #   async  MODE BASE EVENTS T0 STREAMS  -> "ok wall_s peak_threads cpu_s maxrss_kb"
-# MODE: bare (the interpreter alone, for reference), tracia, tracia-trace, openai.
+# MODE: bare (the interpreter alone, for reference), tracia, tracia-trace, tracia-events, openai.
 CHILD = r'''
 import sys, time
 kind, mode, base, events, t0 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
@@ -57,14 +60,26 @@ elif kind == "stream":
         from tracia import Tracia
         imported = time.time() - t0
         client = Tracia(openai_api_key="sk-bench", spans_file="/dev/null")
-        chunks = iter(client.run_local(model="gpt-4o-mini", messages=messages, stream=True, base_url=base,
-                                       send_trace=mode == "tracia-trace"))
-        text = next(chunks)
-        first = time.time() - t0
-        count, size = 1, len(text)
-        for text in chunks:
-            count += 1
-            size += len(text)
+        stream = client.run_local(model="gpt-4o-mini", messages=messages, stream=True, base_url=base,
+                                  send_trace=mode == "tracia-trace")
+        if mode == "tracia-events":
+            from tracia import TextDelta
+            events = stream.events()
+            text = next(events).text
+            first = time.time() - t0
+            count, size = 1, len(text)
+            for event in events:
+                if type(event) is TextDelta:
+                    count += 1
+                    size += len(event.text)
+        else:
+            chunks = iter(stream)
+            text = next(chunks)
+            first = time.time() - t0
+            count, size = 1, len(text)
+            for text in chunks:
+                count += 1
+                size += len(text)
     else:
         import openai
         imported = time.time() - t0
@@ -139,6 +154,7 @@ NAMES = {
     "bare": "python -c pass (the interpreter alone)",
     "tracia": "tracia, tracing off",
     "tracia-trace": "tracia, tracing on (spans to /dev/null)",
+    "tracia-events": "tracia, stream.events()",
     "openai": "openai SDK",
 }
 
@@ -189,6 +205,33 @@ def table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def events_run(events=100000, rounds=7):
+    """Per-chunk CPU of iterating a text stream against reading it with stream.events()."""
+    sys.path.insert(0, HERE)
+    from run import Server
+
+    python = ensure_venv()
+    modes = ["tracia", "tracia-events"]
+    per = {m: {"cpu": [], "wall": []} for m in modes}
+    with Server() as server:
+        for mode in modes:
+            stream(python, mode, server.base, 1)
+        for _ in range(rounds):
+            for mode in modes:
+                n = stream(python, mode, server.base, events)
+                one = stream(python, mode, server.base, 1)
+                per[mode]["cpu"].append((n["cpu"] - one["cpu"]) / (events - 1) * 1e6)
+                per[mode]["wall"].append((n["end"] - one["end"]) / (events - 1) * 1e6)
+    base_cpu, base_wall = median(per["tracia"]["cpu"]), median(per["tracia"]["wall"])
+    print(f"\nPython: per-chunk cost, {events} events minus 1 event, median of {rounds} interleaved rounds\n")
+    rows = [[NAMES[m], f"{median(per[m]['cpu']):.2f}", f"{median(per[m]['cpu']) / base_cpu:.2f}", f"{median(per[m]['wall']):.2f}",
+             f"{median(per[m]['wall']) / base_wall:.2f}"] for m in modes]
+    print(table(["reader", "CPU µs/chunk", "ratio", "wall µs/chunk", "ratio"], rows))
+    for mode in modes:
+        print(f"  {NAMES[mode]}: CPU µs/chunk per round {spread(per[mode]['cpu'])}")
+    return {NAMES[m]: {"cpu": median(per[m]["cpu"]), "wall": median(per[m]["wall"])} for m in modes}
 
 
 def run(events=100000, rounds=5, cold_rounds=20, streams=1000, stream_events=100, async_rounds=3):

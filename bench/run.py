@@ -1,6 +1,8 @@
 """libtracia's benchmarks over loopback, each against a baseline measured in the same run.
 
     python3 bench/run.py chunk [--events 100000] [--rounds 7]   per-chunk cost vs libcurl+jansson
+    python3 bench/run.py events [--events 100000] [--rounds 7]  per-event cost of next_event vs next, on a text stream;
+                                                                then stream.events() vs iteration in Python (--no-python: C only)
     python3 bench/run.py ttfb [--rounds 200]                    time to first chunk vs raw libcurl
     python3 bench/run.py concurrency [--streams 1000]           N streams on one client, one reader
     python3 bench/run.py abort [--rounds 50]                    abort() to connection closed, at the server
@@ -13,7 +15,7 @@
 Per-chunk cost is marginal: (cost of a N-event stream - cost of a 1-event stream) / N, so
 process start-up and connection set-up cancel out.
 
---against DIR (chunk, ttfb, concurrency, abort, starvation) runs the same programs a second time, interleaved,
+--against DIR (chunk, events, ttfb, concurrency, abort, starvation) runs the same programs a second time, interleaved,
 with the libtracia.so found in DIR (a build of another commit), and prints the two side by side.
 """
 import argparse
@@ -115,6 +117,39 @@ def chunk(args):
         figures[name] = {"cpu": cpu, "wall": wall}
         print(f"{name:42} {cpu:13.3f} {cpu / base_cpu:6.2f} {wall:14.3f} {wall / base_wall:6.2f}")
     save("chunk", figures)
+
+
+def events(args):
+    """The same text stream read with tracia_stream_next() and with tracia_stream_next_event(),
+    interleaved; the figure is the ratio of their marginal CPU per chunk."""
+    readers = {"next": [], "next_event": ["events"]}
+    with Server() as server:
+        runs = {(label, reader): (library_env(lib_dir), extra) for label, lib_dir in libraries(args) for reader, extra in readers.items()}
+        samples = {run: {"cpu": [], "wall": []} for run in runs}
+        for _ in range(args.rounds):
+            for (label, reader), (env, extra) in runs.items():
+                argv = lambda n: [os.path.join(OUT, "tracia_stream"), f"{server.base}/n/{n}"] + extra
+                cpu_n, wall_n = measure(argv(args.events), args.events, env)
+                cpu_1, wall_1 = measure(argv(1), 1, env)
+                samples[(label, reader)]["cpu"].append((cpu_n - cpu_1) / args.events * 1e6)
+                samples[(label, reader)]["wall"].append((wall_n - wall_1) / args.events * 1e6)
+    print(f"per-event cost on a text stream, {args.events} events, median of {args.rounds} interleaved rounds")
+    print(f"{'reader':42} {'CPU µs/chunk':>13} {'ratio':>6} {'wall µs/chunk':>14} {'ratio':>6}")
+    figures = {}
+    for label, _ in libraries(args):
+        base_cpu = statistics.median(samples[(label, "next")]["cpu"])
+        base_wall = statistics.median(samples[(label, "next")]["wall"])
+        for reader in readers:
+            cpu = statistics.median(samples[(label, reader)]["cpu"])
+            wall = statistics.median(samples[(label, reader)]["wall"])
+            name = f"tracia_stream_{reader}{label}"
+            figures[name] = {"cpu": cpu, "wall": wall}
+            print(f"{name:42} {cpu:13.3f} {cpu / base_cpu:6.2f} {wall:14.3f} {wall / base_wall:6.2f}")
+    if not args.no_python:
+        sys.path.insert(0, HERE)
+        import python_bench
+        figures.update(python_bench.events_run(events=args.events, rounds=args.rounds))
+    save("events", figures)
 
 
 def ttfb(args):
@@ -232,15 +267,16 @@ def python(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("figure", choices=["chunk", "ttfb", "concurrency", "abort", "spans", "starvation", "python"])
+    parser.add_argument("figure", choices=["chunk", "events", "ttfb", "concurrency", "abort", "spans", "starvation", "python"])
     parser.add_argument("--events", type=int)
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=40000, help="starvation: tool-call indexes per hostile response")
     parser.add_argument("--scale", action="store_true", help="concurrency: 125 to 2000 streams")
+    parser.add_argument("--no-python", action="store_true", help="events: the C figures only")
     parser.add_argument("--against", metavar="DIR", help="also run with the libtracia.so in DIR, interleaved")
     args = parser.parse_args()
-    defaults = {"chunk": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "starvation": (400, 5), "python": (100000, 5)}
+    defaults = {"chunk": (100000, 7), "events": (100000, 7), "ttfb": (10, 200), "concurrency": (100, 1), "abort": (0, 50), "spans": (5000, 5), "starvation": (400, 5), "python": (100000, 5)}
     events, rounds = defaults[args.figure]
     args.events = args.events or events
     args.rounds = args.rounds or rounds

@@ -6,7 +6,10 @@
  *                  of the client (a curl multi loop) and exports its spans.
  *   tracia_stream  one call to a model. Its span id and trace id exist before
  *                  any I/O; its text arrives chunk by chunk through
- *                  tracia_stream_next(); its final result is a JSON document.
+ *                  tracia_stream_next(), or together with its reasoning and
+ *                  tool calls as typed events through
+ *                  tracia_stream_next_event(); its final result is a JSON
+ *                  document.
  *
  * JSON AT THE BOUNDARY
  *   Options, requests and results are UTF-8 JSON strings. The request mirrors
@@ -35,10 +38,11 @@
  *
  * THREADING
  *   A client may be shared by threads. A stream is used by one thread at a
- *   time for next/result/free; tracia_stream_abort(), tracia_stream_fd() and
- *   the id getters may be called from any thread at any time until free.
- *   Abort is idempotent and safe against a concurrent tracia_stream_next():
- *   the blocked call returns 0 at once.
+ *   time for next/next_event/result/free; tracia_stream_abort(),
+ *   tracia_stream_fd() and the id getters may be called from any thread at
+ *   any time until free. Abort is idempotent and safe against a concurrent
+ *   tracia_stream_next() or tracia_stream_next_event(): the blocked call
+ *   returns 0 at once.
  *
  * ERRORS
  *   Failures return NULL or a negative TRACIA_E_* code. tracia_last_error()
@@ -55,14 +59,20 @@
  *   Defined (a clear result, never a crash, covered by the test suite):
  *     - NULL for any handle or string argument: NULL, TRACIA_E_MISUSE or a
  *       no-op, with tracia_last_error() set where the function reports errors;
- *       NULL chunk or length pointers in next/poll: TRACIA_E_MISUSE.
+ *       NULL chunk or length pointers in next/poll, a NULL event pointer in
+ *       next_event/poll_event: TRACIA_E_MISUSE.
+ *     - next or poll on a stream read with next_event or poll_event, and the
+ *       other way round: TRACIA_E_MISUSE (a stream's first read fixes how it
+ *       is read: as text chunks or as typed events).
  *     - any bytes as JSON (invalid, truncated, deep, huge, invalid UTF-8,
  *       wrong types, out-of-range numbers): NULL and TRACIA_E_INVALID_REQUEST.
- *     - next or poll after the end or after a failure: the same code again.
+ *     - next, poll, next_event or poll_event after the end or after a
+ *       failure: the same code again.
  *     - result called twice or more: a new, identical JSON document each time.
  *     - abort before the first chunk, after the end, or twice.
- *     - tracia_stream_free while another thread is blocked in next on that
- *       stream: that call returns 0 (it must not use the handle again).
+ *     - tracia_stream_free while another thread is blocked in next or
+ *       next_event on that stream: that call returns 0 (it must not use the
+ *       handle again).
  *     - tracia_client_free before the client's streams: they keep working.
  *     - process exit with clients or streams alive: exit is not delayed and
  *       undelivered spans are lost (call tracia_flush() first to keep them).
@@ -72,7 +82,8 @@
  *     - using a handle after its *_free, or freeing it twice.
  *     - a pointer that is not a handle of this library, or one of another
  *       type (a stream passed as a client).
- *     - two threads calling next/poll/result/free on one stream at once
+ *     - two threads calling next/poll/next_event/poll_event/result/free on
+ *       one stream at once
  *       (abort, fd and the id getters are the exceptions, above).
  *     - using a borrowed string after the call that invalidates it, or
  *       freeing one; freeing a library string with anything but tracia_free.
@@ -127,19 +138,20 @@ extern "C" {
 /*
  * Return codes. A function that returns int gives 0 (TRACIA_OK) or a negative
  * TRACIA_E_* code; tracia_stream_next() and tracia_stream_poll() also give 1
- * (a chunk), and poll TRACIA_AGAIN. tracia_strerror() names every code: the
+ * (a chunk), tracia_stream_next_event() and tracia_stream_poll_event() 1 (an
+ * event), and the two polls TRACIA_AGAIN. tracia_strerror() names every code: the
  * macro's name without TRACIA_ or TRACIA_E_, which is also the "code" of
  * tracia_last_error() and of a result's error. The failures are the Tracia
  * SDKs' error codes, plus MISUSE. Append-only: a value never changes meaning.
  */
 
-/* Success; from tracia_stream_next() and tracia_stream_poll(), the end of
- * the stream.
+/* Success; from the stream's next and poll functions, the end of the
+ * stream.
  */
 #define TRACIA_OK 0
 
-/* From tracia_stream_poll(): no chunk is ready yet and the call has not
- * ended.
+/* From tracia_stream_poll() and tracia_stream_poll_event(): nothing is ready
+ * yet and the call has not ended.
  */
 #define TRACIA_AGAIN 2
 
@@ -212,13 +224,67 @@ extern "C" {
  */
 #define TRACIA_E_MISSING_PROVIDER_SDK (-13)
 
-/* A call broke the C contract in a defined way: a NULL handle, chunk or
- * length pointer (see MISUSE above).
+/* A call broke the C contract in a defined way: a NULL handle, chunk, length
+ * or event pointer, or a stream read both as text and as events (see MISUSE
+ * above).
  */
 #define TRACIA_E_MISUSE (-14)
 
 typedef struct tracia_client tracia_client;
 typedef struct tracia_stream tracia_stream;
+
+/*
+ * Event types: the type of a tracia_event. Append-only: a value never changes
+ * meaning, and a later version may add types, so skip those you do not know.
+ */
+
+/* The end of the stream: completed, aborted or failed, as the return code
+ * tells.
+ */
+#define TRACIA_EVENT_END 0
+
+/* A piece of the answer's text in data, the chunk tracia_stream_next() would
+ * give.
+ */
+#define TRACIA_EVENT_TEXT 1
+
+/* A piece of the model's reasoning text in data; never part of the answer's
+ * text.
+ */
+#define TRACIA_EVENT_REASONING 2
+
+/* A tool call begins: its index, id and name; before any other event of that
+ * index.
+ */
+#define TRACIA_EVENT_TOOL_CALL_START 3
+
+/* A fragment of the arguments (JSON text) of the tool call at index, in data.
+ */
+#define TRACIA_EVENT_TOOL_CALL_DELTA 4
+
+/* The tool call at index is complete: its arguments are all in.
+ */
+#define TRACIA_EVENT_TOOL_CALL_END 5
+
+/*
+ * One event of a stream, filled in by tracia_stream_next_event(). Strings are
+ * never NULL and are NUL-terminated, but read them by their length (a
+ * provider may send a NUL inside). Fields the type does not use are "" and 0.
+ */
+typedef struct tracia_event {
+    int type;           /* TRACIA_EVENT_* */
+    size_t index;       /* TOOL_CALL_*: the call's position in the result's
+                           tool_calls (0 for the first call of the reply),
+                           whatever the provider's own numbering */
+    const char *data;   /* TEXT, REASONING: the text; TOOL_CALL_DELTA: the
+                           fragment of the arguments */
+    size_t length;      /* bytes in data */
+    const char *id;     /* TOOL_CALL_START: the call's id, as in the result
+                           ("call_<n>" when the provider gave none) */
+    size_t id_length;   /* bytes in id */
+    const char *name;   /* TOOL_CALL_START: the name of the tool called */
+    size_t name_length; /* bytes in name */
+} tracia_event;
 
 /*
  * Called on the engine thread when a span could not be delivered after its
@@ -590,6 +656,8 @@ const char *tracia_stream_trace_id(const tracia_stream *stream);
  * keeps returning the same value. chunk and length may not be NULL
  * (TRACIA_E_MISUSE). A reader that falls 4096 chunks or 1 MiB behind pauses
  * the transfer until it catches up, so memory stays bounded.
+ * TRACIA_E_MISUSE on a stream read with tracia_stream_next_event() (see
+ * there).
  * Ownership: *chunk is borrowed, valid until the next tracia_stream_next()
  *   or tracia_stream_free().
  * Thread safety: one thread at a time per stream.
@@ -610,8 +678,50 @@ int tracia_stream_next(tracia_stream *stream, const char **chunk, size_t *length
 int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length);
 
 /*
+ * Waits for the next typed event: the reply's text, reasoning and tool calls,
+ * in the order the provider sent them. Returns 1 with *event set, 0 at the end
+ * (also after an abort), or a negative TRACIA_E_* code when the call failed
+ * (detail in tracia_last_error() and in the result); at the end and on failure
+ * event->type is TRACIA_EVENT_END. Once it has ended it keeps returning the
+ * same value, and tracia_stream_result() gives the result. event may not be
+ * NULL (TRACIA_E_MISUSE).
+ * A stream's first read fixes how it is read: after tracia_stream_next() or
+ * tracia_stream_poll() this returns TRACIA_E_MISUSE, and they do after it.
+ * TEXT events are exactly the chunks tracia_stream_next() would give. Each
+ * tool call has one TOOL_CALL_START before its deltas and one TOOL_CALL_END:
+ * where the provider ends the call, else when the reply completes (so every
+ * END comes before a failure found in the arguments at the end); a call the
+ * stream ends or fails in has none. Events count as chunks for backpressure
+ * (4096 events or 1 MiB of their bytes behind pauses the transfer); an abort
+ * drops those not yet read.
+ * Ownership: the strings of *event are borrowed, valid until the next
+ *   tracia_stream_next_event(), tracia_stream_poll_event() or
+ *   tracia_stream_free().
+ * Thread safety: one thread at a time per stream.
+ * Blocks: until an event, the end, an error or an abort.
+ * Since: 0.1.0
+ */
+int tracia_stream_next_event(tracia_stream *stream, tracia_event *event);
+
+/*
+ * tracia_stream_next_event() without the wait: returns TRACIA_AGAIN when no
+ * event is ready and the call has not ended (event->type is then
+ * TRACIA_EVENT_END); otherwise exactly what next_event returns. For event
+ * loops, together with tracia_stream_fd().
+ * Ownership: as tracia_stream_next_event().
+ * Thread safety: one thread at a time per stream.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+int tracia_stream_poll_event(tracia_stream *stream, tracia_event *event);
+
+/*
  * A file descriptor that is readable exactly while tracia_stream_next() would
- * not block (level-triggered). Poll it; never read, write or close it.
+ * not block (level-triggered); for a stream read with
+ * tracia_stream_next_event(), while that would not block. Before the first
+ * read it is readable once anything is queued, events included, so the first
+ * tracia_stream_poll() of a reply that begins with a tool call may return
+ * TRACIA_AGAIN. Poll it; never read, write or close it.
  * TRACIA_E_MISUSE for a NULL stream (tracia_last_error() set), as
  * tracia_stream_done_fd().
  * Ownership: borrowed, valid until tracia_stream_free().
@@ -637,9 +747,10 @@ int tracia_stream_fd(const tracia_stream *stream);
 int tracia_stream_done_fd(const tracia_stream *stream);
 
 /*
- * Stops the call: a blocked tracia_stream_next() returns 0 at once, the
- * upstream connection is closed, and the result reports aborted with the
- * text received so far. Idempotent; a no-op after the end and for NULL.
+ * Stops the call: a blocked tracia_stream_next() or
+ * tracia_stream_next_event() returns 0 at once, the upstream connection is
+ * closed, and the result reports aborted with the text received so far.
+ * Idempotent; a no-op after the end and for NULL.
  * Ownership: none.
  * Thread safety: any thread, any time until free.
  * Blocks: never.
@@ -661,7 +772,8 @@ TRACIA_WARN_UNUSED char *tracia_stream_result(tracia_stream *stream);
 /*
  * Aborts the call if it is still running and frees the stream. NULL is a
  * no-op.
- * Ownership: the handle, its ids and its last chunk are invalid after it.
+ * Ownership: the handle, its ids and its last chunk or event are invalid
+ *   after it.
  * Thread safety: one thread at a time per stream.
  * Blocks: never.
  * Since: 0.1.0

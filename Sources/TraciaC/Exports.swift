@@ -1,3 +1,4 @@
+internal import CTracia
 import Glibc
 import TraciaCore
 
@@ -104,7 +105,7 @@ public func tracia_stream_next(
         return LastError.fail(.misuse, "tracia_stream_next: stream is NULL")
     }
     guard let chunk, let length else { return LastError.fail(.misuse, "tracia_stream_next: chunk and length must not be NULL") }
-    return deliver(handle.stream.next(), chunk, length)
+    return deliver(handle.stream.next(), chunk, length, "tracia_stream_next")
 }
 
 @_cdecl("tracia_stream_poll")
@@ -120,13 +121,16 @@ public func tracia_stream_poll(
         length.pointee = 0
         return ABIStatus.again.rawValue
     }
-    return deliver(step, chunk, length)
+    return deliver(step, chunk, length, "tracia_stream_poll")
 }
 
 /// Hands a step to the caller: 1 with the chunk, 0 at the end, the error code on failure.
-private func deliver(_ step: CallStream.Step, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ length: UnsafeMutablePointer<Int>)
-    -> Int32
-{
+/// Inlined: it is on every chunk's path.
+@inline(__always)
+private func deliver(
+    _ step: CallStream.Step, _ chunk: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ length: UnsafeMutablePointer<Int>,
+    _ function: StaticString
+) -> Int32 {
     switch step {
     case .chunk(let bytes, let count):
         chunk.pointee = bytes
@@ -141,6 +145,74 @@ private func deliver(_ step: CallStream.Step, _ chunk: UnsafeMutablePointer<Unsa
         length.pointee = 0
         LastError.set(error)
         return error.code.rawValue
+    case .wrongMode:
+        chunk.pointee = nil
+        length.pointee = 0
+        return readModeMisuse(function, other: "tracia_stream_next_event")
+    }
+}
+
+/// A read of the other kind than the stream's first one.
+@inline(never)
+private func readModeMisuse(_ function: StaticString, other: StaticString) -> Int32 {
+    LastError.fail(.misuse, "\(function): this stream is read with \(other)(); its first read fixed that")
+}
+
+@_cdecl("tracia_stream_next_event")
+public func tracia_stream_next_event(_ stream: OpaquePointer?, _ event: UnsafeMutableRawPointer?) -> Int32 {
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_next_event: stream is NULL")
+    }
+    guard let event else { return LastError.fail(.misuse, "tracia_stream_next_event: event must not be NULL") }
+    return deliver(handle.stream.nextEvent(), event.assumingMemoryBound(to: tracia_event.self), "tracia_stream_next_event")
+}
+
+@_cdecl("tracia_stream_poll_event")
+public func tracia_stream_poll_event(_ stream: OpaquePointer?, _ event: UnsafeMutableRawPointer?) -> Int32 {
+    guard let handle = Handle.borrow(stream, as: StreamHandle.self) else {
+        return LastError.fail(.misuse, "tracia_stream_poll_event: stream is NULL")
+    }
+    guard let event else { return LastError.fail(.misuse, "tracia_stream_poll_event: event must not be NULL") }
+    let out = event.assumingMemoryBound(to: tracia_event.self)
+    guard let step = handle.stream.pollEvent() else {
+        out.pointee = noEvent
+        return ABIStatus.again.rawValue
+    }
+    return deliver(step, out, "tracia_stream_poll_event")
+}
+
+private var empty: UnsafePointer<CChar> { StaticText.pointer("") }
+
+/// The event of the end, of a failure and of TRACIA_AGAIN: nothing in it.
+private var noEvent: tracia_event {
+    tracia_event(
+        type: StreamEventKind.end.rawValue, index: 0, data: empty, length: 0, id: empty, id_length: 0, name: empty, name_length: 0)
+}
+
+/// Hands an event step to the caller: 1 with the event, 0 at the end, the error code on failure.
+private func deliver(_ step: CallStream.EventStep, _ event: UnsafeMutablePointer<tracia_event>, _ function: StaticString) -> Int32 {
+    switch step {
+    case .event(let e):
+        if e.kind == .toolCallStart {
+            event.pointee = tracia_event(
+                type: e.kind.rawValue, index: e.index, data: empty, length: 0, id: e.data, id_length: e.count, name: e.name ?? empty,
+                name_length: e.nameCount)
+        } else {
+            event.pointee = tracia_event(
+                type: e.kind.rawValue, index: e.index, data: e.data, length: e.count, id: empty, id_length: 0, name: empty,
+                name_length: 0)
+        }
+        return 1
+    case .end:
+        event.pointee = noEvent
+        return 0
+    case .failed(let error):
+        event.pointee = noEvent
+        LastError.set(error)
+        return error.code.rawValue
+    case .wrongMode:
+        event.pointee = noEvent
+        return readModeMisuse(function, other: "tracia_stream_next")
     }
 }
 

@@ -27,6 +27,14 @@ private let header = HeaderFile()
     }
 }
 
+@Test func eventTypesOfTheHeaderAreTheStreamEventKindTable() {
+    let documented = header.defines(prefix: "TRACIA_EVENT_")
+    let table = StreamEventKind.allCases.map {
+        HeaderFile.Define(name: "TRACIA_EVENT_\($0.entry.name)", value: "\($0.rawValue)", comment: $0.entry.meaning.description)
+    }
+    #expect(documented == table, "the header's TRACIA_EVENT_* are \(documented)")
+}
+
 @Test func everyOptionKeyIsDocumentedAtTraciaClientNew() {
     let comment = header.docComment(of: "tracia_client *tracia_client_new(")
     #expect(!comment.isEmpty, "no doc comment above tracia_client_new")

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import TraciaCore
@@ -5,10 +6,31 @@ import Testing
 /// The stream's lifecycle as a value: every transition, without sockets or threads.
 private typealias Machine = StreamStateMachine<Int>
 
-private func batch(_ texts: [String]) -> ChunkBatch {
+private func batch(_ texts: [String]) -> ChunkBatch { batch(texts.map(Staged.text)) }
+
+/// What a test stages: text, or another event of the turn.
+private enum Staged {
+    case text(String)
+    case event(ChunkKind, index: Int, String)
+    case toolCallStart(index: Int, id: String, name: String)
+}
+
+private func batch(_ items: [Staged]) -> ChunkBatch {
     var stager = ChunkStager()
-    for var text in texts { text.withUTF8 { stager.append($0) } }
+    for item in items {
+        switch item {
+        case .text(var text): text.withUTF8 { stager.append($0) }
+        case .event(let kind, let index, var payload): payload.withUTF8 { stager.append(kind, index: index, $0) }
+        case .toolCallStart(let index, let id, let name): stager.appendToolCallStart(index: index, id: id, name: name)
+        }
+    }
     return stager.seal()!
+}
+
+/// A chunk as the tests compare it: text as it is, other kinds labelled.
+private func describe(_ chunk: Chunk) -> String {
+    let payload = String(decoding: chunk.buffer, as: UTF8.self)
+    return chunk.kind == .text ? payload : "\(chunk.kind) \(chunk.index) \(payload)"
 }
 
 /// A machine and the reader's side, as the shell holds them.
@@ -21,22 +43,25 @@ private struct Harness {
     }
 
     @discardableResult
-    mutating func publish(_ texts: [String]) -> Machine.Actions {
+    mutating func publish(_ texts: [String]) -> Machine.Actions { publish(texts.map(Staged.text)) }
+
+    @discardableResult
+    mutating func publish(_ items: [Staged]) -> Machine.Actions {
         var actions = Machine.Actions()
-        let b = batch(texts)
+        let b = batch(items)
         if !machine.published(b, actions: &actions) { b.free() }
         return actions
     }
 
-    /// Reads as the shell's `poll` does; returns the chunks' text and the final step.
-    mutating func readAll() -> (texts: [String], step: Machine.ReaderStep, actions: Machine.Actions) {
+    /// Reads as the shell's `poll` does; returns the chunks (see `describe`) and the final step.
+    mutating func readAll(as mode: Machine.ReadMode = .text) -> (texts: [String], step: Machine.ReaderStep, actions: Machine.Actions) {
         var actions = Machine.Actions()
         reader.releaseHeld()
         reader.reset()
-        let step = machine.take(into: &reader.taken, actions: &actions)
+        let step = machine.take(into: &reader.taken, as: mode, actions: &actions)
         var texts: [String] = []
         while let chunk = reader.next() {
-            texts.append(String(decoding: chunk.buffer, as: UTF8.self))
+            texts.append(describe(chunk))
             if reader.isLastTaken { machine.readerDrained(actions: &actions) }
         }
         return (texts, step, actions)
@@ -81,10 +106,10 @@ private struct Harness {
     h.publish(["d"])
     var actions = Machine.Actions()
     h.reader.reset()
-    _ = h.machine.take(into: &h.reader.taken, actions: &actions)
+    _ = h.machine.take(into: &h.reader.taken, as: .text, actions: &actions)
     #expect(actions.readiness == false)
     var again = Machine.Actions()
-    guard case .wouldBlock = h.machine.take(into: &h.reader.taken, actions: &again) else {
+    guard case .wouldBlock = h.machine.take(into: &h.reader.taken, as: .text, actions: &again) else {
         Issue.record("should block")
         return
     }
@@ -194,7 +219,7 @@ private struct Harness {
     let goodEnd = good.end().0
     #expect(goodEnd?.outcome == .success && good.machine.toolCalls.count == 1)
     let bad = Array(#"{"city":"#.utf8)
-    bad.withUnsafeBufferPointer { buffer in h.machine.record { $0.appendArguments(index: 0, buffer) } }
+    _ = bad.withUnsafeBufferPointer { buffer in h.machine.record { $0.appendArguments(index: 0, buffer) } }
     guard case .failure(let error)? = h.end().0?.outcome else {
         Issue.record("expected a failure")
         return
@@ -252,4 +277,94 @@ private struct Harness {
     h.machine.commitEnd(actions: &commit)
     #expect(h.machine.outcome == .success)
     h.close()
+}
+
+// MARK: typed events
+
+private let turn: [Staged] = [
+    .event(.reasoning, index: 0, "think"), .text("Hel"), .toolCallStart(index: 0, id: "c1", name: "get"),
+    .event(.toolCallDelta, index: 0, #"{"a":1}"#), .text("lo"), .event(.toolCallEnd, index: 0, ""),
+]
+
+@Test func aReaderOfEventsGetsEveryChunkInTheOrderStaged() {
+    var h = Harness()
+    h.publish(turn)
+    let read = h.readAll(as: .events)
+    #expect(
+        read.texts == [
+            "reasoning 0 think", "Hel", "toolCallStart 0 c1", "toolCallName 0 get", #"toolCallDelta 0 {"a":1}"#, "lo",
+            "toolCallEnd 0 ",
+        ])
+    #expect(h.machine.accumulator.textString == "Hello", "only text chunks are the result's text")
+    #expect(h.machine.readMode == .events && h.machine.wantsEvents)
+    h.close()
+}
+
+@Test func aTextReaderIsNeverHandedOtherEvents() {
+    var h = Harness()
+    // Queued before the first read: dropped by it (their memory too: the sanitizers check).
+    h.publish(turn)
+    h.publish([.event(.reasoning, index: 0, "only events"), .event(.toolCallEnd, index: 1, "")])
+    let read = h.readAll(as: .text)
+    #expect(read.texts == ["Hel", "lo"])
+    #expect(!h.machine.isReady && !h.machine.wantsEvents)
+    // Published after it: a batch of events alone does not make the stream ready.
+    let late = h.publish([.event(.reasoning, index: 0, "late")])
+    #expect(late.readiness == nil && !h.machine.isReady)
+    let recorded = h.machine.record { $0.setFinish(.stop) }
+    #expect(!recorded, "the engine is told not to stage events")
+    h.publish([.text("a"), .event(.toolCallDelta, index: 0, "x"), .text("b")])
+    #expect(h.readAll(as: .text).texts == ["a", "b"])
+    #expect(h.machine.accumulator.textString == "Helloab")
+    h.close()
+}
+
+@Test func eventsCountAsChunksForBackpressure() {
+    var h = Harness(backpressure: .init(chunks: 4, bytes: 1 << 20))
+    h.publish([.text("a"), .event(.reasoning, index: 0, "b"), .event(.reasoning, index: 0, "c")])
+    let notYet = h.machine.shouldPause()
+    #expect(!notYet)
+    h.publish([.event(.toolCallDelta, index: 0, "d")])
+    let pauses = h.machine.shouldPause()
+    #expect(pauses)
+    #expect(h.readAll(as: .events).actions.resumeTransfer)
+    h.close()
+}
+
+@Test func abortDropsQueuedEvents() {
+    var h = Harness()
+    h.publish(turn)
+    var actions = Machine.Actions()
+    _ = h.machine.abort(nowMS: 1100, actions: &actions)
+    guard case .end = h.readAll(as: .events).step else {
+        Issue.record("an aborted reader of events ends at once")
+        return
+    }
+    h.close()
+}
+
+@Test func removingEventsKeepsEachAllocationWithAChunkThatStays() {
+    // Each batch is one allocation held by its last chunk: when that chunk is an event, a text
+    // chunk before it in the same batch takes the allocation over, else it is freed.
+    var chunks = batch([.text("a"), .event(.reasoning, index: 0, "b")]).chunks
+    chunks += batch([.event(.reasoning, index: 0, "c"), .event(.toolCallEnd, index: 0, "")]).chunks
+    chunks += batch([.text("d"), .text("e")]).chunks
+    let removed = chunks.removeEvents()
+    #expect(removed == 2)
+    #expect(chunks.map(describe) == ["a", "d", "e"])
+    #expect(chunks.map { $0.block != nil } == [true, false, true])
+    for chunk in chunks { free(chunk.block) }
+}
+
+@Test func toolCallsAreNumberedByFirstAppearanceAndEachEndsOnce() {
+    var events = ToolCallEvents()
+    #expect(events.position(of: 7) == (0, true))
+    #expect(events.position(of: 3) == (1, true))
+    #expect(events.position(of: 7) == (0, false))
+    #expect(events.end(3) == 1)
+    #expect(events.end(3) == nil, "an end is reported once")
+    #expect(events.end(42) == nil, "a call never started has no end")
+    #expect(events.position(of: 9) == (2, true))
+    #expect(events.endAll() == [0, 2], "the calls still open end in the order they started")
+    #expect(events.endAll().isEmpty && events.end(7) == nil)
 }

@@ -30,7 +30,12 @@
     X(test_flush_from_the_span_error_callback_is_misuse) X(test_span_fifo_whose_reader_left_never_raises_sigpipe) \
     X(test_span_file_cut_short_never_glues_the_next_span) \
     X(test_reasoning_ab_apart_from_the_answer) X(test_reasoning_ab_tool_follow_ups) X(test_reasoning_ab_refused_before_any_io) \
-    X(test_reasoning_ab_abort_keeps_what_came)
+    X(test_reasoning_ab_abort_keeps_what_came) \
+    X(test_events_of_text_and_tool_calls) X(test_events_of_parallel_tool_calls_with_fragmented_arguments) \
+    X(test_event_payloads_are_borrowed_until_the_next_call) X(test_abort_in_the_middle_of_events) \
+    X(test_event_readiness_by_descriptor) X(test_a_stream_is_read_as_chunks_or_as_events) \
+    X(test_null_arguments_to_the_event_functions) X(test_events_after_a_failure_repeat_it) \
+    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

@@ -1,8 +1,8 @@
 import Glibc
 import Synchronization
 
-/// One call: the engine thread feeds it events; the caller's thread reads chunks and the
-/// result. The lifecycle is `StreamStateMachine`; this shell holds it under a lock, applies
+/// One call: the engine thread feeds it events; the caller's thread reads chunks (or typed
+/// events) and the result. The lifecycle is `StreamStateMachine`; this shell holds it under a lock, applies
 /// the descriptor levels the machine asks for, and runs everything else it asks for (resume
 /// continuations, resume or cancel the transfer, queue the span) after the lock is released.
 /// So the stream's lock is never held while another lock is taken (docs/ARCHITECTURE.md).
@@ -21,8 +21,10 @@ public final class CallStream: @unchecked Sendable {
     private let abortRequested = Atomic<Bool>(false)
     /// Engine thread only.
     private var stager = ChunkStager()
+    private var toolCallEvents = ToolCallEvents()
     /// Reader thread only.
     private var reader = ChunkReader()
+    private var readMode = Machine.ReadMode.unknown
 
     private struct Shared: @unchecked Sendable {
         var machine: Machine
@@ -35,6 +37,27 @@ public final class CallStream: @unchecked Sendable {
         case chunk(UnsafePointer<CChar>, Int)
         case end
         case failed(TraciaError)
+        /// The stream is read as events: its first read fixed that.
+        case wrongMode
+    }
+
+    /// A step of a reader of events, for the C boundary: the event stays valid until the next step.
+    package enum EventStep {
+        case event(EventView)
+        case end
+        case failed(TraciaError)
+        /// The stream is read as text: its first read fixed that.
+        case wrongMode
+    }
+
+    /// What the reader's side gives, whichever way it reads; a tool call's start comes with
+    /// its name.
+    private enum Read {
+        case chunk(Chunk, name: Chunk?)
+        case end
+        case failed(TraciaError)
+        case wrongMode
+        case wouldBlock
     }
 
     init(call: ResolvedCall, engine: Engine, exporter: SpanExporter?) throws(TraciaError) {
@@ -96,22 +119,71 @@ public final class CallStream: @unchecked Sendable {
 
     /// The next step if one is ready; nil when `next` would block.
     package func poll() -> Step? {
+        switch read(as: .text) {
+        case .chunk(let chunk, _): return .chunk(chunk.bytes, chunk.count)
+        case .end: return .end
+        case .failed(let error): return .failed(error)
+        case .wrongMode: return .wrongMode
+        case .wouldBlock: return nil
+        }
+    }
+
+    /// The next event, the end, or the failure; blocks until one of them.
+    package func nextEvent() -> EventStep {
+        while true {
+            if let step = pollEvent() { return step }
+            _ = ready.wait()
+        }
+    }
+
+    /// The next event if one is ready; nil when `nextEvent` would block.
+    package func pollEvent() -> EventStep? {
+        switch read(as: .events) {
+        case .chunk(let chunk, let name): return .event(EventView(chunk, name: name))
+        case .end: return .end
+        case .failed(let error): return .failed(error)
+        case .wrongMode: return .wrongMode
+        case .wouldBlock: return nil
+        }
+    }
+
+    /// The reader's step: the first one fixes how the stream is read. Inlined so that the text
+    /// path keeps the code it had before there were events.
+    @inline(__always)
+    private func read(as mode: Machine.ReadMode) -> Read {
+        if readMode != mode {
+            guard readMode == .unknown else { return .wrongMode }
+            readMode = mode
+        }
         reader.releaseHeld()
         if abortRequested.load(ordering: .acquiring) { reader.dropTaken() }
         if let chunk = reader.next() {
+            let read = handOut(chunk, as: mode)
             if reader.isLastTaken { run { s, actions in s.machine.readerDrained(actions: &actions) } }
-            return .chunk(chunk.bytes, chunk.count)
+            return read
         }
         reader.reset()
-        let step = run { s, actions in s.machine.take(into: &reader.taken, actions: &actions) }
+        let step = run { s, actions in s.machine.take(into: &reader.taken, as: mode, actions: &actions) }
         switch step {
         case .chunks:
-            guard let chunk = reader.next() else { return nil }
-            return .chunk(chunk.bytes, chunk.count)
+            guard let chunk = reader.next() else { return .wouldBlock }
+            let read = handOut(chunk, as: mode)
+            // The take cleared readiness if it took one chunk; a tool call's start is two.
+            if case .chunk(_, .some) = read, reader.isLastTaken {
+                run { s, actions in s.machine.readerDrained(actions: &actions) }
+            }
+            return read
         case .end: return .end
         case .failed(let error): return .failed(error)
-        case .wouldBlock: return nil
+        case .wouldBlock: return .wouldBlock
         }
+    }
+
+    /// A taken chunk as the reader's step: a tool call's start takes its name along.
+    @inline(__always)
+    private func handOut(_ chunk: Chunk, as mode: Machine.ReadMode) -> Read {
+        guard mode == .events, chunk.kind == .toolCallStart else { return .chunk(chunk, name: nil) }
+        return .chunk(chunk, name: reader.next())
     }
 
     /// Blocks for the next chunk and lends its bytes to `body`; nil at the end (also after an
@@ -121,8 +193,12 @@ public final class CallStream: @unchecked Sendable {
         case .chunk(let bytes, let count): return try body(UnsafeRawBufferPointer(start: bytes, count: count))
         case .end: return nil
         case .failed(let error): throw error
+        case .wrongMode: throw Self.readAsEvents
         }
     }
+
+    static let readAsEvents = TraciaError(.misuse, "this stream is read as typed events (its first read fixed that), not as text")
+    static let readAsText = TraciaError(.misuse, "this stream is read as text (its first read fixed that), not as typed events")
 
     /// Suspends until `poll` has something; cancelling the task aborts the call.
     func waitUntilReady() async {
@@ -190,6 +266,7 @@ public final class CallStream: @unchecked Sendable {
     /// tens of thousands of tool calls would hold back every other transfer, so a success
     /// whose assembly is long ends on the engine's worker.
     func complete(_ failure: TraciaError?) {
+        if failure == nil { endOpenToolCalls() }
         publish()
         if failure == nil && state.withLock({ $0.machine.accumulator.assemblyIsLong }) {
             engine.worker.submit { [self] in end(nil) }
@@ -263,6 +340,7 @@ extension CallStream: AsyncSequence {
                     }
                 case .end: return nil
                 case .failed(let error): throw error
+                case .wrongMode: throw CallStream.readAsEvents
                 case nil: await stream.waitUntilReady()
                 }
             }
@@ -282,6 +360,37 @@ extension CallStream: AsyncSequence {
     }
 }
 
+extension CallStream {
+    /// The stream's typed events: its text, reasoning and tool calls in the order the provider
+    /// sent them; the sequence ends at the end of the call (also after an abort) and throws its
+    /// failure. A stream's first read fixes how it is read: iterating the stream itself after
+    /// this (or this after that) throws `misuse`.
+    public var events: Events { Events(stream: self) }
+
+    public struct Events: AsyncSequence, Sendable {
+        public typealias Element = StreamEvent
+        let stream: CallStream
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            let stream: CallStream
+
+            public mutating func next() async throws -> StreamEvent? {
+                while true {
+                    switch stream.pollEvent() {
+                    case .event(let view): return StreamEvent(view)
+                    case .end: return nil
+                    case .failed(let error): throw error
+                    case .wrongMode: throw CallStream.readAsText
+                    case nil: await stream.waitUntilReady()
+                    }
+                }
+            }
+        }
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(stream: stream) }
+    }
+}
+
 extension CallStream: EventSink {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) { stager.append(bytes) }
 
@@ -295,33 +404,65 @@ extension CallStream: EventSink {
     /// The text staged before a block is published first, so that the turn keeps its order.
     func toolCallStart(index: Int, id: String?, name: String?) {
         publish()
-        state.withLock { $0.machine.record { $0.startToolCall(index: index, id: id, name: name) } }
+        guard record({ $0.startToolCall(index: index, id: id, name: name) }) else { return }
+        stageStart(ofToolCall: index, id: id, name: name)
+    }
+
+    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) {
+        guard record({ $0.appendArguments(index: index, fragment) }) else { return }
+        // Arguments of a call never started: its start comes first, as the result will show it.
+        let position = stageStart(ofToolCall: index, id: nil, name: nil)
+        stager.append(.toolCallDelta, index: position, fragment)
+    }
+
+    func toolCallEnd(index: Int) {
+        guard let position = toolCallEvents.end(index), state.withLock({ $0.machine.wantsEvents }) else { return }
+        stager.append(.toolCallEnd, index: position, UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// Records an event into the result; returns whether the reader may want it staged.
+    @discardableResult
+    private func record(_ event: (inout Accumulator) -> Void) -> Bool { state.withLock { $0.machine.record(event) } }
+
+    /// Stages the start event of the provider's call `index` when it is new; returns its position.
+    @discardableResult
+    private func stageStart(ofToolCall index: Int, id: String?, name: String?) -> Int {
+        let (position, isNew) = toolCallEvents.position(of: index)
+        if isNew {
+            let id = id.flatMap { $0.isEmpty ? nil : $0 } ?? Accumulator.fallbackID(ofToolCall: index)
+            stager.appendToolCallStart(index: position, id: id, name: name ?? "")
+        }
+        return position
+    }
+
+    /// The turn completed: every call the provider did not end ends now, before the stream.
+    private func endOpenToolCalls() {
+        let open = toolCallEvents.endAll()
+        guard !open.isEmpty, state.withLock({ $0.machine.wantsEvents }) else { return }
+        for position in open { stager.append(.toolCallEnd, index: position, UnsafeBufferPointer(start: nil, count: 0)) }
     }
 
     func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         publish()
-        state.withLock { $0.machine.record { $0.appendReasoning(block: block, bytes) } }
+        guard record({ $0.appendReasoning(block: block, bytes) }), !bytes.isEmpty else { return }
+        stager.append(.reasoning, index: 0, bytes)
     }
 
     func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         publish()
-        state.withLock { $0.machine.record { $0.appendReasoningSignature(block: block, bytes) } }
+        record { $0.appendReasoningSignature(block: block, bytes) }
     }
 
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         publish()
-        state.withLock { $0.machine.record { $0.appendRedactedReasoning(block: block, bytes) } }
-    }
-
-    func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) {
-        state.withLock { $0.machine.record { $0.appendArguments(index: index, fragment) } }
+        record { $0.appendRedactedReasoning(block: block, bytes) }
     }
 
     func usage(_ usage: Usage) {
-        state.withLock { $0.machine.record { $0.setUsage(usage) } }
+        record { $0.setUsage(usage) }
     }
 
     func finish(_ reason: ProviderFinish) {
-        state.withLock { $0.machine.record { $0.setFinish(reason) } }
+        record { $0.setFinish(reason) }
     }
 }

@@ -3,6 +3,10 @@
 /// shell (`CallStream`) must do; the machine itself does no I/O and calls nothing, so every
 /// transition is testable without sockets or threads.
 ///
+/// A stream is read either as text or as typed events, fixed by the reader's first take: a
+/// text reader is never handed the other events, so those queued before are dropped then and
+/// none is queued after (the engine stops staging them: `record` says whether they are wanted).
+///
 /// The end comes in two steps. `end(_:)`/`abort()` stop the stream taking events and return the
 /// snapshot its span is built from; the shell queues that span outside the lock and then calls
 /// `commitEnd()`, which makes the end visible to readers. A reader that has seen the end can
@@ -47,6 +51,11 @@ struct StreamStateMachine<Waiter> {
         case wouldBlock
     }
 
+    /// How the reader reads the stream.
+    enum ReadMode {
+        case unknown, text, events
+    }
+
     /// A reader this far behind pauses the transfer; catching up to a quarter resumes it.
     struct Backpressure {
         var chunks = 4096
@@ -59,6 +68,7 @@ struct StreamStateMachine<Waiter> {
     private(set) var toolCalls: [ToolCall] = []
     private(set) var latencyMS = 0
     private(set) var isReady = false
+    private(set) var readMode = ReadMode.unknown
     private(set) var paused = false
     /// Someone waits for the end without reading: the transfer must not wait for them.
     private(set) var endAwaited = false
@@ -86,17 +96,28 @@ struct StreamStateMachine<Waiter> {
     /// (the caller frees the batch).
     mutating func published(_ batch: ChunkBatch, actions: inout Actions) -> Bool {
         guard isStreaming else { return false }
-        for chunk in batch.chunks { accumulator.appendText(chunk.buffer) }
+        var batch = batch
+        for chunk in batch.chunks where chunk.isText { accumulator.appendText(chunk.buffer) }
+        if readMode == .text && batch.eventCount > 0 {
+            batch.removeEvents()
+            if batch.chunks.isEmpty { return true }
+        }
         queue.append(batch)
         setReady(true, &actions)
         return true
     }
 
-    /// Tool calls, usage and the finish reason: ignored once the stream stopped.
-    mutating func record(_ event: (inout Accumulator) -> Void) {
-        guard isStreaming else { return }
+    /// Tool calls, reasoning, usage and the finish reason: ignored once the stream stopped.
+    /// Returns whether the reader may want the event staged (false once it reads text).
+    @discardableResult
+    mutating func record(_ event: (inout Accumulator) -> Void) -> Bool {
+        guard isStreaming else { return false }
         event(&accumulator)
+        return readMode != .text
     }
+
+    /// Whether events other than text are still wanted.
+    var wantsEvents: Bool { isStreaming && readMode != .text }
 
     /// Whether the transfer should wait for the reader; remembers that it does.
     mutating func shouldPause() -> Bool {
@@ -119,9 +140,14 @@ struct StreamStateMachine<Waiter> {
 
     // MARK: reader side
 
-    /// The reader takes everything queued into `taken` (which must be empty).
-    mutating func take(into taken: inout [Chunk], actions: inout Actions) -> ReaderStep {
+    /// The reader takes everything queued into `taken` (which must be empty). Its first take
+    /// fixes how the stream is read (`mode`: text or events); later takes must pass the same.
+    mutating func take(into taken: inout [Chunk], as mode: ReadMode, actions: inout Actions) -> ReaderStep {
         queue.freeRetired()
+        if readMode == .unknown {
+            readMode = mode
+            if mode == .text { queue.removeEvents() }
+        }
         if phase == .ending(.aborted) || outcome == .aborted { return .end }
         if !queue.isEmpty {
             queue.takeAll(into: &taken)

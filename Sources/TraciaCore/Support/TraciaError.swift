@@ -89,7 +89,9 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
                 "A Tracia SDK code, kept for parity: every provider is built in, so this library returns it only when mock_error asks.")
         case .misuse:
             CodeEntry(
-                "MISUSE", "A call broke the C contract in a defined way: a NULL handle, chunk or length pointer (see MISUSE above).")
+                "MISUSE",
+                "A call broke the C contract in a defined way: a NULL handle, chunk, length or event pointer, or a stream read both as text and as events (see MISUSE above)."
+            )
         }
     }
 
@@ -103,8 +105,9 @@ public enum ABIStatus: Int32, Sendable, CaseIterable {
 
     public var entry: CodeEntry {
         switch self {
-        case .ok: CodeEntry("OK", "Success; from tracia_stream_next() and tracia_stream_poll(), the end of the stream.")
-        case .again: CodeEntry("AGAIN", "From tracia_stream_poll(): no chunk is ready yet and the call has not ended.")
+        case .ok: CodeEntry("OK", "Success; from the stream's next and poll functions, the end of the stream.")
+        case .again:
+            CodeEntry("AGAIN", "From tracia_stream_poll() and tracia_stream_poll_event(): nothing is ready yet and the call has not ended.")
         }
     }
 }

@@ -132,11 +132,14 @@ struct Accumulator {
     func toolCalls() throws(TraciaError) -> [ToolCall] {
         var calls: [ToolCall] = []
         for p in partialCalls {
-            let id = p.id.isEmpty ? "call_\(p.index)" : p.id
+            let id = p.id.isEmpty ? Self.fallbackID(ofToolCall: p.index) : p.id
             calls.append(ToolCall(id: id, name: p.name, arguments: try Self.arguments(of: p)))
         }
         return calls
     }
+
+    /// The id of a call the provider gave none, from the provider's index of it.
+    static func fallbackID(ofToolCall index: Int) -> String { "call_\(index)" }
 
     private static func arguments(of call: PartialToolCall) throws(TraciaError) -> JSONObject {
         if call.arguments.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { return [:] }

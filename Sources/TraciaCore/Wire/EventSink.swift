@@ -4,6 +4,9 @@ protocol EventSink: AnyObject {
     /// A tool call at `index` begins, or repeats its id/name (repeats are no-ops).
     func toolCallStart(index: Int, id: String?, name: String?)
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>)
+    /// The provider ended the tool call at `index`. Optional: a call not ended by its decoder
+    /// ends when the response completes.
+    func toolCallEnd(index: Int)
     /// Reasoning text of the provider's block `block` (any key that tells its blocks apart);
     /// never part of the answer's text.
     func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
@@ -14,6 +17,10 @@ protocol EventSink: AnyObject {
     /// The usage so far; the last report wins.
     func usage(_ usage: Usage)
     func finish(_ reason: ProviderFinish)
+}
+
+extension EventSink {
+    func toolCallEnd(index: Int) {}
 }
 
 /// A provider's stop reason after normalisation, keeping whether it was a length stop.

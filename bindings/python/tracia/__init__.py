@@ -2,9 +2,10 @@
 sessions) over the native library."""
 from ._client import Tracia
 from ._errors import TraciaError, TraciaErrorCode
+from ._events import ReasoningDelta, TextDelta, ToolCallDelta, ToolCallEnd, ToolCallStart
 from ._session import TraciaSession
 from ._streaming import AsyncLocalStream, LocalStream
-from ._types import (Eval, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ResponseFormatJsonSchema,
+from ._types import (Eval, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ReasoningPart, ResponseFormatJsonSchema,
                      RunLocalResult, StreamResult, TextPart, TokenUsage, ToolCall, ToolCallPart, ToolDefinition,
                      ToolParameters)
 from ._ffi import version as _version
@@ -13,11 +14,16 @@ __version__ = _version().decode()
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from ._events import StreamEvent
     from ._types import ContentPart, ResponseFormat, ToolChoice
 
 
 def __getattr__(name: str) -> object:
-    """ContentPart, ResponseFormat and ToolChoice: typing aliases, made on first use."""
+    """ContentPart, ResponseFormat, ToolChoice and StreamEvent: typing aliases, made on first use."""
+    if name == "StreamEvent":
+        from . import _events
+
+        return _events.StreamEvent
     if name not in ("ContentPart", "ResponseFormat", "ToolChoice"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from . import _types
@@ -27,7 +33,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AsyncLocalStream", "ContentPart", "Eval", "JsonSchemaProperty", "LLMProvider", "LocalPromptMessage",
-    "LocalStream", "ResponseFormat", "ResponseFormatJsonSchema", "RunLocalResult", "StreamResult", "TextPart",
-    "TokenUsage", "ToolCall", "ToolCallPart", "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia",
-    "TraciaError", "TraciaErrorCode", "TraciaSession", "__version__",
+    "LocalStream", "ReasoningDelta", "ReasoningPart", "ResponseFormat", "ResponseFormatJsonSchema", "RunLocalResult",
+    "StreamEvent", "StreamResult", "TextDelta", "TextPart", "TokenUsage", "ToolCall", "ToolCallDelta", "ToolCallEnd",
+    "ToolCallPart", "ToolCallStart", "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia", "TraciaError",
+    "TraciaErrorCode", "TraciaSession", "__version__",
 ]

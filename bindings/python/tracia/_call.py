@@ -5,6 +5,7 @@ import ctypes
 
 from . import _ffi
 from ._errors import TraciaError, error_from_json
+from ._events import TextDelta, field_bytes, from_struct
 from ._owner import Owner, forked_error
 from ._waiting import in_main_thread, poller, wait
 
@@ -13,11 +14,36 @@ if TYPE_CHECKING:
     from typing import Any, Optional, Tuple
 
 
+def _event_reader(take: Any, doc: str) -> Any:
+    """A Call method that reads the next event with `take` (next_event or poll_event). Text, the
+    common event, is made here without a call more; a type this binding does not know (a newer
+    library) is skipped."""
+    new, text_type = object.__new__, _ffi.EVENT_TEXT
+
+    def read(self: Call) -> Tuple[int, Any]:
+        while True:
+            rc = take(self._ptr, self._event_out) if self._ptr else self._closed_code()
+            if rc != 1:
+                return rc, None
+            e = self._event
+            data = e.data
+            if e.type == text_type and len(data) == e.length:
+                event = new(TextDelta)
+                event.text = data.decode("utf-8")
+                return 1, event
+            typed = self._typed_event()
+            if typed is not None:
+                return 1, typed
+
+    read.__doc__ = doc
+    return read
+
+
 class Call(Owner):
     """Owns a stream handle; frees it once, in the process that created it."""
 
-    __slots__ = ("span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_result_text", "_result",
-                 "_ready_watch", "_done_watch", "_client_keep")
+    __slots__ = ("span_id", "trace_id", "fd", "_done_fd", "_chunk", "_length", "_out", "_event", "_event_out", "_result_text",
+                 "_result", "_ready_watch", "_done_watch", "_client_keep")
 
     def __init__(self, ptr: Any, client_keep: Any = None) -> None:
         super().__init__(ptr)
@@ -32,6 +58,8 @@ class Call(Owner):
         self._chunk = ctypes.c_char_p()
         self._length = ctypes.c_size_t()
         self._out = (ctypes.byref(self._chunk), ctypes.byref(self._length))
+        self._event = _ffi.Event()
+        self._event_out = ctypes.byref(self._event)
         self._result_text: Optional[str] = None
         self._result: Optional[dict] = None
         self._ready_watch: Any = None
@@ -77,6 +105,18 @@ class Call(Owner):
         """next() without the wait: (AGAIN, None) when nothing is ready."""
         rc = _ffi.stream_poll_fast(self._ptr, *self._out) if self._ptr else self._closed_code()
         return (1, self._text()) if rc == 1 else (rc, None)
+
+    next_event = _event_reader(_ffi.stream_next_event_fast, "next() for a stream read as events: (1, event), (0, None) or "
+                                                           "(code < 0, None).")
+    poll_event = _event_reader(_ffi.stream_poll_event_fast, "next_event() without the wait: (AGAIN, None) when nothing is "
+                                                           "ready.")
+
+    def _typed_event(self) -> Any:
+        e = self._event
+        data = e.data or b""
+        if len(data) != e.length:  # a NUL inside: read it by its length
+            data = field_bytes(e, "data", e.length)
+        return from_struct(e, data.decode("utf-8"))
 
     def _closed_code(self) -> int:
         """next() once the handle is gone: the end the kept result records, else the library's

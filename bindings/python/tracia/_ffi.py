@@ -30,6 +30,17 @@ SPAN_ERROR_FN = ctypes.CFUNCTYPE(None, c_char_p, c_char_p, c_void_p)
 # TRACIA_AGAIN: tracia_stream_poll() has no chunk ready yet (tests/test_error_table.py holds it to the header).
 AGAIN = 2
 
+# TRACIA_EVENT_*: the types of a tracia_event (tests/test_events.py holds them to the header).
+EVENT_END, EVENT_TEXT, EVENT_REASONING, EVENT_TOOL_CALL_START, EVENT_TOOL_CALL_DELTA, EVENT_TOOL_CALL_END = range(6)
+
+
+class Event(ctypes.Structure):
+    """tracia_event. The strings are c_char_p so that the common case, a text without a NUL
+    inside, is read in place without another call."""
+
+    _fields_ = [("type", c_int), ("index", c_size_t), ("data", c_char_p), ("length", c_size_t), ("id", c_char_p),
+                ("id_length", c_size_t), ("name", c_char_p), ("name_length", c_size_t)]
+
 lib = load()
 
 
@@ -66,6 +77,15 @@ stream_next_fast = lib["tracia_stream_next"]
 stream_next_fast.restype = c_int
 stream_poll_fast = lib["tracia_stream_poll"]
 stream_poll_fast.restype = c_int
+# int tracia_stream_next_event(tracia_stream *stream, tracia_event *event);
+stream_next_event = _declare("tracia_stream_next_event", c_int, StreamPtr, POINTER(Event))
+# int tracia_stream_poll_event(tracia_stream *stream, tracia_event *event);
+stream_poll_event = _declare("tracia_stream_poll_event", c_int, StreamPtr, POINTER(Event))
+# Once per event, without argtypes, as the chunk calls above.
+stream_next_event_fast = lib["tracia_stream_next_event"]
+stream_next_event_fast.restype = c_int
+stream_poll_event_fast = lib["tracia_stream_poll_event"]
+stream_poll_event_fast.restype = c_int
 
 # int tracia_stream_fd(const tracia_stream *stream);
 stream_fd = _declare("tracia_stream_fd", c_int, StreamPtr)

@@ -1,4 +1,4 @@
-"""LocalStream and AsyncLocalStream: chunks as they arrive, abort, and the result."""
+"""LocalStream and AsyncLocalStream: chunks (or typed events) as they arrive, abort, and the result."""
 from __future__ import annotations
 
 from . import _ffi
@@ -10,9 +10,13 @@ TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only
 if TYPE_CHECKING:
     import asyncio
     from concurrent.futures import Future
-    from typing import Any, AsyncIterator, Iterator, Optional, TypeVar
+    from typing import Any, AsyncIterator, Callable, Iterator, Optional, Tuple, TypeVar
+
+    from ._events import StreamEvent
 
     _S = TypeVar("_S", bound="_Stream")
+    _T = TypeVar("_T")
+    _Take = Callable[[], Tuple[int, Any]]
 
 
 def settle(future: Any, call: Call) -> None:
@@ -137,17 +141,24 @@ class LocalStream(_Stream):
 
     def __iter__(self) -> Iterator[str]:
         self._consume()
-        return self._chunks()
+        return self._read(self._call.poll, self._call.next)
 
-    def _chunks(self) -> Iterator[str]:
+    def events(self) -> Iterator[StreamEvent]:
+        """The reply as typed events, in the order the provider sent them: TextDelta,
+        ReasoningDelta, ToolCallStart, ToolCallDelta and ToolCallEnd. A stream is read once:
+        either iterated (text) or through events()."""
+        self._consume()
+        return self._read(self._call.poll_event, self._call.next_event)
+
+    def _read(self, poll: _Take, next: _Take) -> Iterator[Any]:
         call = self._call
         # The main thread never blocks in the library, where Ctrl-C would wait for the next
         # chunk: it takes what is ready and waits on the descriptor between.
-        take = call.poll if in_main_thread() else call.next
+        take = poll if in_main_thread() else next
         while True:
-            rc, text = take()
+            rc, item = take()
             if rc == 1:
-                yield text  # type: ignore[misc]
+                yield item
                 continue
             if rc == _ffi.AGAIN:
                 call.wait_ready()
@@ -201,12 +212,17 @@ class AsyncLocalStream(_Stream):
 
     def __aiter__(self) -> AsyncIterator[str]:
         self._consume()
-        return self._chunks()
+        return self._read(self._call.poll)
 
-    async def _chunks(self) -> AsyncIterator[str]:
+    def events(self) -> AsyncIterator[StreamEvent]:
+        """The reply as typed events, for `async for` (see LocalStream.events)."""
+        self._consume()
+        return self._read(self._call.poll_event)
+
+    async def _read(self, poll: _Take) -> AsyncIterator[Any]:
         call = self._call
         while True:
-            rc, text = call.poll()
+            rc, item = poll()
             if rc == _ffi.AGAIN:
                 try:
                     await self._wait(call.fd)
@@ -216,7 +232,7 @@ class AsyncLocalStream(_Stream):
                     raise
                 continue
             if rc == 1:
-                yield text  # type: ignore[misc]
+                yield item
                 continue
             if rc < 0:
                 error = call.error()

@@ -11,12 +11,15 @@ _MISSING = object()
 
 
 class _Model:
-    """Fields are (name, alias, default); construction accepts either spelling."""
+    """Fields are (name, alias, default); construction accepts either spelling. Extras are fields
+    the official SDK does not have: attributes like the others, but left out of model_dump(), so
+    that its shape stays the SDK's."""
 
     _fields: ClassVar[Tuple[Tuple[str, str, Any], ...]] = ()
+    _extras: ClassVar[Tuple[Tuple[str, str, Any], ...]] = ()
 
     def __init__(self, **values: Any) -> None:
-        for name, alias, default in self._fields:
+        for name, alias, default in self._fields + self._extras:
             if name in values:
                 value = values.pop(name)
             elif alias in values:
@@ -39,10 +42,10 @@ class _Model:
         return out
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n, _, _ in self._fields)
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n, _, _ in self._fields + self._extras)
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n, _, _ in self._fields)
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n, _, _ in self._fields + self._extras)
         return f"{type(self).__name__}({inner})"
 
 
@@ -80,9 +83,12 @@ class Eval(int, Enum):
 class TokenUsage(_Model):
     _fields = (("input_tokens", "inputTokens", _MISSING), ("output_tokens", "outputTokens", _MISSING),
                ("total_tokens", "totalTokens", _MISSING))
+    _extras = (("reasoning_tokens", "reasoningTokens", None),)
     input_tokens: int
     output_tokens: int
     total_tokens: int
+    # The part of output_tokens spent reasoning; None when the provider does not say.
+    reasoning_tokens: Optional[int]
 
 
 class TextPart(_Model):
@@ -100,8 +106,21 @@ class ToolCallPart(_Model):
     arguments: Dict[str, Any]
 
 
+class ReasoningPart(_Model):
+    """The model's reasoning in an assistant message, as its provider sent it: pass it back
+    unchanged in the follow-up (it goes to that provider only)."""
+
+    _fields = (("type", "type", "reasoning"), ("provider", "provider", _MISSING), ("text", "text", ""),
+               ("signature", "signature", None), ("redacted_data", "redactedData", None))
+    type: str
+    provider: Union[LLMProvider, str]
+    text: str
+    signature: Optional[str]
+    redacted_data: Optional[str]
+
+
 if TYPE_CHECKING:
-    ContentPart = Union[TextPart, ToolCallPart]
+    ContentPart = Union[TextPart, ToolCallPart, ReasoningPart]
 
 
 class JsonSchemaProperty(_Model):
@@ -156,7 +175,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from typing import Any, Dict, Union
 
-    aliases = {"ContentPart": Union[TextPart, ToolCallPart], "ToolChoice": Union[str, Dict[str, str]],
+    aliases = {"ContentPart": Union[TextPart, ToolCallPart, ReasoningPart], "ToolChoice": Union[str, Dict[str, str]],
                "ResponseFormat": Union[Dict[str, Any], ResponseFormatJsonSchema]}
     globals().update(aliases)
     return aliases[name]
@@ -176,6 +195,7 @@ class RunLocalResult(_Model):
                ("latency_ms", "latencyMs", _MISSING), ("usage", "usage", _MISSING), ("cost", "cost", None),
                ("provider", "provider", _MISSING), ("model", "model", _MISSING), ("tool_calls", "toolCalls", list),
                ("finish_reason", "finishReason", _MISSING), ("message", "message", _MISSING))
+    _extras: ClassVar[Tuple[Tuple[str, str, Any], ...]] = (("reasoning", "reasoning", None),)
     text: str
     span_id: str
     trace_id: str
@@ -187,6 +207,8 @@ class RunLocalResult(_Model):
     tool_calls: List[ToolCall]
     finish_reason: str
     message: LocalPromptMessage
+    # The reasoning text of the reply, blocks joined; None when the model showed none.
+    reasoning: Optional[str]
 
 
 class StreamResult(RunLocalResult):
@@ -204,11 +226,20 @@ def provider_of(name: str) -> Union[LLMProvider, str]:
         return name
 
 
+def part_from_json(p: Dict[str, Any]) -> ContentPart:
+    kind = p.get("type")
+    if kind == "tool_call":
+        return ToolCallPart(id=p["id"], name=p["name"], arguments=p.get("arguments", {}))
+    if kind == "reasoning":
+        return ReasoningPart(provider=provider_of(p["provider"]), text=p.get("text", ""), signature=p.get("signature"),
+                             redacted_data=p.get("redacted_data"))
+    return TextPart(text=p.get("text", ""))
+
+
 def message_from_json(m: Dict[str, Any]) -> LocalPromptMessage:
     content = m.get("content", "")
     if isinstance(content, list):
-        content = [ToolCallPart(id=p["id"], name=p["name"], arguments=p.get("arguments", {})) if p.get("type") == "tool_call"
-                   else TextPart(text=p.get("text", "")) for p in content]
+        content = [part_from_json(p) for p in content]
     return LocalPromptMessage(role=m["role"], content=content, tool_call_id=m.get("tool_call_id"), tool_name=m.get("tool_name"))
 
 
@@ -217,7 +248,7 @@ def result_from_json(r: Dict[str, Any], stream: bool) -> RunLocalResult:
         text=r["text"], span_id=r["span_id"], trace_id=r["trace_id"], latency_ms=r["latency_ms"],
         usage=TokenUsage(**r["usage"]), cost=r.get("cost"), provider=provider_of(r["provider"]), model=r["model"],
         tool_calls=[ToolCall(**c) for c in r.get("tool_calls", [])], finish_reason=r["finish_reason"],
-        message=message_from_json(r["message"]))
+        message=message_from_json(r["message"]), reasoning=r.get("reasoning"))
     if stream:
         return StreamResult(aborted=bool(r.get("aborted")), **fields)
     return RunLocalResult(**fields)
