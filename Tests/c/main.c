@@ -24,6 +24,8 @@
     X(test_free_while_another_thread_is_in_next) X(test_process_exit_never_hangs_or_crashes) X(test_out_of_file_descriptors) \
     X(test_slow_reader_pauses_the_transfer) X(test_result_of_a_long_stream_without_reading) \
     X(test_secrets_never_leave_the_library) X(test_secrets_not_echoed_by_validation_errors) \
+    X(test_reasoning_streams_apart_from_the_text) X(test_reasoning_tool_turn_sent_back_as_the_provider_checks_it) \
+    X(test_reasoning_kept_when_the_stream_is_aborted) X(test_reasoning_option_refused_before_any_io) \
     X(test_collector_down_bounds_memory_and_reports_drops) X(test_every_span_delivered_once_after_an_outage) \
     X(test_span_fifo_without_a_reader_fails_instead_of_hanging) X(test_span_fifo_reader_that_does_not_read_fails_the_span) \
     X(test_span_file_on_a_full_device_fails_each_span) X(test_span_file_on_dev_null_delivers) \
