@@ -65,7 +65,11 @@ enum RunCommand {
         SignalWatcher.start(signals: signals) { stream.abort() }
 
         // The failure, if any, is in the result below.
-        while (try? stream.nextChunk({ bytes -> Void in if !json { _ = write(1, bytes.baseAddress, bytes.count) } })) != nil {}
+        if showReasoning && !json {
+            ReasoningDisplay(onTerminal: isatty(1) == 1).show(stream)
+        } else {
+            while (try? stream.nextChunk({ bytes -> Void in if !json { _ = write(1, bytes.baseAddress, bytes.count) } })) != nil {}
+        }
         let result = stream.waitForResult()
         if json {
             Terminal.out(result.jsonText() + "\n")
@@ -105,6 +109,49 @@ enum RunCommand {
             Terminal.fail("tool file \(file) is not JSON", status: 2)
         }
         return tool
+    }
+}
+
+/// The answer on stdout and the reasoning as it arrives: dimmed before the answer on a
+/// terminal, on stderr otherwise. Reasoning is a server's text: control characters other than
+/// line breaks are shown as escapes, so it cannot drive the terminal.
+struct ReasoningDisplay {
+    let onTerminal: Bool
+
+    func show(_ stream: CallStream) {
+        var reasoning = false
+        while case .event(let event) = stream.nextEvent() {
+            let text = String(decoding: UnsafeRawBufferPointer(start: event.data, count: event.count), as: UTF8.self)
+            switch event.kind {
+            case .reasoning:
+                if !reasoning && onTerminal { Terminal.out("\u{1B}[2m") }
+                reasoning = true
+                let shown = Self.printable(text)
+                if onTerminal { Terminal.out(shown) } else { Terminal.err(shown) }
+            case .text:
+                if reasoning { endReasoning() }
+                reasoning = false
+                Terminal.out(text)
+            default: break
+            }
+        }
+        if reasoning { endReasoning() }
+    }
+
+    private func endReasoning() {
+        if onTerminal { Terminal.out("\u{1B}[0m\n\n") } else { Terminal.err("\n") }
+    }
+
+    static func printable(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x09: out.unicodeScalars.append(scalar)
+            case 0x00..<0x20, 0x7F..<0xA0: out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

@@ -142,6 +142,25 @@ def test_spans_table_keeps_long_model_names_whole(tmp_path):
     assert "mock/" + model + " SUCCESS" in table
 
 
+def test_show_reasoning_dims_it_on_a_terminal_and_sends_it_to_stderr_otherwise(tmp_path):
+    env = dict(os.environ, TRACIA_SPANS_FILE=str(tmp_path / "spans.jsonl"), TRACIA_API_KEY="")
+    argv = [CLI, "run", "--model", "mock/t", "--show-reasoning", "--mock-reasoning", "weigh\x1b[2J it", "the answer"]
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "the answer\n"
+    assert out.stderr.startswith("weigh\\x1b[2J it\n")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(CLI, argv, env)
+    seen = read_until(fd, b"span sp_").replace(b"\r", b"")
+    os.waitpid(pid, 0)
+    os.close(fd)
+    assert b"\x1b[2mweigh\\x1b[2J it\x1b[0m\n\nthe answer\n" in seen, seen
+    # Without the flag the reasoning is not shown.
+    out = subprocess.run(argv[:4] + argv[5:], env=env, capture_output=True, text=True, timeout=30)
+    assert out.stdout == "the answer\n" and "weigh" not in out.stderr
+
+
 def test_help_on_every_command():
     for argv in (["--help"], ["run", "--help"], ["spans", "--help"]):
         out = subprocess.run([CLI] + argv, capture_output=True, text=True, timeout=30)
