@@ -687,13 +687,13 @@ int tracia_stream_poll(tracia_stream *stream, const char **chunk, size_t *length
  * NULL (TRACIA_E_MISUSE).
  * A stream's first read fixes how it is read: after tracia_stream_next() or
  * tracia_stream_poll() this returns TRACIA_E_MISUSE, and they do after it.
- * TEXT events are exactly the chunks tracia_stream_next() would give. Each
- * tool call has one TOOL_CALL_START before its deltas and one TOOL_CALL_END:
- * where the provider ends the call, else when the reply completes (so every
- * END comes before a failure found in the arguments at the end); a call the
- * stream ends or fails in has none. Events count as chunks for backpressure
- * (4096 events or 1 MiB of their bytes behind pauses the transfer); an abort
- * drops those not yet read.
+ * TEXT events are exactly the chunks tracia_stream_next() would give;
+ * REASONING is never among them. Each tool call has one TOOL_CALL_START before
+ * its deltas and one TOOL_CALL_END: where the provider ends the call, else when
+ * the reply completes. A call cut short by an abort or a failure has no END;
+ * arguments that turn out not to be a JSON object fail the call after the ENDs.
+ * Events count as chunks for the backpressure tracia_stream_next() describes
+ * (a TOOL_CALL_START as two), and an abort drops those not yet read.
  * Ownership: the strings of *event are borrowed, valid until the next
  *   tracia_stream_next_event(), tracia_stream_poll_event() or
  *   tracia_stream_free().
