@@ -32,6 +32,8 @@ final class SpanExporter: @unchecked Sendable {
         var reports: [(String, TraciaError)] = []
         /// Calls taken off `finished` whose spans the worker has not queued yet.
         var rendering = 0
+        /// Spans held, one per call and destination: those not yet rendered count too.
+        func held(destinations: Int) -> Int { (finished.count + rendering) * destinations + queue.count }
         var pending: Int { finished.count + rendering + queue.count + inFlight }
     }
 
@@ -76,7 +78,7 @@ final class SpanExporter: @unchecked Sendable {
     var stats: SpanStats {
         state.withLock { s in
             var st = s.stats
-            st.pending = s.pending
+            st.pending = s.held(destinations: destinations.count) + s.inFlight
             return st
         }
     }
@@ -87,11 +89,35 @@ final class SpanExporter: @unchecked Sendable {
     func enqueue(_ finished: FinishedCall) {
         guard !destinations.isEmpty else { return }
         state.withLock { s in
+            makeRoom(for: destinations.count, in: &s)
             s.finished.append(finished)
             s.stats.queued += destinations.count
             idle.clear()
         }
         wake()
+    }
+
+    /// Drops the oldest spans held, rendered ones first, until `spans` more fit in the
+    /// capacity; each drop is counted and reported by the next pump. A batch the worker is
+    /// rendering is not dropped: it is at most what was held before.
+    private func makeRoom(for spans: Int, in s: inout State) {
+        while s.held(destinations: destinations.count) + spans > capacity {
+            if !s.queue.isEmpty {
+                let dropped = s.queue.removeFirst()
+                noteDrop(of: dropped.spanID, destination: dropped.destination, in: &s)
+            } else if !s.finished.isEmpty {
+                let dropped = s.finished.removeFirst()
+                for index in destinations.indices { noteDrop(of: dropped.spanID, destination: index, in: &s) }
+            } else {
+                return
+            }
+        }
+    }
+
+    private func noteDrop(of spanID: String, destination: Int, in s: inout State) {
+        s.stats.dropped += 1
+        let target = destinations[destination].name
+        s.reports.append((spanID, TraciaError(.networkError, "span for \(target) dropped: the export queue is full (\(capacity))")))
     }
 
     /// Waits until nothing is pending; `.networkError` when spans failed or were dropped since
@@ -121,9 +147,12 @@ final class SpanExporter: @unchecked Sendable {
     /// Hands what was enqueued to the engine's worker to render, starts what is due; returns
     /// when it next needs to run.
     func pump(on engine: Engine, now: Int64) -> Int64 {
-        let finished = state.withLock { s in
+        // One batch at a time: what waits for the worker stays droppable, so the spans held
+        // stay within the capacity however slow rendering is.
+        let finished = state.withLock { s -> [FinishedCall] in
+            guard s.rendering == 0 else { return [] }
             defer {
-                s.rendering += s.finished.count
+                s.rendering = s.finished.count
                 s.finished.removeAll(keepingCapacity: true)
             }
             return s.finished
@@ -166,7 +195,7 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     /// On the worker: renders each call's span for every destination and queues them, the
-    /// oldest dropped (and reported by the next pump) when the queue is full.
+    /// oldest dropped (and reported by the next pump) past the capacity.
     private func queue(_ finished: [FinishedCall]) {
         var rendered: [Item] = []
         for call in finished {
@@ -176,16 +205,10 @@ final class SpanExporter: @unchecked Sendable {
         }
         state.withLock { s in
             s.rendering -= finished.count
-            for item in rendered {
-                if s.queue.count >= capacity {
-                    let dropped = s.queue.removeFirst()
-                    s.stats.dropped += 1
-                    let target = destinations[dropped.destination].name
-                    let error = TraciaError(.networkError, "span for \(target) dropped: the export queue is full (\(capacity))")
-                    s.reports.append((dropped.spanID, error))
-                }
-                s.queue.append(item)
-            }
+            // Queued first: the batch is older than the calls enqueued since, so its spans go
+            // before theirs.
+            s.queue += rendered
+            makeRoom(for: 0, in: &s)
         }
         wake()
     }
