@@ -9,7 +9,7 @@ SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all version deps build test test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load
+.PHONY: all version deps test-deps build test check test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load
 
 all: build
 
@@ -17,12 +17,21 @@ all: build
 version:
 	@echo $(VERSION)
 
-# Installs the two system libraries when they are missing (fresh Debian machine).
+# apt-get install, as root or through sudo (fresh Debian machine).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq
+
+# What the build needs: the system libraries it links (and pkg-config, which finds them).
+BUILD_PACKAGES = libcurl4-openssl-dev libjansson-dev libssl-dev zlib1g-dev pkg-config
 deps:
 	@pkg-config --exists libcurl jansson libcrypto zlib 2>/dev/null || { \
-	  echo "installing libcurl4-openssl-dev libjansson-dev libssl-dev zlib1g-dev"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libcurl4-openssl-dev libjansson-dev libssl-dev zlib1g-dev pkg-config; }
+	  echo "installing $(BUILD_PACKAGES)"; $(APT_INSTALL) $(BUILD_PACKAGES); }
+
+# What only the test command needs beyond the build: valgrind for the memcheck suite, and venv
+# for the Python suites' virtual environments.
+test-deps:
+	@missing=; command -v valgrind >/dev/null || missing="$$missing valgrind"; \
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	[ -z "$$missing" ] || { echo "installing$$missing"; $(APT_INSTALL) $$missing; }
 
 build: deps
 	$(SWIFT_BUILD) --product tracia
@@ -34,11 +43,16 @@ build: deps
 	ln -sf libtracia.so.$(SOMAJOR) build/lib/libtracia.so
 	cp $(BIN)/tracia-cli build/bin/.tracia.new && mv -f build/bin/.tracia.new build/bin/tracia
 
-test: build
+# Every suite (see Tests/run-all.sh), ending with one line of totals.
+test: build test-deps
 	bash Tests/run-all.sh
 
+# The quick round while developing: the build, then lint, the Swift unit, C and Python tests.
+check: build
+	bash Tests/run-all.sh lint swift c python
+
 test-swift: deps
-	swift test --scratch-path $(SCRATCH)
+	SCRATCH=$(SCRATCH) bash Tests/swift-tests.sh
 
 test-c: build
 	bash Tests/c/run.sh
@@ -57,6 +71,11 @@ install: build
 	install -m 0644 include/tracia.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' tracia.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tracia.pc
 	install -m 0755 build/bin/tracia $(DESTDIR)$(PREFIX)/bin/tracia
+	@# A library directory the loader searches (/usr/local/lib) is of use only once its cache
+	@# knows the new library; any other prefix is found through a run path or LD_LIBRARY_PATH.
+	@PATH=$$PATH:/usr/sbin:/sbin; if [ -z "$(DESTDIR)" ] && ldconfig -N -X -v 2>/dev/null | grep -q "^$(PREFIX)/lib:"; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "ldconfig"; ldconfig; \
+	  else echo "$(PREFIX)/lib is on the loader's path: run 'sudo ldconfig' so programs find libtracia.so.$(SOMAJOR)"; fi; fi
 
 # 1000 concurrent traced streams over the four providers' fake servers in one process.
 load: build
@@ -70,7 +89,7 @@ asan: build
 tsan: build
 	bash Tests/sanitize.sh thread
 
-valgrind: build
+valgrind: build test-deps
 	bash Tests/sanitize.sh valgrind
 
 # Each harness under libFuzzer + AddressSanitizer for FUZZ_SECONDS seconds.

@@ -34,7 +34,10 @@ let package = Package(
                     "-Xlinker", "--version-script=include/tracia.map",
                 ])
             ]),
-        .executableTarget(name: "tracia-cli", dependencies: ["TraciaCore"]),
+        // Like the library, the installed CLI carries the Swift runtime: it runs without the toolchain.
+        .executableTarget(
+            name: "tracia-cli", dependencies: ["TraciaCore"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(name: "tracia-fuzz", dependencies: ["TraciaCore"]),
         .testTarget(name: "TraciaCoreTests", dependencies: ["TraciaCore"]),
     ]

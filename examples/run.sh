@@ -17,9 +17,9 @@ check "usage" '[[ "$out" == *"total tokens: "[1-9]* ]]'
 check "abort" '[[ "$out" == *"(aborted)"* ]]'
 check "two spans written" '[[ $(wc -l <"$prefix/spans.jsonl") -eq 2 ]]'
 
-# The Swift example uses TraciaCore directly, with Swift concurrency.
+# The Swift example uses TraciaCore directly, with Swift concurrency: run with README's command.
 swift_out=$(TRACIA_API_KEY= TRACIA_SPANS_FILE="$prefix/swift-spans.jsonl" \
-    swift run --package-path examples/swift --scratch-path "$PWD/.build-example" stream-example 2>/dev/null)
+    bash -c "$(python3 Tests/readme_block.py swift-example)" 2>/dev/null)
 echo "$swift_out"
 check "swift example streams" '[[ "$swift_out" == *"Structured concurrency makes streams easy."* ]]'
 check "swift example result" '[[ "$swift_out" == *"13 tokens, finish reason stop"* ]]'

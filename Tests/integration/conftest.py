@@ -1,8 +1,9 @@
-"""Shared pieces of the integration tests: the built library through ctypes, the CLI, and a
-recording HTTP collector on loopback."""
+"""Shared pieces of the integration tests: the built library through ctypes, the CLI, a
+recording HTTP collector and the project's fake OpenAI server on loopback."""
 import ctypes
 import json
 import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,6 +12,7 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LIBRARY = os.path.join(ROOT, "build", "lib", "libtracia.so")
 CLI = os.path.join(ROOT, "build", "bin", "tracia")
+sys.path[:0] = [os.path.join(ROOT, "Tests"), os.path.join(ROOT, "Tests", "fakes")]
 
 
 class Library:
@@ -88,3 +90,13 @@ def collector():
     c = Collector()
     yield c
     c.close()
+
+
+@pytest.fixture(scope="session")
+def openai_server():
+    from fake_openai import FakeOpenAI
+
+    server = FakeOpenAI()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()

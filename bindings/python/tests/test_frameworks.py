@@ -2,6 +2,7 @@
 in examples/python), and Django's StreamingHttpResponse with run_local."""
 import importlib.util
 import os
+import time
 
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "examples", "python", "starlette_stream.py")
 
@@ -22,7 +23,7 @@ def test_starlette_example_streams_the_answer():
     example.client.close()
 
 
-def test_django_streaming_http_response():
+def django_client():
     import django
     from django.conf import settings
 
@@ -32,9 +33,28 @@ def test_django_streaming_http_response():
         django.setup()
     from django.test import Client
 
-    response = Client().get("/chat", {"q": "streamed through django"})
+    return Client()
+
+
+def test_django_streaming_http_response():
+    response = django_client().get("/chat", {"q": "streamed through django"})
     assert response.status_code == 200 and response.streaming
     assert b"".join(response.streaming_content) == b"streamed through django"
+
+
+def test_django_closing_the_response_aborts_the_call(monkeypatch, openai_server):
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url + "/s/slow/django-closed/v1")
+    response = django_client().get("/chat", {"q": "a long answer"})
+    chunks = iter(response.streaming_content)
+    next(chunks)
+    # What the server does once the client has gone: it closes the response, which closes the
+    # generator, and with it goes the stream's last reference.
+    response.close()
+    del chunks
+    deadline = time.monotonic() + 5
+    while not [c for c in openai_server.closed if "django-closed" in c["path"]] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [c for c in openai_server.closed if "django-closed" in c["path"]], "the provider call went on"
 
 
 def chat_view(request):

@@ -247,3 +247,34 @@ def test_a_forked_child_frees_nothing_and_the_parent_keeps_working(frees):
     stream.close()
     client.close()
     assert frees == {"stream": 1, "client": 1}
+
+
+def test_dropping_the_last_reference_aborts_a_running_stream(openai_server, frees, spans_file):
+    client = Tracia()
+    stream = client.run_local(model="gpt-4o", messages=[{"role": "user", "content": "slow"}], stream=True,
+                              base_url=openai_server.url + "/s/slow/dropped/v1")
+    chunks = iter(stream)
+    received = next(chunks) + next(chunks)
+    span_id = stream.span_id
+    del chunks, stream  # the slow stream would run for 30 s: nothing is left to read it
+    assert frees["stream"] == 1
+    assert wait_until(lambda: closed_paths(openai_server, "dropped")), "the connection stayed open"
+    client.flush()
+    span = [s for s in map(json.loads, spans_file.read_text().splitlines()) if s["spanId"] == span_id][0]
+    assert span["status"] == "ERROR" and span["error"] == "Stream aborted" and span["output"].startswith(received)
+    client.close()
+
+
+def test_a_result_future_held_keeps_the_call_running(openai_server, frees):
+    client = Tracia()
+    stream = client.run_local(model="gpt-4o", messages=[{"role": "user", "content": "slow"}], stream=True,
+                              base_url=openai_server.url + "/s/slow/future-held/v1")
+    result = stream.result
+    next(iter(stream))
+    del stream
+    time.sleep(0.3)
+    assert frees["stream"] == 0 and not closed_paths(openai_server, "future-held")
+    del result
+    assert frees["stream"] == 1
+    assert wait_until(lambda: closed_paths(openai_server, "future-held")), "the connection stayed open"
+    client.close()
