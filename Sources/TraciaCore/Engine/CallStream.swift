@@ -2,9 +2,10 @@ import Glibc
 import Synchronization
 
 /// One call: the engine thread feeds it events; the caller's thread reads chunks (or typed
-/// events) and the result. The lifecycle is `StreamStateMachine`; this shell holds it under a lock, applies
-/// the descriptor levels the machine asks for, and runs everything else it asks for (resume
-/// continuations, resume or cancel the transfer, queue the span) after the lock is released.
+/// events) and the result. The lifecycle is `StreamStateMachine`; this shell holds it under a
+/// lock, applies the descriptor levels the machine asks for, and runs everything else it asks
+/// for (resume continuations, resume or cancel the transfer, queue the span) after the lock is
+/// released.
 /// So the stream's lock is never held while another lock is taken (docs/ARCHITECTURE.md).
 public final class CallStream: @unchecked Sendable {
     typealias Machine = StreamStateMachine<UnsafeContinuation<Void, Never>>
