@@ -211,3 +211,28 @@ def test_a_reasoning_part_goes_back_unchanged_in_the_follow_up(monkeypatch, prov
     assert sent["messages"][1]["content"][0] == {"type": "thinking", "thinking": REASONING_TEXT,
                                                  "signature": THINKING_TOOLS_SIGNATURE}
     client.close()
+
+
+def test_reasoning_events_and_a_tool_follow_up_from_a_real_call(monkeypatch, provider_servers):
+    """The drop-in path end to end: a streamed call with `reasoning=` yields the provider's
+    reasoning as events before its tool calls, and its real `result.message` is accepted back."""
+    server = provider_servers["anthropic"]
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+    client = Tracia()
+    base = dict(model="claude-sonnet-4-5", base_url=server.url + "/s/thinking-tools", tools=[{"name": "get_weather"}],
+                reasoning={"budget_tokens": 1024})
+    messages = [{"role": "user", "content": "What's the weather in Paris and Rome?"}]
+    stream = client.run_local(messages=messages, stream=True, **base)
+    events = list(stream.events())
+    reasoning = "".join(e.text for e in events if isinstance(e, ReasoningDelta))
+    assert reasoning == REASONING_TEXT
+    first_start = next(i for i, e in enumerate(events) if isinstance(e, ToolCallStart))
+    assert all(not isinstance(e, ReasoningDelta) for e in events[first_start:])
+    result = stream.result.result()
+    assert result.reasoning == REASONING_TEXT and result.usage.reasoning_tokens == ANTHROPIC_THINKING_TOKENS
+    assert server.requests[-1]["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    messages.append(result.message)
+    for call in result.tool_calls:
+        messages.append({"role": "tool", "tool_call_id": call.id, "tool_name": call.name, "content": "21C"})
+    assert client.run_local(messages=messages, **base).finish_reason == "stop"
+    client.close()
