@@ -59,6 +59,8 @@ int post_json(const char *url, const char *body);
 /* The last request a fake server (at base_url) received whose path holds fragment: its path,
  * headers and body; NULL when there is none. */
 json_t *fake_request(const char *base_url, const char *fragment);
+/* The JSON body of that request (a new reference), or NULL. */
+json_t *fake_request_body(const char *base_url, const char *fragment);
 
 /* Values inside JSON by a dotted path ("usage.total_tokens", "tool_calls.0.id"). */
 json_t *at(json_t *root, const char *path);

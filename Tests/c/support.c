@@ -139,6 +139,13 @@ json_t *fake_request(const char *base_url, const char *fragment) {
     return found;
 }
 
+json_t *fake_request_body(const char *base_url, const char *fragment) {
+    json_t *r = fake_request(base_url, fragment);
+    json_t *body = json_incref(json_object_get(r, "body"));
+    json_decref(r);
+    return body;
+}
+
 json_t *at(json_t *root, const char *path) {
     char key[256];
     json_t *cur = root;

@@ -163,20 +163,7 @@ void test_providers_non_streaming(void) {
     }
 }
 
-static json_t *last_body(const struct provider *p, const char *fragment) {
-    char url[512];
-    snprintf(url, sizeof url, "%s/_requests", fake_url(p));
-    json_t *all = get_json(url);
-    json_t *found = NULL;
-    size_t i;
-    json_t *r;
-    json_array_foreach(all, i, r) {
-        if (strstr(str_at(r, "path") ?: "", fragment)) found = json_object_get(r, "body");
-    }
-    json_incref(found);
-    json_decref(all);
-    return found;
-}
+static json_t *last_body(const struct provider *p, const char *fragment) { return fake_request_body(fake_url(p), fragment); }
 
 void test_providers_tool_calls_and_follow_up(void) {
     const char *tools = "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"parameters\":{\"type\":\"object\","
@@ -377,18 +364,7 @@ void test_providers_abort(void) {
 }
 
 static json_t *last_request(const char *url_env, const char *fragment) {
-    char url[512];
-    snprintf(url, sizeof url, "%s/_requests", getenv(url_env) ?: "http://127.0.0.1:1");
-    json_t *all = get_json(url);
-    json_t *found = NULL;
-    size_t i;
-    json_t *r;
-    json_array_foreach(all, i, r) {
-        if (strstr(str_at(r, "path") ?: "", fragment)) found = r;
-    }
-    json_incref(found);
-    json_decref(all);
-    return found;
+    return fake_request(getenv(url_env) ?: "http://127.0.0.1:1", fragment);
 }
 
 void test_bedrock_auth_and_model_ids(void) {

@@ -57,20 +57,7 @@ static char *request_for(const struct dialect *d, const char *scenario, int stre
     return n < 0 ? NULL : out;
 }
 
-static json_t *recorded_body(const struct dialect *d, const char *fragment) {
-    char url[512];
-    snprintf(url, sizeof url, "%s/_requests", fake(d));
-    json_t *all = get_json(url);
-    json_t *found = NULL;
-    size_t i;
-    json_t *r;
-    json_array_foreach(all, i, r) {
-        if (strstr(str_at(r, "path") ?: "", fragment)) found = json_object_get(r, "body");
-    }
-    json_incref(found);
-    json_decref(all);
-    return found;
-}
+static json_t *recorded_body(const struct dialect *d, const char *fragment) { return fake_request_body(fake(d), fragment); }
 
 /* The parts of the result's message of type `type`, in order. */
 static size_t parts_of_type(json_t *result, const char *type, json_t **out, size_t max) {
