@@ -9,7 +9,7 @@ SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all version deps test-deps build test check test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load
+.PHONY: all version deps test-deps build test check test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load captures
 
 all: build
 
@@ -80,6 +80,12 @@ install: build
 # 1000 concurrent traced streams over the four providers' fake servers in one process.
 load: build
 	bash Tests/load/run.sh
+
+# Every recorded real provider response replayed through libtracia and the provider's official SDK,
+# field by field (Tests/captures/README.md). Not part of test: the recordings live beside the
+# repository (../shared/data/provider-captures, or CAPTURES_DIR); without them it skips.
+captures: build
+	bash Tests/captures/run.sh
 
 # The C and Swift tests under AddressSanitizer (+ UndefinedBehaviorSanitizer for the C side),
 # ThreadSanitizer, and the C tests under valgrind memcheck.
