@@ -147,9 +147,9 @@ def assert_haiku_ran(out, tmp_path, openai_server):
     lines = out.stdout.splitlines()
     span = [i for i, line in enumerate(lines) if re.fullmatch(r"span sp_[0-9a-f]{16}", line)]
     assert span, out.stdout
-    # The chunks, then the result JSON that puts() writes right after them.
-    streamed, brace, rest = lines[span[-1] + 1].partition("{")
-    result = json.loads(brace + rest)
+    # The chunks and their newline, then the result JSON that puts() writes.
+    streamed = lines[span[-1] + 1]
+    result = json.loads(lines[span[-1] + 2])
     assert streamed == "Write a haiku about C." and result["text"] == streamed
     assert "error" not in result and result["span_id"] == lines[span[-1]].split()[1]
     request = [r for r in openai_server.requests if r["body"] and r["body"]["messages"][-1]["content"] == "Write a haiku about C."][-1]
