@@ -92,8 +92,8 @@ enum RequestFlags {
     static func naming(_ message: String) -> String {
         var message = message
         for row in rows {
-            message = message.replacingAll("'\(row.key)' in request", with: row.flag)
-            message = message.replacingAll("'\(row.key)'", with: row.flag)
+            message = message.replacing("'\(row.key)' in request", with: row.flag)
+            message = message.replacing("'\(row.key)'", with: row.flag)
         }
         return message
     }
@@ -104,18 +104,5 @@ enum RequestFlags {
             let left = row.flag + (takesValue(row) ? " V" : "")
             return "  " + left + String(repeating: " ", count: width - left.count + 2) + row.help
         }.joined(separator: "\n")
-    }
-}
-
-extension String {
-    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            out += rest[..<range.lowerBound] + replacement
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
     }
 }

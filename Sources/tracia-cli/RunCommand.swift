@@ -126,7 +126,7 @@ struct ReasoningDisplay {
             case .reasoning:
                 if !reasoning && onTerminal { Terminal.out("\u{1B}[2m") }
                 reasoning = true
-                let shown = Self.printable(text)
+                let shown = SpanTable.printable(text, keepingLineBreaks: true)
                 if onTerminal { Terminal.out(shown) } else { Terminal.err(shown) }
             case .text:
                 if reasoning { endReasoning() }
@@ -140,18 +140,6 @@ struct ReasoningDisplay {
 
     private func endReasoning() {
         if onTerminal { Terminal.out("\u{1B}[0m\n\n") } else { Terminal.err("\n") }
-    }
-
-    static func printable(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x0A, 0x09: out.unicodeScalars.append(scalar)
-            case 0x00..<0x20, 0x7F..<0xA0: out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 

@@ -73,15 +73,16 @@ enum SpanTable {
         return s + String(repeating: " ", count: max(1, width - s.count))
     }
 
-    /// Text from a span file as the terminal may show it: line breaks and tabs become spaces,
-    /// every other control character (C0, DEL, C1, ESC included) a visible escape, so no
-    /// answer can move the cursor, forge a row or send the terminal a command.
-    static func printable(_ s: String) -> String {
+    /// Server text as the terminal may show it: line breaks and tabs become spaces (or, with
+    /// `keepingLineBreaks`, LF and tab stay and CR is escaped), every other control character (C0, DEL, C1, ESC included) a visible
+    /// escape, so no answer can move the cursor, forge a row or send the terminal a command.
+    static func printable(_ s: String, keepingLineBreaks: Bool = false) -> String {
         var out = ""
         out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
         for scalar in s.unicodeScalars {
+            let lineBreak = scalar.value == 0x0A || scalar.value == 0x09 || (scalar.value == 0x0D && !keepingLineBreaks)
             switch scalar.value {
-            case 0x0A, 0x09, 0x0D: out.unicodeScalars.append(" ")
+            case _ where lineBreak: out.unicodeScalars.append(keepingLineBreaks ? scalar : " ")
             case 0x00..<0x20, 0x7F..<0xA0: out += "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
