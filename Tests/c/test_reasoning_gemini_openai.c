@@ -210,7 +210,7 @@ void test_reasoning_tool_turn_sent_back_as_the_provider_checks_it(void) {
 void test_reasoning_kept_when_the_stream_is_aborted(void) {
     EACH_DIALECT(d) {
         tracia_client *c = client_for(d);
-        char *req = request_for(d, "thinking/bytewise", 1, "[{\"role\":\"user\",\"content\":\"Il fait beau\"}]", "");
+        char *req = request_for(d, "thinking/hold", 1, "[{\"role\":\"user\",\"content\":\"Il fait beau\"}]", "");
         tracia_stream *s = tracia_run_local(c, req);
         CHECK_MSG(s != NULL, tracia_last_error());
         const char *chunk;

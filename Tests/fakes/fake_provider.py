@@ -23,7 +23,8 @@ Bedrock: redacted reasoning, then the two tool calls). A request to thinking-too
 redacted-thinking that already carries tool results is checked as the provider checks it (the
 reasoning sent back unchanged) and gets a text answer, or the provider's 400. An answer scenario
 (text, length, tools, the reasoning ones) followed by /bytewise (e.g. /s/thinking/bytewise/...)
-streams one byte per TCP send.
+streams one byte per TCP send; followed by /hold, it streams all but the closing events, then
+waits until the client leaves (an answer that cannot end before an abort).
 
 Each dialect accepts its test key, and also that key followed by "-sentinel-" and anything, so
 secret-hygiene tests can search every output for a string that only a key contains.
@@ -203,6 +204,9 @@ class Handler(BaseHTTPRequestHandler):
             if name == "bytewise" or args == ["bytewise"]:
                 for i in range(len(body)):
                     self.send_bytes(body[i:i + 1])
+            elif args == ["hold"]:
+                self.send_bytes(b"".join(events[:-dialect.closing_events]))
+                self.wait_for_close(path, 30)
             elif name == "crlf":
                 framed = b": keep-alive\r\n\r\n" + body.replace(b"\n", b"\r\n")
                 for i in range(0, len(framed), 7):
