@@ -5,12 +5,12 @@ extension CallResult {
     public func json() -> JSON {
         var o: JSONObject = [
             "text": .string(text), "span_id": .string(spanID), "trace_id": .string(traceID), "latency_ms": JSON(latencyMS),
-            "usage": [
-                "input_tokens": JSON(usage.inputTokens), "output_tokens": JSON(usage.outputTokens),
-                "total_tokens": JSON(usage.totalTokens), "reasoning_tokens": usage.reasoningTokens.map(JSON.init) ?? .null,
-            ],
+            "usage": SpanPayload.usageJSON(usage),
             "cost": .null, "provider": .string(provider.rawValue), "model": .string(model),
-            "tool_calls": SpanPayload.toolCallsJSON(toolCalls), "finish_reason": .string(finishReason.rawValue),
+            "tool_calls": SpanPayload.toolCallsJSON(toolCalls, camelCase: false),
+            "finish_reason": finishReason.map { .string($0.rawValue) } ?? .null,
+            "stop_reason": stopReason.map(JSON.string) ?? .null, "refusal": refusal.map(JSON.string) ?? .null,
+            "time_to_first_token_ms": timeToFirstTokenMS.map(JSON.init) ?? .null, "usage_complete": JSON(usageComplete),
             "message": SpanPayload.messageJSON(message, camelCase: false), "aborted": JSON(aborted),
         ]
         if !reasoning.isEmpty { o["reasoning"] = .string(reasoning) }

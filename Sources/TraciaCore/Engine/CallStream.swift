@@ -254,7 +254,8 @@ public final class CallStream: @unchecked Sendable {
             return CallResult(
                 text: m.accumulator.textString, spanID: spanID, traceID: traceID, latencyMS: m.latencyMS,
                 usage: m.accumulator.usage, provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
-                finishReason: m.accumulator.finishReason, aborted: m.outcome == .aborted, error: failure,
+                finishReason: m.outcome == .success ? m.accumulator.finishReason : nil, usageComplete: m.outcome == .success,
+                aborted: m.outcome == .aborted, error: failure,
                 reasoning: m.accumulator.reasoningText, message: m.accumulator.message(toolCalls: m.toolCalls, provider: call.provider))
         }
     }

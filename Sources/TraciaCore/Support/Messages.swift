@@ -7,6 +7,10 @@ public struct ToolCall: Sendable, Equatable {
     public var id: String
     public var name: String
     public var arguments: JSONObject
+    /// Arguments the provider cut off (the output budget ran out inside them): `arguments` is
+    /// empty and `rawArguments` holds the text that came. Such a call is not sent back.
+    public var incomplete = false
+    public var rawArguments: String?
 
     public init(id: String, name: String, arguments: JSONObject = [:]) {
         self.id = id
@@ -109,10 +113,20 @@ public struct ResponseFormat: Sendable, Equatable {
     }
 }
 
-public enum FinishReason: String, Sendable {
+/// Why the model stopped, normalised; the provider's own reason is `CallResult.stopReason`.
+public enum FinishReason: String, Sendable, CaseIterable {
+    /// The natural end of the answer, or a stop sequence.
     case stop
     case toolCalls = "tool_calls"
+    /// The output budget (or the context window) ran out.
     case maxTokens = "max_tokens"
+    /// A filter or the model's refusal withheld (part of) the answer.
+    case contentFilter = "content_filter"
+    /// The provider paused a long turn of server-side tools: send `message` back to continue.
+    case pauseTurn = "pause_turn"
+    /// Any other reason (a malformed tool call, an unsupported language, a reason newer than
+    /// this library): see `stopReason`.
+    case other
 }
 
 public struct Usage: Sendable, Equatable {
@@ -122,11 +136,20 @@ public struct Usage: Sendable, Equatable {
     public var totalTokens = 0
     /// The part of `outputTokens` spent on reasoning; nil when the provider does not say.
     public var reasoningTokens: Int?
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, totalTokens: Int = 0, reasoningTokens: Int? = nil) {
+    /// The part of `inputTokens` read from the provider's prompt cache; nil when it does not say.
+    public var cacheReadTokens: Int?
+    /// The part of `inputTokens` written to the provider's prompt cache; nil when it does not say.
+    public var cacheWriteTokens: Int?
+    public init(
+        inputTokens: Int = 0, outputTokens: Int = 0, totalTokens: Int = 0, reasoningTokens: Int? = nil, cacheReadTokens: Int? = nil,
+        cacheWriteTokens: Int? = nil
+    ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.totalTokens = totalTokens
         self.reasoningTokens = reasoningTokens
+        self.cacheReadTokens = cacheReadTokens
+        self.cacheWriteTokens = cacheWriteTokens
     }
 }
 

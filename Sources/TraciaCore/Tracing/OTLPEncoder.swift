@@ -16,7 +16,6 @@ enum OTLPEncoder {
             ("gen_ai.provider.name", str(f.call.provider.descriptor.openTelemetryName)),
             ("gen_ai.system", str(f.call.provider.descriptor.openTelemetryName)),
             ("gen_ai.request.model", str(r.model)),
-            ("gen_ai.response.finish_reasons", stringArray([f.accumulator.finishReason.rawValue])),
             ("gen_ai.usage.input_tokens", int(f.accumulator.usage.inputTokens)),
             ("gen_ai.usage.output_tokens", int(f.accumulator.usage.outputTokens)),
             ("tracia.span_id", str(f.spanID)),
@@ -27,6 +26,9 @@ enum OTLPEncoder {
         if let m = r.maxOutputTokens { attributes.append(("gen_ai.request.max_tokens", int(m))) }
         if let stops = r.stopSequences { attributes.append(("gen_ai.request.stop_sequences", stringArray(stops))) }
         if let session = r.sessionID { attributes.append(("gen_ai.conversation.id", str(session))) }
+        if f.outcome == .success {
+            attributes.append(("gen_ai.response.finish_reasons", stringArray([f.accumulator.finishReason.rawValue])))
+        }
         if !f.toolCalls.isEmpty { attributes.append(("gen_ai.response.tool_calls", int(f.toolCalls.count))) }
         if let n = f.accumulator.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
 

@@ -58,8 +58,27 @@ enum SpanPayload {
             "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)Z"
     }
 
-    static func toolCallsJSON(_ calls: [ToolCall]) -> JSON {
-        .array(calls.map { ["id": .string($0.id), "name": .string($0.name), "arguments": .object($0.arguments)] })
+    /// A cut-off call carries `incomplete` and its raw arguments (`rawArguments` in camelCase).
+    static func toolCallsJSON(_ calls: [ToolCall], camelCase: Bool = true) -> JSON {
+        .array(
+            calls.map { c in
+                var o: JSONObject = ["id": .string(c.id), "name": .string(c.name), "arguments": .object(c.arguments)]
+                if c.incomplete {
+                    o["incomplete"] = true
+                    o[camelCase ? "rawArguments" : "raw_arguments"] = .string(c.rawArguments ?? "")
+                }
+                return .object(o)
+            })
+    }
+
+    /// The result's usage (snake_case): the counts, and the details a provider may not report as null.
+    static func usageJSON(_ u: Usage) -> JSON {
+        [
+            "input_tokens": JSON(u.inputTokens), "output_tokens": JSON(u.outputTokens), "total_tokens": JSON(u.totalTokens),
+            "reasoning_tokens": u.reasoningTokens.map(JSON.init) ?? .null,
+            "cache_read_input_tokens": u.cacheReadTokens.map(JSON.init) ?? .null,
+            "cache_write_input_tokens": u.cacheWriteTokens.map(JSON.init) ?? .null,
+        ]
     }
 
     /// Messages in the Tracia SDK's shape (camelCase tool fields).

@@ -83,12 +83,16 @@ class Eval(int, Enum):
 class TokenUsage(_Model):
     _fields = (("input_tokens", "inputTokens", _MISSING), ("output_tokens", "outputTokens", _MISSING),
                ("total_tokens", "totalTokens", _MISSING))
-    _extras = (("reasoning_tokens", "reasoningTokens", None),)
+    _extras = (("reasoning_tokens", "reasoningTokens", None), ("cache_read_input_tokens", "cacheReadInputTokens", None),
+               ("cache_write_input_tokens", "cacheWriteInputTokens", None))
     input_tokens: int
     output_tokens: int
     total_tokens: int
     # The part of output_tokens spent reasoning; None when the provider does not say.
     reasoning_tokens: Optional[int]
+    # The parts of input_tokens read from and written to the provider's prompt cache.
+    cache_read_input_tokens: Optional[int]
+    cache_write_input_tokens: Optional[int]
 
 
 class TextPart(_Model):
@@ -150,9 +154,13 @@ class ToolDefinition(_Model):
 
 class ToolCall(_Model):
     _fields = (("id", "id", _MISSING), ("name", "name", _MISSING), ("arguments", "arguments", _MISSING))
+    _extras = (("incomplete", "incomplete", False), ("raw_arguments", "rawArguments", None))
     id: str
     name: str
     arguments: Dict[str, Any]
+    # A call cut off by the output budget: arguments is empty, raw_arguments holds what came.
+    incomplete: bool
+    raw_arguments: Optional[str]
 
 
 class ResponseFormatJsonSchema(_Model):
@@ -195,7 +203,9 @@ class RunLocalResult(_Model):
                ("latency_ms", "latencyMs", _MISSING), ("usage", "usage", _MISSING), ("cost", "cost", None),
                ("provider", "provider", _MISSING), ("model", "model", _MISSING), ("tool_calls", "toolCalls", list),
                ("finish_reason", "finishReason", _MISSING), ("message", "message", _MISSING))
-    _extras: ClassVar[Tuple[Tuple[str, str, Any], ...]] = (("reasoning", "reasoning", None),)
+    _extras: ClassVar[Tuple[Tuple[str, str, Any], ...]] = (
+        ("reasoning", "reasoning", None), ("stop_reason", "stopReason", None), ("refusal", "refusal", None),
+        ("time_to_first_token_ms", "timeToFirstTokenMs", None), ("usage_complete", "usageComplete", True))
     text: str
     span_id: str
     trace_id: str
@@ -205,10 +215,17 @@ class RunLocalResult(_Model):
     provider: Union[LLMProvider, str]
     model: str
     tool_calls: List[ToolCall]
-    finish_reason: str
+    # None when the call was aborted: the model did not finish.
+    finish_reason: Optional[str]
     message: LocalPromptMessage
     # The reasoning text of the reply, blocks joined; None when the model showed none.
     reasoning: Optional[str]
+    # The provider's own stop reason; the model's refusal text; ms to the first content.
+    stop_reason: Optional[str]
+    refusal: Optional[str]
+    time_to_first_token_ms: Optional[int]
+    # False when usage is the best known rather than the provider's final count.
+    usage_complete: bool
 
 
 class StreamResult(RunLocalResult):
@@ -248,7 +265,9 @@ def result_from_json(r: Dict[str, Any], stream: bool) -> RunLocalResult:
         text=r["text"], span_id=r["span_id"], trace_id=r["trace_id"], latency_ms=r["latency_ms"],
         usage=TokenUsage(**r["usage"]), cost=r.get("cost"), provider=provider_of(r["provider"]), model=r["model"],
         tool_calls=[ToolCall(**c) for c in r.get("tool_calls", [])], finish_reason=r["finish_reason"],
-        message=message_from_json(r["message"]), reasoning=r.get("reasoning"))
+        message=message_from_json(r["message"]), reasoning=r.get("reasoning"), stop_reason=r.get("stop_reason"),
+        refusal=r.get("refusal"), time_to_first_token_ms=r.get("time_to_first_token_ms"),
+        usage_complete=r.get("usage_complete", True))
     if stream:
         return StreamResult(aborted=bool(r.get("aborted")), **fields)
     return RunLocalResult(**fields)
