@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 
 from captures import Capture
-from outcome import Outcome
+from outcome import INCOMPLETE, Outcome
 
 
 def differences(capture: Capture, lib: Outcome, sdk: Outcome) -> dict[str, tuple[object, object]]:
@@ -25,18 +25,35 @@ def differences(capture: Capture, lib: Outcome, sdk: Outcome) -> dict[str, tuple
         "reasoning": (lib.reasoning, sdk.reasoning),
         "signatures": (_matching(lib.signatures, sdk.signatures), sdk.signatures),
         "redacted": (_matching(lib.redacted, sdk.redacted), sdk.redacted),
-        "tool_calls": (lib.tool_calls, sdk.tool_calls),
+        "tool_calls": (lib.tool_calls, _cut(lib.tool_calls, sdk.tool_calls, sdk.finish_reason)),
+        "server_blocks": (lib.server_blocks, sdk.server_blocks),
         "usage.input": (lib.usage.input, sdk.usage.input),
         "usage.output": (lib.usage.output, sdk.usage.output),
         "usage.total": (lib.usage.total, sdk.usage.total),
         "finish_reason": (lib.finish_reason, sdk.finish_reason),
+        "stop_reason": (lib.stop_reason, sdk.stop_reason),
+        "refusal": (lib.refusal, sdk.refusal),
     }
-    if sdk.usage.reasoning is not None:
-        pairs["usage.reasoning"] = (lib.usage.reasoning, sdk.usage.reasoning)
+    for name in ("reasoning", "cache_read", "cache_write"):
+        if getattr(sdk.usage, name) is not None:
+            pairs[f"usage.{name}"] = (getattr(lib.usage, name), getattr(sdk.usage, name))
     diffs = {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
     if lib.result_text is not None and lib.result_text != lib.text:
         diffs["result.text"] = (lib.result_text, lib.text)  # the result must hold what was streamed
     return diffs
+
+
+def _cut(lib_calls: list, sdk_calls: list, sdk_finish: str) -> list:
+    """The SDK's calls, with the arguments of a call libtracia marks incomplete marked too where the
+    SDK also stopped at the length limit: the SDK keeps a partial parse, libtracia the raw text."""
+    if sdk_finish != "max_tokens":
+        return sdk_calls
+    marked = []
+    for i, call in enumerate(sdk_calls):
+        if i < len(lib_calls) and lib_calls[i]["arguments"] == INCOMPLETE:
+            call = dict(call, arguments=INCOMPLETE)
+        marked.append(call)
+    return marked
 
 
 def _matching(lib_values: list, sdk_values: list) -> list:

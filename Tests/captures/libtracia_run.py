@@ -9,7 +9,7 @@ import os
 import sys
 
 from captures import Capture
-from outcome import Outcome, Usage, failed
+from outcome import INCOMPLETE, Outcome, Usage, failed
 
 PROVIDERS = {"openai": "openai", "openai_compatible": "openai_compatible", "anthropic": "anthropic",
              "gemini": "google", "bedrock": "amazon_bedrock"}
@@ -56,14 +56,33 @@ class Libtracia:
 
 def outcome_of(result: dict, chunks: str) -> Outcome:
     content = result["message"]["content"] if result.get("message") else None
-    reasoning_parts = [p for p in content if p.get("type") == "reasoning"] if isinstance(content, list) else []
+    parts = content if isinstance(content, list) else []
+    reasoning_parts = [p for p in parts if p.get("type") == "reasoning"]
     usage = result["usage"]
     error = result.get("error")
     return Outcome(
         text=chunks, result_text=result["text"], reasoning=result.get("reasoning") or "",
         signatures=[p["signature"] for p in reasoning_parts if p.get("signature")],
         redacted=[p["redacted_data"] for p in reasoning_parts if p.get("redacted_data")],
-        tool_calls=[{"id": c["id"], "name": c["name"], "arguments": c["arguments"]} for c in result["tool_calls"]],
-        usage=Usage(usage["input_tokens"], usage["output_tokens"], usage["total_tokens"], usage.get("reasoning_tokens")),
-        finish_reason=result["finish_reason"], error=error["code"] if error else None,
+        tool_calls=[_call(c) for c in result["tool_calls"]],
+        server_blocks=[_block_type(p["block"]) for p in parts if p.get("type") == "server_tool"],
+        usage=Usage(usage["input_tokens"], usage["output_tokens"], usage["total_tokens"], usage.get("reasoning_tokens"),
+                    usage.get("cache_read_input_tokens"), usage.get("cache_write_input_tokens")),
+        finish_reason=result["finish_reason"], stop_reason=result.get("stop_reason"), refusal=result.get("refusal"),
+        error=error["code"] if error else None,
         status=error.get("status_code") if error else None, note=error["message"] if error else "")
+
+
+def _call(c: dict) -> dict:
+    """A call cut off by the output budget has no arguments to compare: its raw text is marked."""
+    if c.get("incomplete"):
+        return {"id": c["id"], "name": c["name"], "arguments": INCOMPLETE}
+    return {"id": c["id"], "name": c["name"], "arguments": c["arguments"]}
+
+
+def _block_type(block: dict) -> str:
+    """Anthropic's blocks carry their type; Bedrock's are {"toolUse": {...}} or {"toolResult": {...}}."""
+    if "type" in block:
+        return block["type"]
+    inner = next(iter(block.values()), {}) if len(block) == 1 else {}
+    return inner.get("type", next(iter(block), "")) if isinstance(inner, dict) else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anthropic
 
 from captures import Capture
-from outcome import Outcome, Usage, code_for_status, failed, finish_reason
+from outcome import Outcome, Usage, code_for_status, failed, finish_reason, is_server_block
 
 MESSAGES = [{"role": "user", "content": "Hi"}]
 
@@ -33,12 +33,16 @@ def _outcome(capture: Capture, message) -> Outcome:
     calls = [{"id": b.id, "name": b.name, "arguments": b.input} for b in blocks if b.type == "tool_use"]
     u = message.usage
     inputs = u.input_tokens + (u.cache_creation_input_tokens or 0) + (u.cache_read_input_tokens or 0)
+    details = message.stop_details
     return Outcome(
         text="".join(b.text for b in blocks if b.type == "text"),
+        server_blocks=[b.type for b in blocks if is_server_block(b.type)],
+        stop_reason=message.stop_reason, refusal=(details.explanation or None) if details else None,
         reasoning="".join(b.thinking for b in blocks if b.type == "thinking"),
         signatures=[b.signature for b in blocks if b.type == "thinking" and b.signature],
         redacted=[b.data for b in blocks if b.type == "redacted_thinking"],
         tool_calls=calls,
         usage=Usage(inputs, u.output_tokens, inputs + u.output_tokens,
-                    u.output_tokens_details.thinking_tokens if u.output_tokens_details else None),
+                    u.output_tokens_details.thinking_tokens if u.output_tokens_details else None,
+                    cache_read=u.cache_read_input_tokens, cache_write=u.cache_creation_input_tokens),
         finish_reason=finish_reason(capture.provider, message.stop_reason, bool(calls)))

@@ -29,19 +29,25 @@ def run(capture: Capture, base_url: str) -> Outcome:
 
 
 def _fold_stream(capture: Capture, events) -> Outcome:
-    out, reasoning, calls, raw_reason, usage = Outcome(), {}, {}, None, None
+    out, reasoning, calls, servers, raw_reason, usage = Outcome(), {}, {}, set(), None, None
     for event in events:
         if "contentBlockStart" in event:
             e = event["contentBlockStart"]
-            use = e.get("start", {}).get("toolUse")
-            if use:
+            start = e.get("start", {})
+            use, result = start.get("toolUse"), start.get("toolResult")
+            if use and use.get("type") == "server_tool_use":
+                out.server_blocks.append(use["type"])
+                servers.add(e["contentBlockIndex"])
+            elif use:
                 calls[e["contentBlockIndex"]] = {"id": use["toolUseId"], "name": use["name"], "input": ""}
+            elif result:
+                out.server_blocks.append(result.get("type", "toolResult"))
         elif "contentBlockDelta" in event:
             e = event["contentBlockDelta"]
             index, delta = e["contentBlockIndex"], e["delta"]
             if "text" in delta:
                 out.text += delta["text"]
-            elif "toolUse" in delta:
+            elif "toolUse" in delta and index not in servers:
                 call = calls.setdefault(index, {"id": None, "name": None, "input": ""})
                 call["input"] += delta["toolUse"].get("input", "")
             elif "reasoningContent" in delta:
@@ -62,6 +68,7 @@ def _fold_stream(capture: Capture, events) -> Outcome:
             out.redacted.append(block["redacted"])
     out.tool_calls = [{"id": c["id"], "name": c["name"], "arguments": arguments(c["input"])} for c in calls.values()]
     out.usage = _usage(usage)
+    out.stop_reason = raw_reason
     out.finish_reason = finish_reason(capture.provider, raw_reason, bool(out.tool_calls))
     return out
 
@@ -71,6 +78,10 @@ def _message(capture: Capture, response: dict) -> Outcome:
     for block in response["output"]["message"]["content"]:
         if "text" in block:
             out.text += block["text"]
+        elif "toolUse" in block and block["toolUse"].get("type") == "server_tool_use":
+            out.server_blocks.append("server_tool_use")
+        elif "toolResult" in block:
+            out.server_blocks.append(block["toolResult"].get("type", "toolResult"))
         elif "toolUse" in block:
             use = block["toolUse"]
             out.tool_calls.append({"id": use["toolUseId"], "name": use["name"], "arguments": use.get("input", {})})
@@ -83,7 +94,8 @@ def _message(capture: Capture, response: dict) -> Outcome:
             if "redactedContent" in r:
                 out.redacted.append(r["redactedContent"])
     out.usage = _usage(response.get("usage"))
-    out.finish_reason = finish_reason(capture.provider, response.get("stopReason"), bool(out.tool_calls))
+    out.stop_reason = response.get("stopReason")
+    out.finish_reason = finish_reason(capture.provider, out.stop_reason, bool(out.tool_calls))
     return out
 
 
@@ -91,4 +103,5 @@ def _usage(u: dict | None) -> Usage:
     if not u:
         return Usage()
     inputs, output = u.get("inputTokens", 0), u.get("outputTokens", 0)
-    return Usage(inputs, output, u.get("totalTokens", inputs + output))
+    return Usage(inputs, output, u.get("totalTokens", inputs + output), cache_read=u.get("cacheReadInputTokens"),
+                 cache_write=u.get("cacheWriteInputTokens"))

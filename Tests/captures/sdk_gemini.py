@@ -6,7 +6,7 @@ from google import genai
 from google.genai import errors, types
 
 from captures import Capture
-from outcome import GEMINI_BLOCKED, Outcome, Usage, code_for_status, failed, finish_reason
+from outcome import Outcome, Usage, code_for_status, failed, finish_reason
 
 # libtracia's id for a function call Gemini sent without one (README, Providers).
 SYNTHETIC_ID = "call_gemini_{}"
@@ -47,9 +47,8 @@ def _fold(capture: Capture, responses: list) -> Outcome:
                     out.text += part.text
         if candidate.finish_reason:
             raw_reason = _name(candidate.finish_reason)
-    if raw_reason in GEMINI_BLOCKED:
-        return failed("PROVIDER_ERROR", f"response blocked: {raw_reason}")
     out.usage = _usage(usage)
+    out.stop_reason = raw_reason
     out.finish_reason = finish_reason(capture.provider, raw_reason, bool(out.tool_calls))
     return out
 
@@ -60,7 +59,7 @@ def _usage(u) -> Usage:
     inputs = (u.prompt_token_count or 0) + (u.tool_use_prompt_token_count or 0)
     output = (u.candidates_token_count or 0) + (u.thoughts_token_count or 0)
     total = u.total_token_count if u.total_token_count is not None else inputs + output
-    return Usage(inputs, output, total, u.thoughts_token_count)
+    return Usage(inputs, output, total, u.thoughts_token_count, cache_read=u.cached_content_token_count)
 
 
 def _name(value) -> str:

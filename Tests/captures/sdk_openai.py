@@ -37,11 +37,21 @@ def _outcome(capture: Capture, choice, usage) -> Outcome:
     extra = (message.model_extra or {}) if message else {}
     calls = [{"id": c.id or f"call_{i}", "name": c.function.name, "arguments": arguments(c.function.arguments or "")}
              for i, c in enumerate(message.tool_calls or [])] if message else []
-    details = usage.completion_tokens_details if usage else None
+    refusal = (message.refusal or None) if message else None
+    raw = choice.finish_reason if choice else None
     return Outcome(
         text=(message.content or "") if message else "",
         reasoning=extra.get("reasoning_content") or extra.get("reasoning") or "",
-        tool_calls=calls,
-        usage=Usage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens,
-                    details.reasoning_tokens if details else None) if usage else Usage(),
-        finish_reason=finish_reason(capture.provider, choice.finish_reason if choice else None, bool(calls)))
+        tool_calls=calls, usage=_usage(usage), stop_reason=raw, refusal=refusal,
+        finish_reason=finish_reason(capture.provider, raw, bool(calls), refused=refusal is not None))
+
+
+def _usage(usage) -> Usage:
+    if usage is None:
+        return Usage()
+    details, prompt = usage.completion_tokens_details, usage.prompt_tokens_details
+    cached = prompt.cached_tokens if prompt else None
+    if cached is None:  # DeepSeek reports its cache hits beside the standard detail
+        cached = (usage.model_extra or {}).get("prompt_cache_hit_tokens")
+    return Usage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens,
+                 details.reasoning_tokens if details else None, cache_read=cached)
