@@ -16,7 +16,7 @@
     X(test_collector_fails_then_recovers) X(test_span_error_callback) X(test_flush_times_out_when_the_collector_hangs) \
     X(test_concurrent_flushes_each_report_the_failure) X(test_jsonl_sink) \
     X(test_null_arguments) X(test_invalid_requests) X(test_missing_provider_key) X(test_invalid_options) \
-    X(test_defined_misuse_is_safe) X(test_client_freed_before_its_stream) X(test_result_without_reading_chunks) \
+    X(test_defined_misuse_is_safe) X(test_client_freed_before_its_stream) X(test_span_of_a_stream_that_outlived_its_client) X(test_result_without_reading_chunks) \
     X(test_ids_known_before_the_first_chunk) X(test_mock_provider) X(test_error_names_and_versions) \
     X(test_providers_stream_utf8_bytewise) X(test_providers_non_streaming) X(test_providers_tool_calls_and_follow_up) \
     X(test_providers_length_stop) X(test_providers_fault_matrix) X(test_providers_retry_after) X(test_providers_abort) X(test_bedrock_auth_and_model_ids) \

@@ -2,6 +2,7 @@
  * safe; lifetimes; the mock provider; versions. */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,44 @@ void test_client_freed_before_its_stream(void) {
     CHECK_STR(o.text, "outlives the client");
     tracia_stream_free(s);
     outcome_free(&o);
+    free(req);
+}
+
+/* A stream that outlives its client and is then dropped mid-answer: its span (aborted) is still
+ * delivered, by the engine stopping with the last stream. */
+void test_span_of_a_stream_that_outlived_its_client(void) {
+    char dir[] = "/tmp/tracia-outlived-XXXXXX", path[256];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/spans.jsonl", dir);
+    char options[600];
+    snprintf(options, sizeof options, "{\"openai_api_key\":\"sk-test-key\",\"spans_file\":\"%s\"}", path);
+    tracia_client *c = tracia_client_new(options);
+    char *req = request_json("s/text/hold", "never ends", "");
+    tracia_stream *s = tracia_run_local(c, req);
+    CHECK_MSG(s != NULL, tracia_last_error());
+    char span_id[40];
+    snprintf(span_id, sizeof span_id, "%s", tracia_stream_span_id(s));
+    const char *chunk;
+    size_t length;
+    CHECK(tracia_stream_next(s, &chunk, &length) == 1);
+    tracia_client_free(c);
+    tracia_stream_free(s);
+    int found = 0;
+    for (int waited = 0; !found && waited < 10000; waited += 20) {
+        FILE *f = fopen(path, "r");
+        char line[8192];
+        while (f && fgets(line, sizeof line, f)) {
+            json_t *span = json_loads(line, 0, NULL);
+            found = span && strcmp(str_at(span, "spanId") ?: "", span_id) == 0 &&
+                    strcmp(str_at(span, "status") ?: "", "ERROR") == 0 && strncmp(str_at(span, "output") ?: "", "never ", 6) == 0;
+            json_decref(span);
+        }
+        if (f) fclose(f);
+        if (!found) usleep(20 * 1000);
+    }
+    CHECK_MSG(found, "the aborted stream's span never reached the file");
+    unlink(path);
+    rmdir(dir);
     free(req);
 }
 

@@ -119,7 +119,9 @@ final class Engine: @unchecked Sendable {
         inbox.withLock { $0.stopping = true }
         wake()
         // The engine thread ends by joining the worker: neither may wait for it.
-        if pthread_equal(pthread_self(), thread) == 0 && !worker.isCurrentThread { _ = stopped.wait(timeoutMS: 2000) }
+        if pthread_equal(pthread_self(), thread) == 0 && !worker.isCurrentThread {
+            _ = stopped.wait(timeoutMS: Int32(clamping: exporter.drainTimeoutMS + 2000))
+        }
     }
 
     private func post(_ command: Command) {
@@ -132,13 +134,20 @@ final class Engine: @unchecked Sendable {
     private func run() {
         exporter.runs(on: pthread_self())
         Self.blockBrokenPipeSignal()
+        var drainDeadline: Int64?
         while true {
             let (commands, stopping) = inbox.withLock { inbox in
                 defer { inbox.commands.removeAll(keepingCapacity: true) }
                 return (inbox.commands, inbox.stopping)
             }
             for command in commands { handle(command) }
-            if stopping { break }
+            if stopping {
+                // The spans of streams that outlived their client (the client's own close has
+                // flushed the others) are delivered within the client's flush bound.
+                let deadline = drainDeadline ?? Clock.nowMS().saturatingAdding(Int64(exporter.drainTimeoutMS))
+                drainDeadline = deadline
+                if exporter.isIdle || Clock.nowMS() >= deadline { break }
+            }
             turns.add(1, ordering: .relaxed)
             let continuing = yielded
             yielded.removeAll(keepingCapacity: true)

@@ -40,6 +40,8 @@ final class SpanExporter: @unchecked Sendable {
     private let destinations: [SpanDestination]
     private let caFile: String?
     private let capacity: Int
+    /// How long the engine, stopping, keeps delivering spans still pending: the client's flush bound.
+    let drainTimeoutMS: Int
     private let retryPolicy: RetryPolicy
     private let state = Locked(State())
     private let idle: ReadyFD
@@ -58,6 +60,7 @@ final class SpanExporter: @unchecked Sendable {
     init(options: ClientOptions) throws(TraciaError) {
         destinations = SpanDestination.all(for: options)
         capacity = options.spanQueueSize
+        drainTimeoutMS = options.flushTimeoutMS
         retryPolicy = .spanExport(maxAttempts: options.spanMaxAttempts, retryBaseMS: Int64(options.spanRetryBaseMS))
         caFile = options.caFile
         secrets = options.secrets
@@ -72,6 +75,8 @@ final class SpanExporter: @unchecked Sendable {
         for destination in destinations { destination.release() }
         for easy in idleHandles { curl_easy_cleanup(easy) }
     }
+
+    var isIdle: Bool { state.withLock { $0.pending == 0 } }
 
     func setCallback(_ fn: (@Sendable (String, TraciaError) -> Void)?) { callback.withLock { $0 = fn } }
 
