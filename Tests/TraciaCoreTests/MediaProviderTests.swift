@@ -200,3 +200,18 @@ private let mixed = #"""
     #expect(MediaRecord.withoutCredentials("s3://bucket/key?versionId=1") == "s3://bucket/key")
     #expect(MediaRecord.withoutCredentials("https://x.test/a@b.png") == "https://x.test/a@b.png")
 }
+
+@Test func otlpExportsCarryNoMedia() throws {
+    let r = try request(mixed)
+    let call = ResolvedCall(
+        request: r, provider: .openai, apiKey: "k", baseURL: nil, timeoutMS: 1000, idleTimeoutMS: 1000, connectTimeoutMS: 1000,
+        caFile: nil, maxRetries: 0, maxResponseBytes: 1 << 20, providerSettings: nil, secrets: [])
+    let finished = FinishedCall(
+        call: call, spanID: "sp_0123456789abcdef", traceID: "tr_0123456789abcdef", accumulator: Accumulator(), toolCalls: [],
+        outcome: .success, latencyMS: 1, startUnixNS: 0, endUnixNS: 1)
+    for exported in [OTLPEncoder.encode(finished, serviceName: "s"), SpanPayload.build(finished, withTimes: true)] {
+        let text = String(decoding: exported, as: UTF8.self)
+        #expect(text.contains("sp_0123456789abcdef") || text.contains("0123456789abcdef"))
+        #expect(!text.contains(png) && !text.contains(pdf))
+    }
+}
