@@ -553,8 +553,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       the earlier tool call of that id. The name of the tool that answered.
  *
  * CONTENT PART KEYS (each element of an array content)
- *   type: "text", or "tool_call" or "reasoning" in assistant messages;
- *       required.
+ *   type: "text", or "tool_call" or "reasoning" in assistant messages, or
+ *       "image", "document", "image_url" or "file" in user messages (MEDIA
+ *       PARTS below); required.
  *   text: string; required by "text". For "reasoning": the reasoning text
  *       shown by the provider. Default: "".
  *   id: non-empty string; required by "tool_call". The tool call's id.
@@ -570,12 +571,77 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       follows in the message (an empty text part when none follows).
  *   redacted_data, redactedData: string; for "reasoning". Default: none.
  *       A redacted (encrypted) reasoning block's data, sent back as it came.
+ *   url: URL; for "image" and "document": https://, http://, gs:// or
+ *       s3://, or a data: URL (data:<media type>;base64,<data>). Give url or
+ *       data.
+ *   data: base64 (standard alphabet, padded, no line breaks); for "image"
+ *       and "document". The bytes of the image or document.
+ *   media_type, mediaType: "type/subtype" (case-insensitive; image/jpg is
+ *       image/jpeg); for "image" and "document"; required with data.
+ *       Default: the data: URL's, else unknown.
+ *   filename: non-empty string; for "document". Default: none. Sent as
+ *       OpenAI's filename ("document.pdf" when none), Anthropic's title, and
+ *       Bedrock's name (as allowed there: the name without its extension,
+ *       letters, digits, single spaces, -()[]; "document" when none; made
+ *       unique in the request with -2, -3...).
+ *   detail: "auto", "low" or "high"; for "image". Default: none. OpenAI's
+ *       image detail; other providers have none.
+ *   image_url: object (IMAGE_URL KEYS), or its url as a string; required by
+ *       "image_url" (OpenAI's shape of an image).
+ *   file: object (FILE KEYS); required by "file" (OpenAI's shape of a
+ *       document).
  *   The message of a result (StreamResult "message") holds reasoning parts
  *   where the provider sent reasoning, in the order of the turn: pass it
  *   back unchanged and a tool-calling follow-up is accepted by providers
  *   that check them (Anthropic and Bedrock thinking, Gemini 3 signatures,
  *   DeepSeek's thinking mode: a Chat Completions server other than OpenAI's
  *   own gets the turn's reasoning text back as reasoning_content).
+ *
+ * IMAGE_URL KEYS (the image_url of an "image_url" part)
+ *   url: URL, as url above; required.
+ *   detail: "auto", "low" or "high". Default: none.
+ *
+ * FILE KEYS (the file of a "file" part)
+ *   file_data: a base64 data: URL (data:application/pdf;base64,...).
+ *   file_id: non-empty string: a file of OpenAI's Files API.
+ *   filename: non-empty string. Default: none.
+ *   One of file_data and file_id is required.
+ *
+ * MEDIA PARTS (images and documents, in user messages only)
+ *   Both shapes give the same part: {"type":"image","url":...} or
+ *   {"type":"image","data":...,"media_type":"image/png"}, {"type":"document",
+ *   "data":...,"media_type":"application/pdf","filename":"a.pdf"}, and
+ *   OpenAI's {"type":"image_url","image_url":{"url":...,"detail":"low"}} and
+ *   {"type":"file","file":{"file_data":"data:application/pdf;base64,..."}}.
+ *   An image has a media type image/..., a document any other. Malformed
+ *   base64, data: URLs and media types are TRACIA_E_INVALID_REQUEST, and so
+ *   is, before any I/O, a part the provider cannot take:
+ *     openai: images png, jpeg, webp, gif by URL or data, at most 20 MiB
+ *       each, 500 and 50 MiB a request; documents application/pdf as data or
+ *       file_id (Chat Completions takes no document URL). Parts image_url
+ *       and file.
+ *     openai_compatible: the same parts, any media type, no size limit;
+ *       no file_id.
+ *     anthropic: images jpeg, png, gif, webp by URL or data, at most 5 MiB
+ *       of base64 each; documents application/pdf by URL or data, text/plain
+ *       as data (sent as text: it must be UTF-8). Blocks image and document.
+ *     google: images png, jpeg, webp, heic, heif; documents application/pdf,
+ *       text/plain; as data (inlineData) or an https://, http:// or gs://
+ *       URL (fileData: the Files API, public or signed URLs, registered
+ *       buckets). No size is checked (Google's pages differ).
+ *     amazon_bedrock: data or s3:// URLs only, with a media_type (it gives
+ *       the format): images png, jpeg, gif, webp; documents application/pdf,
+ *       text/csv, application/msword, application/vnd.openxmlformats-
+ *       officedocument.wordprocessingml.document, application/vnd.ms-excel,
+ *       application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,
+ *       text/html, text/plain, text/markdown; at most 5 documents a request,
+ *       each with a text part in its user message. Blocks image and
+ *       document. No size is checked (AWS's pages differ).
+ *     mock: anything (it reads only the text).
+ *   Spans never hold the bytes: a part is recorded as {"type","mediaType",
+ *   "sizeBytes"} (decoded size), a URL without its query, fragment and user
+ *   info (where signed URLs keep their credentials), a file as "fileId";
+ *   with filename and detail when given.
  *
  * REASONING KEYS (the request's reasoning)
  *   effort: "low", "medium" or "high". Default: none.

@@ -47,7 +47,9 @@ private let header = HeaderFile()
     let sections: [(String, Set<String>)] = [
         ("REQUEST KEYS", RunRequest.keys),
         ("MESSAGE KEYS", RunRequest.messageKeys),
-        ("CONTENT PART KEYS", RunRequest.textPartKeys.union(RunRequest.toolCallPartKeys).union(RunRequest.reasoningPartKeys)),
+        ("CONTENT PART KEYS", RunRequest.contentPartKeys),
+        ("IMAGE_URL KEYS", MediaPartReader.imageURLKeys),
+        ("FILE KEYS", MediaPartReader.fileKeys),
         ("REASONING KEYS", RunRequest.reasoningKeys),
         ("TOOL KEYS", RunRequest.toolKeys),
         ("TOOL_CHOICE KEYS", RunRequest.toolChoiceKeys),

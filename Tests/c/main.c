@@ -37,7 +37,10 @@
     X(test_event_payloads_are_borrowed_until_the_next_call) X(test_abort_in_the_middle_of_events) \
     X(test_event_readiness_by_descriptor) X(test_a_stream_is_read_as_chunks_or_as_events) \
     X(test_null_arguments_to_the_event_functions) X(test_events_after_a_failure_repeat_it) \
-    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer)
+    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer) \
+    X(test_media_inline_in_both_shapes_reaches_every_provider) X(test_media_by_reference_reaches_every_provider) \
+    X(test_media_a_provider_cannot_take_is_refused_before_any_io) X(test_media_the_fakes_refuse_as_their_services_do) \
+    X(test_media_spans_hold_no_bytes)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

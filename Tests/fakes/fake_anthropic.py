@@ -11,6 +11,7 @@ that asks for thinking is checked as the service checks it (budget, temperature,
 a tool-result follow-up of the last two scenarios must carry the blocks back unchanged
 (fake_claude_thinking.py has the rules and the error texts)."""
 from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
+from fake_media import decoded, description, inline, is_web_url, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import (ANTHROPIC_THINKING_TOKENS, REASONING_PIECES, REASONING_TEXT, REDACTED_THINKING_DATA,
                             REDACTED_THINKING_SIGNATURE, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE)
@@ -108,6 +109,46 @@ def read_blocks(message):
     return [("other", "text")] if isinstance(content, str) else [reasoning_view(b) for b in content or []]
 
 
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+IMAGE_BASE64_LIMIT = 5 * 1024 * 1024
+# Verbatim from the service.
+IMAGE_TOO_LARGE = "messages.{i}.content.{j}.image.source.base64: image exceeds 5 MB maximum: {n} bytes > 5242880 bytes"
+
+
+def media_of(messages):
+    """(problem, descriptions): image blocks (base64 of IMAGE_TYPES up to 5 MB of base64, or a URL)
+    and document blocks (base64 PDF, plain text, or a URL), in user messages only."""
+    found = []
+    for i, message in enumerate(messages if isinstance(messages, list) else []):
+        content = message.get("content") if isinstance(message, dict) else None
+        for j, block in enumerate(content if isinstance(content, list) else []):
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind not in ("image", "document"):
+                continue
+            where = f"messages.{i}.content.{j}.{kind}.source"
+            if message.get("role") != "user":
+                return f"messages.{i}.content.{j}: {kind} blocks are only allowed in user messages", found
+            source = block.get("source") if isinstance(block.get("source"), dict) else {}
+            source_type, media_type = source.get("type"), source.get("media_type")
+            if source_type == "url" and is_web_url(source.get("url")):
+                found.append(referenced(kind, source["url"]))
+            elif source_type == "text" and kind == "document" and media_type == "text/plain" and isinstance(source.get("data"), str):
+                found.append(inline(kind, media_type, source["data"].encode()))
+            elif source_type == "base64":
+                allowed = IMAGE_TYPES if kind == "image" else ("application/pdf",)
+                if media_type not in allowed:
+                    return f"{where}.media_type: Input should be {' or '.join(repr(t) for t in allowed)}", found
+                data = decoded(source.get("data"))
+                if data is None:
+                    return f"{where}.base64.data: invalid base64 data", found
+                if kind == "image" and len(source["data"]) > IMAGE_BASE64_LIMIT:
+                    return IMAGE_TOO_LARGE.format(i=i, j=j, n=len(source["data"])), found
+                found.append(inline(kind, media_type, data))
+            else:
+                return f"{where}: unknown or malformed source", found
+    return None, found
+
+
 def forces_tool(request):
     choice = request.get("tool_choice")
     return isinstance(choice, dict) and choice.get("type") in ("any", "tool")
@@ -131,8 +172,11 @@ class AnthropicDialect:
             return 400, "model, max_tokens and messages are required"
         interleaved = INTERLEAVED_BETA in handler.headers.get("anthropic-beta", "")
         problem = parameter_problem(request.get("thinking"), request.get("max_tokens"), request.get("temperature"),
-                                    forces_tool(request), interleaved)
+                                    forces_tool(request), interleaved) or media_of(request["messages"])[0]
         return (400, problem) if problem else None
+
+    def describe(self, request):
+        return description(media_of(request["messages"])[1])
 
     def replay_problem(self, name, request):
         """What the service would refuse in the assistant turn a tool-result follow-up carries back."""

@@ -13,11 +13,13 @@ thinking (additionalModelRequestFields.thinking) and tool-result follow-ups are 
 Claude's rules (fake_claude_thinking.py), the texts wrapped as a ValidationException."""
 import hashlib
 import hmac
+import re
 import struct
 import urllib.parse
 import zlib
 
 from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
+from fake_media import decoded, description, inline, referenced
 from fake_provider import FakeProvider, compact_json, key_matches, last_user_text, words
 from fake_reasoning import REASONING_PIECES, REASONING_TEXT, REDACTED_THINKING_DATA, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE
 
@@ -135,6 +137,60 @@ def read_blocks(message):
     return [reasoning_view(b) for b in message.get("content") or []]
 
 
+IMAGE_FORMATS = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+DOCUMENT_FORMATS = {"pdf": "application/pdf", "csv": "text/csv", "doc": "application/msword",
+                    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "xls": "application/vnd.ms-excel", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "html": "text/html", "txt": "text/plain", "md": "text/markdown"}
+DOCUMENT_NAME = re.compile(r"[A-Za-z0-9()\[\]-]+( [A-Za-z0-9()\[\]-]+)*")
+# Verbatim from the service.
+DUPLICATE_NAMES = "Messages can't contain duplicate document names. Rename the document and retry your request."
+TOO_MANY_DOCUMENTS = "You can't include more than 5 documents in a request."
+
+
+def media_of(messages):
+    """(problem, descriptions): image and document blocks of user messages, each with a format and
+    bytes (base64) or an s3Location; documents with an allowed, unique name and a text block beside
+    them, at most 5 in a request."""
+    found, names = [], set()
+    for i, message in enumerate(messages if isinstance(messages, list) else []):
+        content = message.get("content") if isinstance(message, dict) else None
+        blocks = content if isinstance(content, list) else []
+        for j, block in enumerate(blocks):
+            kind = next((k for k in ("image", "document") if isinstance(block, dict) and k in block), None)
+            if kind is None:
+                continue
+            where = f"messages.{i}.member.content.{j}.member.{kind}"
+            if message.get("role") != "user":
+                return f"{where}: {kind} blocks are only allowed in user messages", found
+            item = block[kind] if isinstance(block[kind], dict) else {}
+            formats = IMAGE_FORMATS if kind == "image" else DOCUMENT_FORMATS
+            if item.get("format") not in formats:
+                return f"1 validation error detected: Value at '{where}.format' failed to satisfy constraint", found
+            if kind == "document":
+                name = item.get("name")
+                if not isinstance(name, str) or not 1 <= len(name) <= 200 or not DOCUMENT_NAME.fullmatch(name):
+                    return f"{where}.name: the name contains characters that are not allowed", found
+                if name.lower() in names:
+                    return DUPLICATE_NAMES, found
+                names.add(name.lower())
+                if len(names) > 5:
+                    return TOO_MANY_DOCUMENTS, found
+                if not any(isinstance(b, dict) and isinstance(b.get("text"), str) and b["text"].strip() for b in blocks):
+                    return "A document block must be accompanied by a text block in the same message.", found
+            source = item.get("source") if isinstance(item.get("source"), dict) else {}
+            if set(source) == {"bytes"}:
+                data = decoded(source["bytes"])
+                if data is None:
+                    return f"{where}.source.bytes: Invalid base64 data", found
+                found.append(inline(kind, formats[item["format"]], data))
+            elif set(source) == {"s3Location"} and str((source["s3Location"] or {}).get("uri", "")).startswith("s3://"):
+                found.append(referenced(kind, source["s3Location"]["uri"]))
+            else:
+                return f"{where}.source: exactly one of bytes or s3Location is required", found
+    return None, found
+
+
 def claude_fields(request):
     fields = request.get("additionalModelRequestFields")
     return fields if isinstance(fields, dict) else {}
@@ -170,10 +226,16 @@ class BedrockDialect:
                 return 403, problem
         if not isinstance(request, dict) or "messages" not in request:
             return 400, "messages is required"
+        problem, _ = media_of(request["messages"])
+        if problem:
+            return 400, problem
         fields, inference = claude_fields(request), request.get("inferenceConfig") or {}
         interleaved = INTERLEAVED_BETA in (fields.get("anthropic_beta") or [])
         return model_error(parameter_problem(fields.get("thinking"), inference.get("maxTokens"), inference.get("temperature"),
                                              forces_tool(request), interleaved))
+
+    def describe(self, request):
+        return description(media_of(request["messages"])[1])
 
     def replay_problem(self, name, request):
         """What the service would refuse in the assistant turn a tool-result follow-up carries back."""

@@ -9,6 +9,7 @@ parts), then the text, then an empty text part carrying the thoughtSignature wit
 carries the thoughtSignature, then an empty text part with STOP. usageMetadata counts
 thoughtsTokenCount apart from candidatesTokenCount. A tool-result follow-up of `thinking-tools`
 must carry the signature back on the first functionCall part, byte for byte."""
+from fake_media import decoded, description, inline, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import GEMINI_THOUGHTS_TOKENS, REASONING_PIECES, REASONING_TEXT, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE
 
@@ -76,6 +77,40 @@ def signature_problem(contents):
     return SIGNATURE_MISSING.format(name=calls[0]["functionCall"].get("name"), position=turns[-1])
 
 
+MEDIA_TYPES = ("image/png", "image/jpeg", "image/webp", "image/heic", "image/heif", "application/pdf", "text/plain")
+
+
+def media_of(contents):
+    """(problem, descriptions): inlineData (base64 of MEDIA_TYPES) and fileData (a URI) parts of
+    user turns."""
+    found = []
+    for i, content in enumerate(contents if isinstance(contents, list) else []):
+        parts = content.get("parts") if isinstance(content, dict) else None
+        for j, part in enumerate(parts if isinstance(parts, list) else []):
+            blob, file = part.get("inlineData"), part.get("fileData")
+            if blob is None and file is None:
+                continue
+            where = f"contents[{i}].parts[{j}]"
+            if content.get("role") != "user":
+                return f"Invalid value at '{where}': media parts are only allowed in user turns", found
+            if blob is not None:
+                mime = blob.get("mimeType")
+                if mime not in MEDIA_TYPES:
+                    return f"Unsupported MIME type: {mime}", found
+                data = decoded(blob.get("data"))
+                if data is None:
+                    return f"Invalid value at '{where}.inline_data.data' (TYPE_BYTES), Base64 decoding failed", found
+                found.append(inline("document" if mime in ("application/pdf", "text/plain") else "image", mime, data))
+            else:
+                uri, mime = file.get("fileUri"), file.get("mimeType")
+                if not isinstance(uri, str) or not uri.startswith(("https://", "http://", "gs://")):
+                    return f"Invalid value at '{where}.file_data.file_uri': {uri!r}", found
+                if mime is not None and mime not in MEDIA_TYPES:
+                    return f"Unsupported MIME type: {mime}", found
+                found.append(referenced("image" if (mime or "").startswith("image/") else "file", uri))
+    return None, found
+
+
 class GeminiDialect:
     content_type = "text/event-stream"
     partial_events = 2  # two words
@@ -95,7 +130,11 @@ class GeminiDialect:
         config = thinking_config(request)
         if {"thinkingBudget", "thinking_budget"} & set(config) and {"thinkingLevel", "thinking_level"} & set(config):
             return 400, BUDGET_AND_LEVEL
-        return None
+        problem, _ = media_of(request["contents"])
+        return (400, problem) if problem else None
+
+    def describe(self, request):
+        return description(media_of(request["contents"])[1])
 
     def replay_problem(self, name, request):
         """What the service would refuse in the assistant turn a tool-result follow-up carries back."""

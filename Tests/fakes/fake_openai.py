@@ -9,6 +9,7 @@ reasoning_content, then the two tool calls. Whole answers carry `message.reasoni
 `message.reasoning`. Usage counts completion_tokens_details.reasoning_tokens. `thinking-tools`
 stands for DeepSeek's thinking mode: its tool-result follow-up must send the reasoning back as
 the tool-calling assistant message's reasoning_content."""
+from fake_media import data_url, description, inline, is_web_url, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT
 
@@ -58,6 +59,50 @@ def reasoning_usage(prompt, answer):
             "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": OPENAI_REASONING_TOKENS}}
 
 
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
+
+
+def media_of(messages):
+    """(problem, descriptions): Chat Completions' image_url and file parts, only in user messages;
+    images by http(s) URL or base64 data: URL of IMAGE_TYPES, documents as a PDF data: URL with
+    a filename, or a file_id."""
+    found = []
+    for i, message in enumerate(messages if isinstance(messages, list) else []):
+        content = message.get("content") if isinstance(message, dict) else None
+        for j, part in enumerate(content if isinstance(content, list) else []):
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind not in ("image_url", "file"):
+                continue
+            where = f"messages[{i}].content[{j}]"
+            if message.get("role") != "user":
+                return f"Invalid '{where}': {kind} parts are only allowed in user messages.", found
+            if kind == "image_url":
+                image = part.get("image_url") if isinstance(part.get("image_url"), dict) else {}
+                url = image.get("url")
+                if image.get("detail", "auto") not in ("auto", "low", "high"):
+                    return f"Invalid '{where}.image_url.detail': expected auto, low or high.", found
+                inline_data = data_url(url)
+                if inline_data and inline_data[0] in IMAGE_TYPES:
+                    found.append(inline("image", *inline_data))
+                elif is_web_url(url):
+                    found.append(referenced("image", url))
+                else:
+                    return f"Invalid '{where}.image_url.url': expected an http(s) URL or a base64 data URL of {', '.join(IMAGE_TYPES)}.", found
+                continue
+            file = part.get("file") if isinstance(part, dict) else None
+            file = file if isinstance(file, dict) else {}
+            if "file_id" in file and "file_data" not in file and isinstance(file["file_id"], str):
+                found.append(referenced("document", file["file_id"]))
+                continue
+            inline_data = data_url(file.get("file_data"))
+            if not inline_data or inline_data[0] != "application/pdf":
+                return f"Invalid '{where}.file.file_data': expected a base64 data URL of application/pdf.", found
+            if not isinstance(file.get("filename"), str) or not file["filename"]:
+                return f"Missing required parameter: '{where}.file.filename'.", found
+            found.append(inline("document", *inline_data))
+    return None, found
+
+
 def reasoning_problem(messages):
     """The thinking-mode rule: the assistant message that called the tools sends back its reasoning
     as it came. Stricter than the service, which can only see whether reasoning_content is there."""
@@ -80,7 +125,11 @@ class OpenAIDialect:
         if handler.headers.get("Content-Type") != "application/json" or not isinstance(request, dict) \
                 or "model" not in request or "messages" not in request:
             return 400, "body must be JSON with model and messages"
-        return None
+        problem, _ = media_of(request["messages"])
+        return (400, problem) if problem else None
+
+    def describe(self, request):
+        return description(media_of(request["messages"])[1])
 
     def replay_problem(self, name, request):
         """What the service would refuse in the assistant turn a tool-result follow-up carries back."""

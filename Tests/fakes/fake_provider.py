@@ -13,7 +13,12 @@ malformed (text, then an event that cannot be decoded), midstream-error (text, t
 error event), stall (text, then silence until the client leaves), slow (one event every 20 ms until
 the client leaves), long/<n> (n events written at once), no-headers (never answers), truncated
 (everything but the final bytes, then the connection closes), echo/<code> (the provider's error
-body whose message repeats every request header, credentials included, as a careless server might).
+body whose message repeats every request header, credentials included, as a careless server might),
+describe (a text answer listing the request's images and documents: kind, media type, decoded
+size or URL; fake_media.py).
+
+Every dialect checks the images and documents of any request as its service does (shape,
+base64, media types, where they may appear) and answers a malformed one with its 400.
 
 Reasoning scenarios (each dialect's module says how its provider spells them; fake_reasoning.py
 holds the text, the signatures and the token counts): thinking (reasoning, then the answer as in
@@ -56,8 +61,14 @@ def words(text):
     return [p + " " for p in parts[:-1]] + [parts[-1]]
 
 
+# Where scenario describe puts the answer it makes for a request.
+ANSWER = "_fake_answer"
+
+
 def last_user_text(request, default="Hello from the fake server"):
     """The text of the last user turn, in any of the dialects' request shapes."""
+    if ANSWER in request:
+        return request[ANSWER]
     for message in reversed(request.get("messages") or request.get("contents") or []):
         if message.get("role") != "user":
             continue
@@ -147,6 +158,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(*problem)
         if name == "status":
             return self.error(int(args[0]), f"fake failure {args[0]}")
+        if name == "describe":
+            request, name = dict(request, **{ANSWER: dialect.describe(request)}), "text"
         if name in TOOL_SCENARIOS and any(marker in raw for marker in TOOL_RESULT_MARKERS):
             problem = dialect.replay_problem(name, request)
             if problem:

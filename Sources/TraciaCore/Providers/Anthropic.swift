@@ -42,6 +42,7 @@ struct AnthropicAdapter: ProviderAdapter {
 
     /// Throws for a reasoning request the API would refuse.
     static func body(for r: RunRequest, samplingAllowed: Bool) throws(TraciaError) -> JSONObject {
+        try MediaSupport.anthropic.check(r.messages)
         let conversation = Conversation(r.messages)
         var thinking: ClaudeThinking?
         if let reasoning = r.reasoning { thinking = try ClaudeThinking(reasoning, of: r, provider: "anthropic") }
@@ -87,6 +88,7 @@ struct AnthropicAdapter: ProviderAdapter {
             if let data = r.redactedData { return .object(["type": "redacted_thinking", "data": .string(data)]) }
             return .object(["type": "thinking", "thinking": .string(r.text), "signature": .string(r.signature ?? "")])
         case .text(let text): return .object(["type": "text", "text": .string(text)])
+        case .media(let m): return AnthropicMedia.block(m)
         case .toolCall(let call):
             return .object(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)])
         case .toolResult(let id, _, let content):

@@ -139,20 +139,23 @@ struct BedrockAdapter: ProviderAdapter {
 
     /// Throws for a reasoning request the model would refuse or that has no form for it.
     static func body(for r: RunRequest) throws(TraciaError) -> JSONObject {
+        try MediaSupport.bedrock.check(r.messages)
         let conversation = Conversation(r.messages)
+        try checkDocumentsHavePrompts(conversation)
         var reasoning: BedrockReasoning?
         if let asked = r.reasoning { reasoning = try BedrockReasoning(asked, of: r) }
         var body = JSONObject()
         if let system = conversation.system { body["system"] = [["text": .string(system)]] }
         var usesTools = false
+        var documentNames = BedrockMedia.DocumentNames()
         body["messages"] = .array(
             conversation.turns.map { turn in
                 let content = turn.parts.compactMap { part -> JSON? in
                     switch part {
                     case .toolCall, .toolResult: usesTools = true
-                    case .text, .reasoning: break
+                    case .text, .reasoning, .media: break
                     }
-                    return block(part)
+                    return block(part, names: &documentNames)
                 }
                 return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(content)]
             })
@@ -178,8 +181,19 @@ struct BedrockAdapter: ProviderAdapter {
         return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
+    /// Converse requires a text block beside a document in its message: the prompt about it.
+    private static func checkDocumentsHavePrompts(_ conversation: Conversation) throws(TraciaError) {
+        for turn in conversation.turns where !turn.fromAssistant {
+            let hasDocument = turn.parts.contains { if case .media(let m) = $0 { m.kind == .document } else { false } }
+            let hasText = turn.parts.contains { if case .text = $0 { true } else { false } }
+            if hasDocument && !hasText {
+                throw .invalid("Bedrock Converse needs a text part beside a document in its user message (the prompt about it)")
+            }
+        }
+    }
+
     /// Nil for another provider's reasoning, which the model would refuse.
-    private static func block(_ part: Conversation.Part) -> JSON? {
+    private static func block(_ part: Conversation.Part, names: inout BedrockMedia.DocumentNames) -> JSON? {
         switch part {
         case .reasoning(let r):
             guard r.provider == .amazonBedrock else { return nil }
@@ -189,6 +203,8 @@ struct BedrockAdapter: ProviderAdapter {
             return ["reasoningContent": ["reasoningText": .object(text)]]
         case .text(let text):
             return ["text": .string(text)]
+        case .media(let m):
+            return BedrockMedia.block(m, names: &names)
         case .toolCall(let call):
             return ["toolUse": ["toolUseId": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)]]
         case .toolResult(let id, _, let text):

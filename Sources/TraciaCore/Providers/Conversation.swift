@@ -8,6 +8,7 @@ struct Conversation {
         case toolResult(id: String, name: String?, content: String)
         /// Sent back only to the provider that produced it (`ReasoningPart.provider`).
         case reasoning(ReasoningPart)
+        case media(MediaPart)
     }
 
     struct Turn {
@@ -35,6 +36,7 @@ struct Conversation {
                     case .text(let t): t.isEmpty ? nil : .text(t)
                     case .toolCall(let c): .toolCall(c)
                     case .reasoning(let r): .reasoning(r)
+                    case .media(let m): .media(m)
                     }
                 }
             }

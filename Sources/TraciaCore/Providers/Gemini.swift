@@ -53,6 +53,7 @@ struct GeminiAdapter: ProviderAdapter {
     }
 
     static func body(for r: RunRequest) throws(TraciaError) -> JSONObject {
+        try MediaSupport.gemini.check(r.messages)
         let conversation = Conversation(r.messages)
         var body = JSONObject()
         if let system = conversation.system { body["systemInstruction"] = ["parts": [textPart(system)]] }
@@ -155,6 +156,8 @@ struct GeminiAdapter: ProviderAdapter {
             return [:]
         case .text(let text):
             return textPart(text)
+        case .media(let m):
+            return GeminiMedia.part(m)
         case .toolCall(let call):
             var fn: JSONObject = ["name": .string(call.name), "args": .object(call.arguments)]
             if !call.id.hasPrefix(syntheticIDPrefix) { fn["id"] = .string(call.id) }

@@ -7,7 +7,8 @@ struct OpenAIAdapter: ProviderAdapter {
         var headers = ["Content-Type: application/json", "Accept: " + (call.request.stream ? "text/event-stream" : "application/json")]
         if let key = call.apiKey { headers.append("Authorization: Bearer \(key)") }
         let officialHost = base.contains("api.openai.com") || base.contains(".openai.azure.com")
-        let body = try Self.body(for: call.request, officialHost: officialHost, sendsReasoningBack: !officialHost)
+        let media: MediaSupport = call.provider == .openai ? .openAI : .openAICompatible
+        let body = try Self.body(for: call.request, officialHost: officialHost, sendsReasoningBack: !officialHost, media: media)
         return HTTPRequest(url: base + "/chat/completions", headers: headers, body: body.serializedBytes())
     }
 
@@ -38,7 +39,10 @@ struct OpenAIAdapter: ProviderAdapter {
     /// `sendsReasoningBack`: assistant messages carry their reasoning as `reasoning_content`,
     /// which DeepSeek's thinking mode requires on a tool-calling turn; OpenAI's own hosts take
     /// no such field (and never send reasoning to take back).
-    static func body(for r: RunRequest, officialHost: Bool, sendsReasoningBack: Bool = false) throws(TraciaError) -> JSONObject {
+    static func body(
+        for r: RunRequest, officialHost: Bool, sendsReasoningBack: Bool = false, media: MediaSupport = .openAI
+    ) throws(TraciaError) -> JSONObject {
+        try media.check(r.messages)
         var body: JSONObject = [
             "model": .string(r.model),
             "messages": .array(r.messages.map { message($0, officialHost: officialHost, sendsReasoningBack: sendsReasoningBack) }),
@@ -72,6 +76,15 @@ struct OpenAIAdapter: ProviderAdapter {
     private static func reasoningContent(of m: Message) -> String? {
         let parts = m.reasoning.filter { $0.provider == .openaiCompatible || $0.provider == .openai }
         return parts.isEmpty ? nil : parts.map(\.text).joined()
+    }
+
+    /// A user message's part in the array form that images and documents need.
+    private static func contentPart(_ part: ContentPart) -> JSON? {
+        switch part {
+        case .text(let t): t.isEmpty ? nil : ["type": "text", "text": .string(t)]
+        case .media(let m): OpenAIMedia.part(m)
+        case .toolCall, .reasoning: nil
+        }
     }
 
     private static func toolChoice(_ choice: ToolChoice) -> JSON {
@@ -113,7 +126,7 @@ struct OpenAIAdapter: ProviderAdapter {
             out["tool_call_id"] = .string(m.toolCallID ?? "")
             out["content"] = .string(m.text)
         default:
-            out["content"] = .string(m.text)
+            out["content"] = m.media.isEmpty ? .string(m.text) : .array(m.parts.compactMap(contentPart))
         }
         return .object(out)
     }

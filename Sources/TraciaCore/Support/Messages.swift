@@ -44,6 +44,8 @@ public enum ContentPart: Sendable, Equatable {
     case text(String)
     case toolCall(ToolCall)
     case reasoning(ReasoningPart)
+    /// An image or a document; user messages only.
+    case media(MediaPart)
 }
 
 public struct Message: Sendable, Equatable {
@@ -79,6 +81,10 @@ public struct Message: Sendable, Equatable {
 
     public var reasoning: [ReasoningPart] {
         parts.compactMap { if case .reasoning(let r) = $0 { r } else { nil } }
+    }
+
+    public var media: [MediaPart] {
+        parts.compactMap { if case .media(let m) = $0 { m } else { nil } }
     }
 }
 

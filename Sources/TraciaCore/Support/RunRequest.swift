@@ -54,9 +54,15 @@ extension RunRequest {
     ]
     // The keys of the request's nested objects; include/tracia.h documents each set.
     static let messageKeys: Set<String> = ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"]
-    static let textPartKeys: Set<String> = ["type", "text"]
-    static let toolCallPartKeys: Set<String> = ["type", "id", "name", "arguments"]
-    static let reasoningPartKeys: Set<String> = ["type", "provider", "text", "signature", "redacted_data", "redactedData"]
+    /// The keys every content part takes; each type adds its own (`partKeys`).
+    static let commonPartKeys: Set<String> = ["type"]
+    static let partKeys: [String: Set<String>] = [
+        "text": ["text"], "tool_call": ["id", "name", "arguments"],
+        "reasoning": ["provider", "text", "signature", "redacted_data", "redactedData"],
+        "image": MediaPartReader.imageKeys, "document": MediaPartReader.documentKeys,
+        "image_url": MediaPartReader.imageURLPartKeys, "file": MediaPartReader.filePartKeys,
+    ]
+    static var contentPartKeys: Set<String> { partKeys.values.reduce(commonPartKeys) { $0.union($1) } }
     static let reasoningKeys: Set<String> = ["effort", "budget_tokens"]
     static let toolKeys: Set<String> = ["name", "description", "parameters"]
     static let toolChoiceKeys: Set<String> = ["tool"]
@@ -159,19 +165,21 @@ extension RunRequest {
     private static func parsePart(_ value: JSONRef, context: String, role: Role) throws(TraciaError) -> ContentPart {
         let r = try ObjectReader(value, context: context)
         let type = try r.requiredString("type")
+        guard let keys = partKeys[type] else {
+            throw .invalid(
+                "\(context): unknown part type '\(type)' (expected text, tool_call, reasoning, image, document, image_url or file)")
+        }
+        try r.rejectUnknown(allowed: commonPartKeys.union(keys))
         switch type {
         case "text":
-            try r.rejectUnknown(allowed: textPartKeys)
             guard let text = try r.string("text") else { throw .invalid("\(context): 'text' is required") }
             return .text(text)
         case "tool_call":
-            try r.rejectUnknown(allowed: toolCallPartKeys)
             guard role == .assistant else { throw .invalid("\(context): tool_call parts belong to assistant messages") }
             let id = try r.requiredString("id")
             let name = try r.requiredString("name")
             return .toolCall(ToolCall(id: id, name: name, arguments: try toolCallArguments(r.value("arguments"), context: context)))
         case "reasoning":
-            try r.rejectUnknown(allowed: reasoningPartKeys)
             guard role == .assistant else { throw .invalid("\(context): reasoning parts belong to assistant messages") }
             let name = try r.requiredString("provider")
             guard let provider = ProviderKind(rawValue: name) else { throw .invalid("\(context): unknown provider '\(name)'") }
@@ -180,7 +188,13 @@ extension RunRequest {
                 redactedData: try r.firstString(["redacted_data", "redactedData"]))
             return .reasoning(part)
         default:
-            throw .invalid("\(context): unknown part type '\(type)' (expected text, tool_call or reasoning)")
+            guard role == .user else { throw .invalid("\(context): \(type) parts belong to user messages") }
+            switch type {
+            case "image": return .media(try MediaPartReader.neutral(.image, r))
+            case "document": return .media(try MediaPartReader.neutral(.document, r))
+            case "image_url": return .media(try MediaPartReader.imageURL(r))
+            default: return .media(try MediaPartReader.file(r))
+            }
         }
     }
 

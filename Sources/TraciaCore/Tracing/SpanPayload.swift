@@ -104,6 +104,8 @@ enum SpanPayload {
             o["signature"] = r.signature.map(JSON.string)
             o[camelCase ? "redactedData" : "redacted_data"] = r.redactedData.map(JSON.string)
             return .object(o)
+        case .media(let m):
+            return MediaRecord.json(m, camelCase: camelCase)
         }
     }
 }

@@ -5,9 +5,9 @@ from ._errors import TraciaError, TraciaErrorCode
 from ._events import ReasoningDelta, TextDelta, ToolCallDelta, ToolCallEnd, ToolCallStart
 from ._session import TraciaSession
 from ._streaming import AsyncLocalStream, LocalStream
-from ._types import (Eval, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ReasoningPart, ResponseFormatJsonSchema,
-                     RunLocalResult, StreamResult, TextPart, TokenUsage, ToolCall, ToolCallPart, ToolDefinition,
-                     ToolParameters)
+from ._types import (DocumentPart, Eval, ImagePart, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ReasoningPart,
+                     ResponseFormatJsonSchema, RunLocalResult, StreamResult, TextPart, TokenUsage, ToolCall, ToolCallPart,
+                     ToolDefinition, ToolParameters)
 from ._ffi import version as _version
 
 __version__ = _version().decode()
@@ -32,7 +32,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "AsyncLocalStream", "ContentPart", "Eval", "JsonSchemaProperty", "LLMProvider", "LocalPromptMessage",
+    "AsyncLocalStream", "ContentPart", "DocumentPart", "Eval", "ImagePart", "JsonSchemaProperty", "LLMProvider", "LocalPromptMessage",
     "LocalStream", "ReasoningDelta", "ReasoningPart", "ResponseFormat", "ResponseFormatJsonSchema", "RunLocalResult",
     "StreamEvent", "StreamResult", "TextDelta", "TextPart", "TokenUsage", "ToolCall", "ToolCallDelta", "ToolCallEnd",
     "ToolCallPart", "ToolCallStart", "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia", "TraciaError",

@@ -123,8 +123,33 @@ class ReasoningPart(_Model):
     redacted_data: Optional[str]
 
 
+class ImagePart(_Model):
+    """An image in a user message: a url (https://, gs://, s3://, or a base64 data: URL), or base64
+    data with its media_type. detail is OpenAI's (auto, low, high)."""
+
+    _fields = (("type", "type", "image"), ("url", "url", None), ("data", "data", None), ("media_type", "mediaType", None),
+               ("detail", "detail", None))
+    type: str
+    url: Optional[str]
+    data: Optional[str]
+    media_type: Optional[str]
+    detail: Optional[str]
+
+
+class DocumentPart(_Model):
+    """A document (a PDF, plain text...) in a user message, given as ImagePart is."""
+
+    _fields = (("type", "type", "document"), ("url", "url", None), ("data", "data", None),
+               ("media_type", "mediaType", None), ("filename", "filename", None))
+    type: str
+    url: Optional[str]
+    data: Optional[str]
+    media_type: Optional[str]
+    filename: Optional[str]
+
+
 if TYPE_CHECKING:
-    ContentPart = Union[TextPart, ToolCallPart, ReasoningPart]
+    ContentPart = Union[TextPart, ToolCallPart, ReasoningPart, ImagePart, DocumentPart]
 
 
 class JsonSchemaProperty(_Model):
@@ -183,7 +208,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from typing import Any, Dict, Union
 
-    aliases = {"ContentPart": Union[TextPart, ToolCallPart, ReasoningPart], "ToolChoice": Union[str, Dict[str, str]],
+    aliases = {"ContentPart": Union[TextPart, ToolCallPart, ReasoningPart, ImagePart, DocumentPart], "ToolChoice": Union[str, Dict[str, str]],
                "ResponseFormat": Union[Dict[str, Any], ResponseFormatJsonSchema]}
     globals().update(aliases)
     return aliases[name]
