@@ -30,6 +30,10 @@ enum OTLPEncoder {
             attributes.append(("gen_ai.response.finish_reasons", stringArray([f.accumulator.finishReason.rawValue])))
         }
         if !f.toolCalls.isEmpty { attributes.append(("gen_ai.response.tool_calls", int(f.toolCalls.count))) }
+        // The convention's attribute for streaming requests, in seconds.
+        if r.stream, let ms = f.timeToFirstTokenMS {
+            attributes.append(("gen_ai.response.time_to_first_chunk", double(Double(ms) / 1000)))
+        }
         if let n = f.accumulator.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
 
         let status: JSON
