@@ -189,8 +189,9 @@ extern "C" {
  */
 #define TRACIA_E_NETWORK_ERROR (-6)
 
-/* A time bound passed: connect_timeout_ms, idle_timeout_ms, the call's
- * timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms.
+/* A time bound passed: connect_timeout_ms, idle_timeout_ms,
+ * first_chunk_timeout_ms, the call's timeout_ms, an HTTP 408 from the
+ * provider, or tracia_flush()'s timeout_ms.
  */
 #define TRACIA_E_TIMEOUT (-7)
 
@@ -404,6 +405,14 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       wait does not count).
  *   timeout_ms: integer 1..86400000. Default: 120000.
  *       Bound of a whole call, retries included; a request's timeout_ms wins.
+ *   first_chunk_timeout_ms: integer 1..86400000. Default: none.
+ *       Bound from the start of each attempt to the first content: text,
+ *       reasoning or a tool call. Keep-alives (SSE comments, Anthropic's
+ *       pings), empty deltas and usage are not content, so a provider that
+ *       sends only those holds off idle_timeout_ms but not this. When it
+ *       passes: TRACIA_E_TIMEOUT, retried as a failure before any response
+ *       (nothing reached the caller). A call without stream has its whole
+ *       answer as its first content. A request's first_chunk_timeout_ms wins.
  *   max_retries: integer 0..10. Default: 2.
  *       Retries of a call before any of its response has been read:
  *       connection failures and HTTP 408, 409, 429 and 5xx (Retry-After
@@ -501,6 +510,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   stop_sequences: array of strings. Default: none.
  *   timeout_ms: integer 1..86400000. Default: the client's timeout_ms.
  *       Bound of this call, retries included.
+ *   first_chunk_timeout_ms: integer 1..86400000. Default: the client's
+ *       first_chunk_timeout_ms. This call's bound to its first content (see
+ *       the option).
  *   variables: object of strings. Default: none.
  *       Each {{name}} in the text of the messages (not of tool messages)
  *       becomes its value; a {{name}} without one stays as it is. Also

@@ -102,3 +102,39 @@ func textReasoningOrAToolCallIsTheFirstToken(content: String) async throws {
     let ttft = attributes.first { $0["key"] == "gen_ai.response.time_to_first_chunk" }
     #expect(ttft?["value"] == ["doubleValue": 0.012], "the convention's attribute, in seconds")
 }
+
+// MARK: first_chunk_timeout_ms
+
+@Test func firstChunkTimeoutIsAnOptionAndARequestKeyThatWins() throws {
+    let options = try ClientOptions.resolve(json: #"{"first_chunk_timeout_ms":2500,"spans_file":"/dev/null"}"#, environment: { _ in nil })
+    #expect(options.firstChunkTimeoutMS == 2500)
+    #expect(try ClientOptions.resolve(json: nil, environment: { _ in nil }).firstChunkTimeoutMS == nil, "no bound unless asked")
+    let c = try TraciaClient(options: options)
+    defer { c.close() }
+    let plain = #"{"model":"mock/t","messages":[{"role":"user","content":"a"}]"#
+    #expect(try c.resolve(RunRequest.parse(json: plain + "}")).firstChunkTimeoutMS == 2500)
+    #expect(try c.resolve(RunRequest.parse(json: plain + #","first_chunk_timeout_ms":40}"#)).firstChunkTimeoutMS == 40)
+    for bad in ["0", "86400001", "1.5", #""10""#] {
+        #expect(throws: TraciaError.self) { try RunRequest.parse(json: plain + #","first_chunk_timeout_ms":\#(bad)}"#) }
+        #expect(throws: TraciaError.self) {
+            try ClientOptions.resolve(json: #"{"first_chunk_timeout_ms":\#(bad)}"#, environment: { _ in nil })
+        }
+    }
+}
+
+private func mockCall(_ extra: String) throws -> CallResult {
+    let c = try client()
+    defer { c.close() }
+    let request = try RunRequest.parse(
+        json: #"{"model":"mock/t","stream":true,"send_trace":false,"messages":[{"role":"user","content":"a b c d"}]\#(extra)}"#)
+    return try c.run(request).waitForResult()
+}
+
+@Test func firstChunkTimeoutFailsACallWhoseContentIsLate() throws {
+    let late = try mockCall(#","mock_chunk_delay_ms":300,"first_chunk_timeout_ms":50"#)
+    #expect(late.error?.code == .timeout && late.error?.message == "no content from the provider within 50 ms (first_chunk_timeout_ms)")
+    #expect(late.latencyMS >= 50 && late.latencyMS < 300 && late.timeToFirstTokenMS == nil)
+    // Content within the bound: the call may go on well past it.
+    let onTime = try mockCall(#","mock_chunk_delay_ms":30,"first_chunk_timeout_ms":50"#)
+    #expect(onTime.error == nil && onTime.text == "a b c d" && onTime.latencyMS >= 120)
+}

@@ -37,7 +37,10 @@
     X(test_event_payloads_are_borrowed_until_the_next_call) X(test_abort_in_the_middle_of_events) \
     X(test_event_readiness_by_descriptor) X(test_a_stream_is_read_as_chunks_or_as_events) \
     X(test_null_arguments_to_the_event_functions) X(test_events_after_a_failure_repeat_it) \
-    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer)
+    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer) \
+    X(test_time_to_first_token_within_latency) X(test_time_to_first_token_null_without_content) \
+    X(test_first_chunk_timeout_fires_without_content) X(test_first_chunk_timeout_is_retried) \
+    X(test_first_chunk_timeout_spares_a_stream_with_content)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

@@ -113,6 +113,12 @@ class OpenAIDialect:
     def text_event(self, text):
         return sse(chunk({"content": text}))
 
+    def keepalive_opening(self):
+        return sse(chunk({"role": "assistant", "content": "", "refusal": None}))
+
+    def keepalive_event(self, i):
+        return b": keep-alive\n\n" if i % 2 == 0 else sse(chunk({"content": ""}))
+
     def malformed_event(self):
         return b"data: {\"choices\":[{\"index\":0,\n\n"
 
