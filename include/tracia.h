@@ -30,6 +30,15 @@
  *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
  *   error{code,message,status_code} when the call failed.
+ *   time_to_first_token_ms: from the call's start (as latency_ms) to its
+ *   first content, text, reasoning or a tool call (keep-alives, empty deltas
+ *   and usage are none); null when none came.
+ *   usage_complete: true when usage is the provider's final count. Otherwise
+ *   (an abort, a failure, a server that sends no usage) usage is the best
+ *   known: the provider's counts so far, output_tokens at least one a content
+ *   delta received (a lower bound: about a token a delta for OpenAI and
+ *   servers like it, often more for Anthropic, Gemini and Bedrock), and
+ *   input_tokens 0 when the provider reported none yet. Spans carry the same.
  *
  * OWNERSHIP — three phrases are used below:
  *   "owned by the caller, free with tracia_free()"  a char * the library made.

@@ -1,5 +1,6 @@
 /* Timing and usage through every provider's wire format, each against its fake server: the time
- * to the first token and first_chunk_timeout_ms against keep-alives. */
+ * to the first token, first_chunk_timeout_ms against keep-alives, and the best known usage after
+ * an abort (usage_complete false). */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,4 +208,72 @@ void test_first_chunk_timeout_spares_a_stream_with_content(void) {
         free(req);
         tracia_client_free(c);
     }
+}
+
+/* Aborted before the provider's final count (thinking/hold never ends by itself), every provider
+ * reports the best it knows: its own counts when some came (Anthropic's message_start, Gemini's
+ * running totals), at least one output token a delta received (4 reasoning pieces and 3 words),
+ * input 0 when the provider said nothing yet; usage_complete is false, and the span says the same. */
+void test_usage_after_an_abort_on_every_provider(void) {
+    struct expected {
+        long long input, output, total;
+    } expected[] = {{0, 7, 7}, {12, 7, 19}, {8, 46, 54}, {0, 7, 7}};
+    EACH_FAKE(p) {
+        struct expected e = expected[p - fakes];
+        char spans[128];
+        spans_path(spans, sizeof spans);
+        tracia_client *c = client_for(p, spans, "");
+        char *req = request_for(p, "thinking/hold", 1, "one two three", "");
+        tracia_stream *s = tracia_run_local(c, req);
+        CHECK_MSG(s != NULL, tracia_last_error());
+        const char *chunk;
+        size_t length;
+        /* Every word read: every delta before them has been decoded. */
+        for (int i = 0; i < 3; i++) CHECK_MSG(tracia_stream_next(s, &chunk, &length) == 1, p->name);
+        tracia_stream_abort(s);
+        struct outcome o = run_stream(s);
+        tracia_stream_free(s);
+        tracia_client_free(c);
+        CHECK_MSG(json_is_true(at(o.result, "aborted")), p->name);
+        CHECK_MSG(json_is_false(at(o.result, "usage_complete")), p->name);
+        CHECK_MSG(int_at(o.result, "usage.input_tokens") == e.input, p->name);
+        CHECK_MSG(int_at(o.result, "usage.output_tokens") == e.output, p->name);
+        CHECK_MSG(int_at(o.result, "usage.total_tokens") == e.total, p->name);
+        json_t *span = last_span(spans);
+        CHECK_MSG(int_at(span, "inputTokens") == e.input && int_at(span, "outputTokens") == e.output, p->name);
+        CHECK_MSG(int_at(span, "totalTokens") == e.total, p->name);
+        json_decref(span);
+        outcome_free(&o);
+        free(req);
+    }
+}
+
+/* The provider's final count came: usage_complete; a server that sends none (one that ignores
+ * stream_options): not, and the output is counted from the deltas. */
+void test_usage_complete_only_with_the_final_count(void) {
+    EACH_FAKE(p) {
+        for (int stream = 0; stream <= 1; stream++) {
+            char what[128];
+            describe(what, sizeof what, p, stream ? "stream" : "whole");
+            tracia_client *c = client_for(p, NULL, "");
+            char *req = request_for(p, "text", stream, "all of it", "");
+            struct outcome o = run_call(c, req);
+            CHECK_MSG(o.rc == 0 && json_is_true(at(o.result, "usage_complete")), what);
+            outcome_free(&o);
+            free(req);
+            tracia_client_free(c);
+        }
+    }
+    const struct fake *p = &fakes[0];
+    tracia_client *c = client_for(p, NULL, "");
+    char *req = request_for(p, "no-usage", 1, "a b c d", "");
+    struct outcome o = run_call(c, req);
+    CHECK(o.rc == 0);
+    CHECK_STR(o.text, "a b c d");
+    CHECK(json_is_false(at(o.result, "usage_complete")));
+    CHECK(int_at(o.result, "usage.input_tokens") == 0 && int_at(o.result, "usage.output_tokens") == 4);
+    CHECK(int_at(o.result, "usage.total_tokens") == 4);
+    outcome_free(&o);
+    free(req);
+    tracia_client_free(c);
 }

@@ -255,9 +255,9 @@ public final class CallStream: @unchecked Sendable {
             if case .failure(let error) = m.outcome { failure = error }
             return CallResult(
                 text: m.accumulator.textString, spanID: spanID, traceID: traceID, latencyMS: m.latencyMS,
-                usage: m.accumulator.usage, provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
+                usage: m.accumulator.bestKnownUsage(m.outcome), provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
                 finishReason: m.outcome == .success ? m.accumulator.finishReason : nil, timeToFirstTokenMS: m.timeToFirstTokenMS,
-                usageComplete: m.outcome == .success, aborted: m.outcome == .aborted, error: failure,
+                usageComplete: m.accumulator.usageIsComplete(m.outcome), aborted: m.outcome == .aborted, error: failure,
                 reasoning: m.accumulator.reasoningText, message: m.accumulator.message(toolCalls: m.toolCalls, provider: call.provider))
         }
     }
@@ -478,6 +478,10 @@ extension CallStream: EventSink {
 
     func usage(_ usage: Usage) {
         record { $0.setUsage(usage) }
+    }
+
+    func provisionalUsage(_ usage: Usage) {
+        record { $0.setUsage(usage, final: false) }
     }
 
     func finish(_ reason: ProviderFinish) {

@@ -118,7 +118,7 @@ struct AnthropicEvents: SSEEvents {
         let root = doc.root
         switch root["type"]?.string ?? String(decoding: event, as: UTF8.self) {
         case "message_start":
-            if let u = root["message"]?["usage"] { report(u, sink) }
+            if let u = root["message"]?["usage"] { report(u, sink, final: false) }
         case "content_block_start":
             if let block = root["content_block"] {
                 let index = root["index"]?.int ?? 0
@@ -144,7 +144,7 @@ struct AnthropicEvents: SSEEvents {
             }
         case "message_delta":
             if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
-            if let u = root["usage"] { report(u, sink) }
+            if let u = root["usage"] { report(u, sink, final: true) }
         case "message_stop":
             return true
         case "error":
@@ -157,9 +157,10 @@ struct AnthropicEvents: SSEEvents {
         return false
     }
 
-    private mutating func report(_ u: JSONRef, _ sink: some EventSink) {
+    /// message_start's count is followed by message_delta's, the final one.
+    private mutating func report(_ u: JSONRef, _ sink: some EventSink, final: Bool) {
         usage = AnthropicAdapter.usage(u, previous: usage)
-        sink.usage(usage)
+        if final { sink.usage(usage) } else { sink.provisionalUsage(usage) }
     }
 }
 

@@ -14,6 +14,9 @@ struct FinishedCall: @unchecked Sendable {
     /// Wall-clock start and end, nanoseconds since the Unix epoch.
     let startUnixNS: Int64
     let endUnixNS: Int64
+
+    /// The usage the span reports, as the result does.
+    var usage: Usage { accumulator.bestKnownUsage(outcome) }
 }
 
 extension Clock {

@@ -28,7 +28,7 @@ enum SpanPayload {
             span["error"] = "Stream aborted"
         }
         span["latencyMs"] = JSON(f.latencyMS)
-        let usage = f.accumulator.usage
+        let usage = f.usage
         span["inputTokens"] = JSON(usage.inputTokens)
         span["outputTokens"] = JSON(usage.outputTokens)
         span["totalTokens"] = JSON(usage.totalTokens)
