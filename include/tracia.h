@@ -513,8 +513,14 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   provider: "openai", "anthropic", "google", "amazon_bedrock",
  *       "openai_compatible" or "mock". Default: told from model.
  *   temperature: number 0..2. Default: the provider's.
- *   max_output_tokens: integer 1..10000000. Default: the provider's
- *       (4096 for Anthropic, which needs one).
+ *   max_output_tokens: integer 1..10000000. Default: the provider's, but
+ *       Anthropic needs one: the model family's documented maximum output,
+ *       from the table in Sources/TraciaCore/Providers/OutputBudget.swift
+ *       (Opus 4 and 4.1 32000; Opus 4.5, Sonnet 4 and 4.5, Haiku 4.5 and 3.7
+ *       Sonnet 64000; Opus and Sonnet 4.6 and later 128000; 3.5 Haiku 8192;
+ *       other Claude 3 4096), 4096 for a model the table does not know. With
+ *       reasoning that maximum holds the budget and the answer (Claude on
+ *       Bedrock too; without reasoning Bedrock takes the model's own).
  *   top_p: number 0..1. Default: the provider's.
  *   stop_sequences: array of strings. Default: none.
  *   timeout_ms: integer 1..86400000. Default: the client's timeout_ms.
@@ -608,7 +614,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *     anthropic: thinking {type "enabled", budget_tokens}; an effort alone
  *       sets the budget 1024 (low), 2048 (medium) or 4096 (high). The budget
  *       must be at least 1024 and below max_output_tokens (which defaults to
- *       the budget plus 4096); temperature other than 1, top_p outside
+ *       the model's maximum output, or for a model the table there does not
+ *       know the budget plus 4096); temperature other than 1, top_p outside
  *       0.95..1 and a tool_choice that forces a tool are refused with
  *       TRACIA_E_INVALID_REQUEST before any I/O, as the API would.
  *     google: generationConfig.thinkingConfig with includeThoughts true;

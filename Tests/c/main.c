@@ -41,7 +41,7 @@
     X(test_time_to_first_token_within_latency) X(test_time_to_first_token_null_without_content) \
     X(test_first_chunk_timeout_fires_without_content) X(test_first_chunk_timeout_is_retried) \
     X(test_first_chunk_timeout_spares_a_stream_with_content) X(test_usage_after_an_abort_on_every_provider) \
-    X(test_usage_complete_only_with_the_final_count)
+    X(test_usage_complete_only_with_the_final_count) X(test_anthropic_body_carries_the_tables_max_tokens)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

@@ -1,6 +1,6 @@
 /* Timing and usage through every provider's wire format, each against its fake server: the time
- * to the first token, first_chunk_timeout_ms against keep-alives, and the best known usage after
- * an abort (usage_complete false). */
+ * to the first token, first_chunk_timeout_ms against keep-alives, the best known usage after an
+ * abort (usage_complete false), and the output budget Anthropic's body carries. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,4 +276,43 @@ void test_usage_complete_only_with_the_final_count(void) {
     outcome_free(&o);
     free(req);
     tracia_client_free(c);
+}
+
+/* Without max_output_tokens the Messages body carries the model family's maximum output (the
+ * table in OutputBudget.swift), 4096 for a model the table does not know; with thinking, the same
+ * maximum holds the budget. Claude on Bedrock gets none without thinking (Converse defaults to
+ * the model's maximum) and the table's with it. */
+void test_anthropic_body_carries_the_tables_max_tokens(void) {
+    struct row {
+        const struct fake *fake;
+        const char *model, *extra, *path;
+        long long max_tokens; /* -1: absent */
+    } rows[] = {
+        {&fakes[1], "claude-opus-4-1-20250805", "", "max_tokens", 32000},
+        {&fakes[1], "claude-sonnet-4-5", "", "max_tokens", 64000},
+        {&fakes[1], "claude-opus-4-6", "", "max_tokens", 128000},
+        {&fakes[1], "claude-3-5-haiku-latest", "", "max_tokens", 8192},
+        {&fakes[1], "claude-instant-1.2", "", "max_tokens", 4096},
+        {&fakes[1], "claude-opus-4-6", "\"max_output_tokens\":77", "max_tokens", 77},
+        {&fakes[1], "claude-sonnet-4-5", "\"reasoning\":{\"effort\":\"low\"}", "max_tokens", 64000},
+        {&fakes[3], "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "", "inferenceConfig.maxTokens", -1},
+        {&fakes[3], "us.anthropic.claude-opus-4-1-20250805-v1:0", "\"reasoning\":{\"effort\":\"low\"}", "inferenceConfig.maxTokens", 32000},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct row *r = &rows[i];
+        struct fake p = *r->fake;
+        p.model = r->model;
+        char scenario[128];
+        snprintf(scenario, sizeof scenario, "text/%s", unique_token());
+        tracia_client *c = client_for(&p, NULL, "");
+        char *req = request_for(&p, scenario, 1, "budget", r->extra);
+        struct outcome o = run_call(c, req);
+        CHECK_MSG(o.rc == 0, r->model);
+        json_t *body = fake_request_body(fake_url(&p), scenario);
+        CHECK_MSG(int_at(body, r->path) == r->max_tokens, r->model);
+        json_decref(body);
+        outcome_free(&o);
+        free(req);
+        tracia_client_free(c);
+    }
 }

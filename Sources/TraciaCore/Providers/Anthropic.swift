@@ -15,8 +15,6 @@ struct AnthropicSettings: ProviderSettings {
 /// Anthropic Messages.
 struct AnthropicAdapter: ProviderAdapter {
     static let defaultBaseURL = "https://api.anthropic.com"
-    /// Sent when the caller gives no max_output_tokens: the API requires one.
-    static let defaultMaxTokens = 4096
 
     func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
         let base = call.baseURL ?? Self.defaultBaseURL
@@ -45,7 +43,8 @@ struct AnthropicAdapter: ProviderAdapter {
         let conversation = Conversation(r.messages)
         var thinking: ClaudeThinking?
         if let reasoning = r.reasoning { thinking = try ClaudeThinking(reasoning, of: r, provider: "anthropic") }
-        let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? defaultMaxTokens
+        // The API requires one: without the caller's, the model's maximum.
+        let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? OutputBudget.claudeDefault(of: r.model)
         var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
         if r.stream { body["stream"] = true }
         body["system"] = conversation.system.map(JSON.string)
