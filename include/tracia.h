@@ -30,6 +30,15 @@
  *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
  *   error{code,message,status_code} when the call failed.
+ *   time_to_first_token_ms: from the call's start (as latency_ms) to its
+ *   first content, text, reasoning or a tool call (keep-alives, empty deltas
+ *   and usage are none); null when none came.
+ *   usage_complete: true when usage is the provider's final count. Otherwise
+ *   (an abort, a failure, a server that sends no usage) usage is the best
+ *   known: the provider's counts so far, output_tokens at least one a content
+ *   delta received (a lower bound: about a token a delta for OpenAI and
+ *   servers like it, often more for Anthropic, Gemini and Bedrock), and
+ *   input_tokens 0 when the provider reported none yet. Spans carry the same.
  *
  * OWNERSHIP — three phrases are used below:
  *   "owned by the caller, free with tracia_free()"  a char * the library made.
@@ -189,8 +198,9 @@ extern "C" {
  */
 #define TRACIA_E_NETWORK_ERROR (-6)
 
-/* A time bound passed: connect_timeout_ms, idle_timeout_ms, the call's
- * timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms.
+/* A time bound passed: connect_timeout_ms, idle_timeout_ms,
+ * first_chunk_timeout_ms, the call's timeout_ms, an HTTP 408 from the
+ * provider, or tracia_flush()'s timeout_ms.
  */
 #define TRACIA_E_TIMEOUT (-7)
 
@@ -404,6 +414,14 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       wait does not count).
  *   timeout_ms: integer 1..86400000. Default: 120000.
  *       Bound of a whole call, retries included; a request's timeout_ms wins.
+ *   first_chunk_timeout_ms: integer 1..86400000. Default: none.
+ *       Bound from the start of each attempt to the first content: text,
+ *       reasoning or a tool call. Keep-alives (SSE comments, Anthropic's
+ *       pings), empty deltas and usage are not content, so a provider that
+ *       sends only those holds off idle_timeout_ms but not this. When it
+ *       passes: TRACIA_E_TIMEOUT, retried as a failure before any response
+ *       (nothing reached the caller). A call without stream has its whole
+ *       answer as its first content. A request's first_chunk_timeout_ms wins.
  *   max_retries: integer 0..10. Default: 2.
  *       Retries of a call before any of its response has been read:
  *       connection failures and HTTP 408, 409, 429 and 5xx (Retry-After
@@ -495,12 +513,21 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   provider: "openai", "anthropic", "google", "amazon_bedrock",
  *       "openai_compatible" or "mock". Default: told from model.
  *   temperature: number 0..2. Default: the provider's.
- *   max_output_tokens: integer 1..10000000. Default: the provider's
- *       (4096 for Anthropic, which needs one).
+ *   max_output_tokens: integer 1..10000000. Default: the provider's, but
+ *       Anthropic needs one: the model family's documented maximum output,
+ *       from the table in Sources/TraciaCore/Providers/OutputBudget.swift
+ *       (Opus 4 and 4.1 32000; Opus 4.5, Sonnet 4 and 4.5, Haiku 4.5 and 3.7
+ *       Sonnet 64000; Opus and Sonnet 4.6 and later 128000; 3.5 Haiku 8192;
+ *       other Claude 3 4096), 4096 for a model the table does not know. With
+ *       reasoning that maximum holds the budget and the answer (Claude on
+ *       Bedrock too; without reasoning Bedrock takes the model's own).
  *   top_p: number 0..1. Default: the provider's.
  *   stop_sequences: array of strings. Default: none.
  *   timeout_ms: integer 1..86400000. Default: the client's timeout_ms.
  *       Bound of this call, retries included.
+ *   first_chunk_timeout_ms: integer 1..86400000. Default: the client's
+ *       first_chunk_timeout_ms. This call's bound to its first content (see
+ *       the option).
  *   variables: object of strings. Default: none.
  *       Each {{name}} in the text of the messages (not of tool messages)
  *       becomes its value; a {{name}} without one stays as it is. Also
@@ -653,7 +680,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *     anthropic: thinking {type "enabled", budget_tokens}; an effort alone
  *       sets the budget 1024 (low), 2048 (medium) or 4096 (high). The budget
  *       must be at least 1024 and below max_output_tokens (which defaults to
- *       the budget plus 4096); temperature other than 1, top_p outside
+ *       the model's maximum output, or for a model the table there does not
+ *       know the budget plus 4096); temperature other than 1, top_p outside
  *       0.95..1 and a tool_choice that forces a tool are refused with
  *       TRACIA_E_INVALID_REQUEST before any I/O, as the API would.
  *     google: generationConfig.thinkingConfig with includeThoughts true;

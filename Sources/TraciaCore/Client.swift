@@ -62,6 +62,7 @@ public final class TraciaClient: @unchecked Sendable {
         return ResolvedCall(
             request: request, provider: provider.kind, apiKey: key, baseURL: chosenURL ?? provider.defaultBaseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
+            firstChunkTimeoutMS: request.firstChunkTimeoutMS ?? options.firstChunkTimeoutMS,
             connectTimeoutMS: options.connectTimeoutMS, caFile: options.caFile, maxRetries: options.maxRetries,
             maxResponseBytes: options.maxResponseBytes, providerSettings: settings, secrets: secrets)
     }

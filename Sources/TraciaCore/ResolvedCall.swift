@@ -8,6 +8,8 @@ public struct ResolvedCall: Sendable {
     let baseURL: String?
     let timeoutMS: Int
     let idleTimeoutMS: Int
+    /// Nil: content may take as long as the other bounds allow.
+    let firstChunkTimeoutMS: Int?
     let connectTimeoutMS: Int
     let caFile: String?
     let maxRetries: Int
@@ -16,6 +18,11 @@ public struct ResolvedCall: Sendable {
     let providerSettings: (any ProviderSettings)?
     /// Secrets to scrub from anything this call reports.
     let secrets: [String]
+
+    /// The failure of a call whose content did not come within firstChunkTimeoutMS.
+    var noContentInTime: TraciaError {
+        TraciaError(.timeout, "no content from the provider within \(firstChunkTimeoutMS ?? 0) ms (first_chunk_timeout_ms)")
+    }
 
     /// The provider's settings as its own type; their defaults when none are configured.
     func settings<Settings: ProviderSettings>(_: Settings.Type) -> Settings {

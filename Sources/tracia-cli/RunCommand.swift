@@ -88,8 +88,9 @@ enum RunCommand {
         }
         if let error = result.error { Terminal.fail("[\(error.code.name)] \(error.message)") }
         let u = result.usage
+        let firstToken = result.timeToFirstTokenMS.map { " · first token \($0) ms" } ?? ""
         Terminal.err(
-            "\(u.inputTokens) input + \(u.outputTokens) output = \(u.totalTokens) tokens · \(result.latencyMS) ms · span \(result.spanID)\n"
+            "\(u.inputTokens) input + \(u.outputTokens) output = \(u.totalTokens) tokens · \(result.latencyMS) ms\(firstToken) · span \(result.spanID)\n"
         )
         let traced = request["send_trace"] != false
         if traced, client.options.apiKey == nil, let file = client.options.spansFile, flushed == nil {

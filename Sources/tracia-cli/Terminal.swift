@@ -55,8 +55,8 @@ enum Help {
     static let run = """
         usage: tracia run --model MODEL [options] PROMPT|-
 
-        Streams the answer to stdout as it arrives, then prints usage, latency and the span id on
-        stderr. PROMPT '-' reads the prompt from stdin. Ctrl-C aborts the call (its span is
+        Streams the answer to stdout as it arrives, then prints usage, latency, the time to the
+        first token and the span id on stderr. PROMPT '-' reads the prompt from stdin. Ctrl-C aborts the call (its span is
         recorded as aborted). Exits 1 when the call fails, 130 when it was aborted, 2 on a usage
         error.
 

@@ -187,9 +187,13 @@ private func refusal(_ build: () throws(TraciaError) -> JSONObject) -> TraciaErr
     (ReasoningRequest(budgetTokens: 1024), 1024), (ReasoningRequest(effort: .low, budgetTokens: 20_000), 20_000),
 ])
 func anthropicThinksWithABudgetAndRoomForTheAnswer(reasoning: ReasoningRequest, budget: Int) throws {
+    // The model's maximum output holds the budget and the answer.
     let body = try anthropicBody(asking(reasoning))
     #expect(body["thinking"] == ["type": "enabled", "budget_tokens": JSON(budget)])
-    #expect(body["max_tokens"] == JSON(budget + 4096))
+    #expect(body["max_tokens"] == 64000)
+    // A model the table does not know: the budget and 4096 tokens for the answer.
+    let unknown = try anthropicBody(asking(reasoning, model: "claude-nova-experimental"))
+    #expect(unknown["thinking"] == body["thinking"] && unknown["max_tokens"] == JSON(budget + 4096))
 }
 
 @Test func anthropicKeepsTheCallersLimitsAndTheSettingsThinkingAllows() throws {
@@ -205,7 +209,7 @@ func anthropicThinksWithABudgetAndRoomForTheAnswer(reasoning: ReasoningRequest, 
     #expect(body["max_tokens"] == 2001 && body["temperature"] == 1.0 && body["top_p"] == 0.95 && body["tool_choice"] == ["type": "auto"])
     // Without reasoning nothing about it is sent.
     let plain = try anthropicBody(RunRequest(model: "claude-sonnet-4-5", messages: [Message(role: .user, text: "hi")]))
-    #expect(plain["thinking"] == nil && plain["max_tokens"] == 4096)
+    #expect(plain["thinking"] == nil && plain["max_tokens"] == 64000)
     // custom_options still has the last word.
     let custom = try anthropicBody(
         asking(ReasoningRequest(effort: .high)) { $0.customOptions = ["thinking": ["type": "adaptive"], "max_tokens": 64000] })
@@ -223,6 +227,8 @@ private let refusedWhileThinking: [(String, ReasoningRequest, @Sendable (inout R
     ("top_p from 0.95 to 1 while it reasons, got 0.9", ReasoningRequest(effort: .low), { $0.topP = 0.9 }),
     ("tool_choice forces a tool", ReasoningRequest(effort: .low), { $0.toolChoice = .required }),
     ("tool_choice forces a tool", ReasoningRequest(effort: .low), { $0.toolChoice = .tool("get_weather") }),
+    // Sonnet 4.5 writes at most 64000 tokens, its reasoning included.
+    ("at most 64000 output tokens from ", ReasoningRequest(budgetTokens: 64000), { _ in }),
 ]
 
 @Test func anthropicRefusesWhatTheAPIWouldRefuseWhileThinking() {
@@ -234,18 +240,23 @@ private let refusedWhileThinking: [(String, ReasoningRequest, @Sendable (inout R
     }
 }
 
+/// Claude models on Bedrock and their maximum output.
 private let claudeOnBedrock = [
-    "anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-    "global.anthropic.claude-opus-4-6-v1", "us-gov.anthropic.claude-3-7-sonnet-20250219-v1:0",
-    "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-    "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
+    ("anthropic.claude-sonnet-4-5-20250929-v1:0", 64000), ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", 64000),
+    ("global.anthropic.claude-opus-4-6-v1", 128_000), ("us-gov.anthropic.claude-3-7-sonnet-20250219-v1:0", 64000),
+    ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0", 64000),
+    ("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0", 64000),
 ]
 
 @Test(arguments: claudeOnBedrock)
-func claudeOnBedrockThinksAsOnAnthropic(model: String) throws {
+func claudeOnBedrockThinksAsOnAnthropic(model: String, maximum: Int) throws {
     let body = try BedrockAdapter.body(for: asking(ReasoningRequest(effort: .medium), model: model))
     #expect(body["additionalModelRequestFields"] == ["thinking": ["type": "enabled", "budget_tokens": 2048]])
-    #expect(body["inferenceConfig"] == ["maxTokens": 6144])
+    #expect(body["inferenceConfig"] == ["maxTokens": JSON(maximum)])
+    // Without reasoning Converse takes the model's maximum by itself.
+    var plain = asking(ReasoningRequest(effort: .medium), model: model)
+    plain.reasoning = nil
+    #expect(try BedrockAdapter.body(for: plain)["inferenceConfig"] == nil)
     let limited = try BedrockAdapter.body(for: asking(ReasoningRequest(budgetTokens: 3000), model: model) { $0.maxOutputTokens = 8000 })
     #expect(
         limited["additionalModelRequestFields"]?["thinking"]?["budget_tokens"] == 3000 && limited["inferenceConfig"] == ["maxTokens": 8000])
@@ -301,7 +312,7 @@ func otherBedrockModelsRefuseTheReasoningOption(model: String) throws {
             $0.customOptions = ["additionalModelRequestFields": ["thinking": ["type": "adaptive"], "output_config": ["effort": "high"]]]
         })
     #expect(body["additionalModelRequestFields"] == ["thinking": ["type": "adaptive"], "output_config": ["effort": "high"]])
-    #expect(body["inferenceConfig"] == ["maxTokens": 8192])
+    #expect(body["inferenceConfig"] == ["maxTokens": 128_000])
 }
 
 /// The adapters' request builders are what a call runs before any I/O: a refused request never

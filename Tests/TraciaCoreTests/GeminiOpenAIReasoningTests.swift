@@ -241,7 +241,8 @@ func openAIWholeBodyReasoning(field: String) throws {
 
 private func resolved(_ request: RunRequest, provider: ProviderKind, baseURL: String?) -> ResolvedCall {
     ResolvedCall(
-        request: request, provider: provider, apiKey: "k", baseURL: baseURL, timeoutMS: 1000, idleTimeoutMS: 1000, connectTimeoutMS: 1000,
+        request: request, provider: provider, apiKey: "k", baseURL: baseURL, timeoutMS: 1000, idleTimeoutMS: 1000, firstChunkTimeoutMS: nil,
+        connectTimeoutMS: 1000,
         caFile: nil, maxRetries: 0, maxResponseBytes: 1 << 20, providerSettings: nil, secrets: [])
 }
 

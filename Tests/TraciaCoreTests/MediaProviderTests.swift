@@ -204,11 +204,12 @@ private let mixed = #"""
 @Test func otlpExportsCarryNoMedia() throws {
     let r = try request(mixed)
     let call = ResolvedCall(
-        request: r, provider: .openai, apiKey: "k", baseURL: nil, timeoutMS: 1000, idleTimeoutMS: 1000, connectTimeoutMS: 1000,
+        request: r, provider: .openai, apiKey: "k", baseURL: nil, timeoutMS: 1000, idleTimeoutMS: 1000, firstChunkTimeoutMS: nil,
+        connectTimeoutMS: 1000,
         caFile: nil, maxRetries: 0, maxResponseBytes: 1 << 20, providerSettings: nil, secrets: [])
     let finished = FinishedCall(
         call: call, spanID: "sp_0123456789abcdef", traceID: "tr_0123456789abcdef", accumulator: Accumulator(), toolCalls: [],
-        outcome: .success, latencyMS: 1, startUnixNS: 0, endUnixNS: 1)
+        outcome: .success, latencyMS: 1, timeToFirstTokenMS: nil, startUnixNS: 0, endUnixNS: 1)
     for exported in [OTLPEncoder.encode(finished, serviceName: "s"), SpanPayload.build(finished, withTimes: true)] {
         let text = String(decoding: exported, as: UTF8.self)
         #expect(text.contains("sp_0123456789abcdef") || text.contains("0123456789abcdef"))

@@ -71,7 +71,7 @@ func anthropicStreamWithTools(pieceSize: Int) throws {
     let body = try AnthropicAdapter.body(for: r, samplingAllowed: true).serialized()
     #expect(
         body
-            == #"{"model":"claude-sonnet-4-5","max_tokens":4096,"stream":true,"system":"A\n\nB","messages":[{"role":"user","content":[{"type":"text","text":"Weather?"}]},{"role":"assistant","content":[{"type":"text","text":"Checking."},{"type":"tool_use","id":"t1","name":"w","input":{"city":"Paris"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"21C"},{"type":"text","text":"thanks"}]}],"temperature":0.2,"tools":[{"name":"w","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"w"}}"#
+            == #"{"model":"claude-sonnet-4-5","max_tokens":64000,"stream":true,"system":"A\n\nB","messages":[{"role":"user","content":[{"type":"text","text":"Weather?"}]},{"role":"assistant","content":[{"type":"text","text":"Checking."},{"type":"tool_use","id":"t1","name":"w","input":{"city":"Paris"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"21C"},{"type":"text","text":"thanks"}]}],"temperature":0.2,"tools":[{"name":"w","input_schema":{"type":"object"}}],"tool_choice":{"type":"tool","name":"w"}}"#
     )
     #expect(try !AnthropicAdapter.body(for: r, samplingAllowed: false).serialized().contains("temperature"))
 }

@@ -56,7 +56,8 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     let documented: Set<String> = [
         "api_key", "base_url", "spans_file", "openai_api_key", "openai_base_url", "anthropic_api_key",
         "anthropic_base_url", "google_api_key", "google_base_url", "bedrock_api_key", "bedrock_base_url",
-        "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size", "span_max_attempts",
+        "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "first_chunk_timeout_ms", "max_retries", "span_queue_size",
+        "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "ca_file",

@@ -52,6 +52,16 @@ private let providerCases: [RetryCase] =
         ]
     }
     + [
+        // first_chunk_timeout_ms: whatever came before reached no caller.
+        RetryCase(
+            name: "no content in time after a 200 is retried", outcome: transport(.noContentInTime, status: 200),
+            expected: .retry(afterMS: 500)),
+        RetryCase(
+            name: "no content in time before any response is retried", outcome: transport(.noContentInTime),
+            expected: .retry(afterMS: 500)),
+        RetryCase(
+            name: "no content in time within the retries only", outcome: transport(.noContentInTime, status: 200), retriesSoFar: 2,
+            expected: .fail),
         RetryCase(name: "other transport failures are not retried", outcome: transport(.other), expected: .fail),
         RetryCase(name: "a 5xx with body started is not retried", outcome: status(500, bodyStarted: true), expected: .fail),
         // Attempt limit.

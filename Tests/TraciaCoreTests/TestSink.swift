@@ -22,6 +22,10 @@ final class TestSink: EventSink {
         usages.append(usage)
         accumulator.setUsage(usage)
     }
+    func provisionalUsage(_ usage: Usage) {
+        usages.append(usage)
+        accumulator.setUsage(usage, final: false)
+    }
     func finish(_ reason: ProviderFinish) {
         finishes.append(reason)
         accumulator.setFinish(reason)

@@ -40,7 +40,11 @@
     X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer) \
     X(test_media_inline_in_both_shapes_reaches_every_provider) X(test_media_by_reference_reaches_every_provider) \
     X(test_media_a_provider_cannot_take_is_refused_before_any_io) X(test_media_the_fakes_refuse_as_their_services_do) \
-    X(test_media_spans_hold_no_bytes)
+    X(test_media_spans_hold_no_bytes) \
+    X(test_time_to_first_token_within_latency) X(test_time_to_first_token_null_without_content) \
+    X(test_first_chunk_timeout_fires_without_content) X(test_first_chunk_timeout_is_retried) \
+    X(test_first_chunk_timeout_spares_a_stream_with_content) X(test_usage_after_an_abort_on_every_provider) \
+    X(test_usage_complete_only_with_the_final_count) X(test_anthropic_body_carries_the_tables_max_tokens)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

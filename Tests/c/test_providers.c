@@ -31,7 +31,7 @@ static void follow_up_openai(json_t *body) {
 
 static void follow_up_anthropic(json_t *body) {
     CHECK_STR(str_at(body, "system"), "Be brief.");
-    CHECK(int_at(body, "max_tokens") == 4096);
+    CHECK(int_at(body, "max_tokens") == 64000); /* Sonnet 4.5's maximum output */
     CHECK_STR(str_at(body, "messages.0.role"), "user");
     CHECK_STR(str_at(body, "messages.1.role"), "assistant");
     CHECK_STR(str_at(body, "messages.1.content.0.type"), "text");

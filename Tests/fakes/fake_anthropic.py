@@ -203,6 +203,12 @@ class AnthropicDialect:
     def text_event(self, text):
         return delta(0, type="text_delta", text=text)
 
+    def keepalive_opening(self):
+        return message_start() + event("content_block_start", index=0, content_block={"type": "text", "text": ""})
+
+    def keepalive_event(self, i):
+        return event("ping")
+
     def malformed_event(self):
         return b"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\n\n"
 

@@ -163,6 +163,12 @@ class GeminiDialect:
     def text_event(self, text):
         return sse(response([{"text": text}]))
 
+    def keepalive_opening(self):
+        return b""
+
+    def keepalive_event(self, i):
+        return sse(response([{"text": ""}], usage={"promptTokenCount": 8, "totalTokenCount": 8}))
+
     def malformed_event(self):
         return b"data: {\"candidates\":[{\"content\":\n\n"
 

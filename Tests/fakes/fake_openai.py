@@ -8,7 +8,10 @@ content; `thinking-field` the same with `delta.reasoning` (vLLM, Ollama, Groq); 
 reasoning_content, then the two tool calls. Whole answers carry `message.reasoning_content` /
 `message.reasoning`. Usage counts completion_tokens_details.reasoning_tokens. `thinking-tools`
 stands for DeepSeek's thinking mode: its tool-result follow-up must send the reasoning back as
-the tool-calling assistant message's reasoning_content."""
+the tool-calling assistant message's reasoning_content.
+
+Scenario `no-usage` is the text answer without any usage, streamed or whole, as a server that
+ignores stream_options."""
 from fake_media import data_url, description, inline, is_web_url, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT
@@ -113,7 +116,7 @@ def reasoning_problem(messages):
 class OpenAIDialect:
     content_type = "text/event-stream"
     partial_events = 3  # role chunk and two words
-    closing_events = 1  # [DONE]
+    closing_events = 3  # the finish chunk, the usage chunk, [DONE]
     truncate_bytes = 2
 
     def endpoint(self, parts):
@@ -140,7 +143,7 @@ class OpenAIDialect:
         return bool(request.get("stream"))
 
     def events(self, name, request):
-        include_usage = request.get("stream_options", {}).get("include_usage")
+        include_usage = request.get("stream_options", {}).get("include_usage") and name != "no-usage"
         if name == "tools":
             chunks = TOOL_EVENTS
         elif name == "thinking-tools":
@@ -161,6 +164,12 @@ class OpenAIDialect:
 
     def text_event(self, text):
         return sse(chunk({"content": text}))
+
+    def keepalive_opening(self):
+        return sse(chunk({"role": "assistant", "content": "", "refusal": None}))
+
+    def keepalive_event(self, i):
+        return b": keep-alive\n\n" if i % 2 == 0 else sse(chunk({"content": ""}))
 
     def malformed_event(self):
         return b"data: {\"choices\":[{\"index\":0,\n\n"
@@ -189,8 +198,11 @@ class OpenAIDialect:
             text = last_user_text(request)
             message = {"role": "assistant", "content": text, "refusal": None}
             finish, usage = ("length" if name == "length" else "stop"), usage_for(text)
-        return {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1764030000, "model": "gpt-4.1-mini",
+        body = {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1764030000, "model": "gpt-4.1-mini",
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage}
+        if name == "no-usage":
+            del body["usage"]
+        return body
 
 
 def FakeOpenAI(address=("127.0.0.1", 0)):

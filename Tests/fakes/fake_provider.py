@@ -11,7 +11,10 @@ provider's error body), flaky/<code>/<n>/<token> (the first n requests of that t
 <code>, then text), drop-mid (text, then the connection closes before the end), drop-before-headers,
 malformed (text, then an event that cannot be decoded), midstream-error (text, then the provider's
 error event), stall (text, then silence until the client leaves), slow (one event every 20 ms until
-the client leaves), long/<n> (n events written at once), no-headers (never answers), truncated
+the client leaves), keepalive (SSE dialects: no content at all, only what keeps a connection
+busy, every 50 ms until the client leaves: SSE comments and empty deltas for OpenAI, `ping`
+events after message_start for Anthropic, chunks of empty text with usage for Gemini; Bedrock's
+event stream has no keep-alive), long/<n> (n events written at once), no-headers (never answers), truncated
 (everything but the final bytes, then the connection closes), echo/<code> (the provider's error
 body whose message repeats every request header, credentials included, as a careless server might),
 describe (a text answer listing the request's images and documents: kind, media type, decoded
@@ -234,6 +237,12 @@ class Handler(BaseHTTPRequestHandler):
             elif name == "stall":
                 self.send_bytes(partial)
                 self.wait_for_close(path, 30)
+            elif name == "keepalive":
+                self.send_bytes(dialect.keepalive_opening())
+                for i in range(600):
+                    self.send_bytes(dialect.keepalive_event(i))
+                    if self.client_left(0.05):
+                        return self.record_close(path)
             elif name == "slow":
                 self.send_bytes(partial)
                 for _ in range(1500):

@@ -2,6 +2,7 @@
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -70,6 +71,7 @@ def test_run_prints_usage_latency_and_span_on_stderr(tmp_path, openai_server):
     assert out.returncode == 0, out.stderr
     assert out.stdout == "hello from the cli\n"
     assert "9 input + 4 output = 13 tokens" in out.stderr and " ms · span sp_" in out.stderr
+    assert re.search(r"· (\d+) ms · first token (\d+) ms ·", out.stderr), out.stderr
     request = [r for r in openai_server.requests if r["body"] and r["body"]["messages"][-1]["content"] == "hello from the cli"][-1]
     assert request["body"]["messages"][0] == {"role": "system", "content": "Be brief."}
 

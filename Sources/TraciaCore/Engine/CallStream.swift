@@ -23,6 +23,8 @@ public final class CallStream: @unchecked Sendable {
     /// Engine thread only.
     private var stager = ChunkStager()
     private var toolCallEvents = ToolCallEvents()
+    /// Whether content (text, reasoning or a tool call) came; engine thread only.
+    private(set) var hasContent = false
     /// Reader thread only.
     private var reader = ChunkReader()
     private var readMode = Machine.ReadMode.unknown
@@ -253,9 +255,9 @@ public final class CallStream: @unchecked Sendable {
             if case .failure(let error) = m.outcome { failure = error }
             return CallResult(
                 text: m.accumulator.textString, spanID: spanID, traceID: traceID, latencyMS: m.latencyMS,
-                usage: m.accumulator.usage, provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
-                finishReason: m.outcome == .success ? m.accumulator.finishReason : nil, usageComplete: m.outcome == .success,
-                aborted: m.outcome == .aborted, error: failure,
+                usage: m.accumulator.bestKnownUsage(m.outcome), provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
+                finishReason: m.outcome == .success ? m.accumulator.finishReason : nil, timeToFirstTokenMS: m.timeToFirstTokenMS,
+                usageComplete: m.accumulator.usageIsComplete(m.outcome), aborted: m.outcome == .aborted, error: failure,
                 reasoning: m.accumulator.reasoningText, message: m.accumulator.message(toolCalls: m.toolCalls, provider: call.provider))
         }
     }
@@ -319,8 +321,8 @@ public final class CallStream: @unchecked Sendable {
             exporter.enqueue(
                 FinishedCall(
                     call: call, spanID: spanID, traceID: traceID, accumulator: snapshot.accumulator, toolCalls: snapshot.toolCalls,
-                    outcome: snapshot.outcome, latencyMS: snapshot.latencyMS, startUnixNS: startedUnixNS,
-                    endUnixNS: Clock.unixNS()))
+                    outcome: snapshot.outcome, latencyMS: snapshot.latencyMS, timeToFirstTokenMS: snapshot.timeToFirstTokenMS,
+                    startUnixNS: startedUnixNS, endUnixNS: Clock.unixNS()))
         }
         run { s, actions in s.machine.commitEnd(actions: &actions) }
     }
@@ -394,7 +396,17 @@ extension CallStream {
 }
 
 extension CallStream: EventSink {
-    func text(_ bytes: UnsafeBufferPointer<UInt8>) { stager.append(bytes) }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if !hasContent && !bytes.isEmpty { contentArrived() }
+        stager.append(bytes)
+    }
+
+    /// The first content's time: one clock read and one lock per call, the first time only.
+    private func contentArrived() {
+        hasContent = true
+        let now = Clock.nowMS()
+        state.withLock { $0.machine.contentArrived(nowMS: now) }
+    }
 
     /// Hands the staged chunks to the reader in one step, in one allocation.
     func publish() {
@@ -406,11 +418,13 @@ extension CallStream: EventSink {
     /// The text staged before a block is published first, so that the turn keeps its order.
     func toolCallStart(index: Int, id: String?, name: String?) {
         publish()
+        if !hasContent { contentArrived() }
         guard record({ $0.startToolCall(index: index, id: id, name: name) }) else { return }
         stageStart(ofToolCall: index, id: id, name: name)
     }
 
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) {
+        if !hasContent && !fragment.isEmpty { contentArrived() }
         guard record({ $0.appendArguments(index: index, fragment) }) else { return }
         // Arguments of a call never started: its start comes first, as the result will show it.
         let position = stageStart(ofToolCall: index, id: nil, name: nil)
@@ -446,6 +460,7 @@ extension CallStream: EventSink {
 
     func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         publish()
+        if !hasContent && !bytes.isEmpty { contentArrived() }
         guard record({ $0.appendReasoning(block: block, bytes) }), !bytes.isEmpty else { return }
         stager.append(.reasoning, index: 0, bytes)
     }
@@ -457,11 +472,16 @@ extension CallStream: EventSink {
 
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         publish()
+        if !hasContent && !bytes.isEmpty { contentArrived() }
         record { $0.appendRedactedReasoning(block: block, bytes) }
     }
 
     func usage(_ usage: Usage) {
         record { $0.setUsage(usage) }
+    }
+
+    func provisionalUsage(_ usage: Usage) {
+        record { $0.setUsage(usage, final: false) }
     }
 
     func finish(_ reason: ProviderFinish) {

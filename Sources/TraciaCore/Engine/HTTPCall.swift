@@ -14,6 +14,8 @@ final class HTTPCall: EngineTask, CurlOwner {
 
     private var easy: UnsafeMutableRawPointer?
     private var attempt: Attempt
+    /// When the attempt fails unless content came (first_chunk_timeout_ms); .max without one.
+    private var firstChunkDeadline = Int64.max
     private var retries = 0
     private weak var engine: Engine?
     /// Body bytes decoded in the engine's turn `turn`.
@@ -62,16 +64,37 @@ final class HTTPCall: EngineTask, CurlOwner {
             finish(TraciaError(.timeout, "the call timed out after \(stream.call.timeoutMS) ms"), on: engine)
             return .max
         }
-        if easy != nil && now >= attempt.idleDeadline {
+        guard easy != nil else { return totalDeadline }
+        if now >= attempt.idleDeadline {
             finish(TraciaError(.timeout, "no data from the provider for \(stream.call.idleTimeoutMS) ms"), on: engine)
             return .max
         }
-        return easy != nil ? min(totalDeadline, attempt.idleDeadline) : totalDeadline
+        if stream.hasContent { return min(totalDeadline, attempt.idleDeadline) }
+        if now >= firstChunkDeadline {
+            noContentInTime(on: engine)
+            return stream.isLive ? totalDeadline : .max
+        }
+        return min(totalDeadline, attempt.idleDeadline, firstChunkDeadline)
+    }
+
+    /// Keep-alives, headers or usage came, but no content: the attempt ends, and the policy
+    /// decides on another one, as for a failure before the response.
+    private func noContentInTime(on engine: Engine) {
+        if let easy { engine.remove(easy) }
+        easy = nil
+        var outcome = attempt.outcome(transportFailure: .noContentInTime)
+        // Body bytes reached the decoder, none the caller.
+        outcome.bodyStarted = false
+        retryOrFinish(stream.call.noContentInTime, outcome, on: engine)
     }
 
     private func startAttempt(on engine: Engine) {
         guard stream.isLive else { return }
         attempt = Attempt(decoder: adapter.decoder(for: stream.call))
+        if let ms = stream.call.firstChunkTimeoutMS {
+            firstChunkDeadline = Clock.nowMS().saturatingAdding(Int64(ms))
+            engine.noteDeadline(firstChunkDeadline)
+        }
         guard let handle = curl_easy_init() else { return finish(TraciaError(.unknown, "curl_easy_init failed"), on: engine) }
         do throws(TraciaError) {
             try setUp(handle)
@@ -191,9 +214,13 @@ final class HTTPCall: EngineTask, CurlOwner {
         } else {
             error = Curl.error(code)
         }
+        retryOrFinish(error, attempt.outcome(transportFailure: transportFailure), on: engine)
+    }
+
+    private func retryOrFinish(_ error: TraciaError, _ outcome: AttemptOutcome, on engine: Engine) {
         let decision = policy.decide(
-            attempt.outcome(transportFailure: transportFailure), retriesSoFar: retries,
-            remainingMS: totalDeadline.saturatingSubtracting(Clock.nowMS()), jitterFraction: Double.random(in: 0..<1))
+            outcome, retriesSoFar: retries, remainingMS: totalDeadline.saturatingSubtracting(Clock.nowMS()),
+            jitterFraction: Double.random(in: 0..<1))
         guard case .retry(let delay) = decision else { return finish(error, on: engine) }
         retries += 1
         engine.schedule(afterMS: delay) { [self] in startAttempt(on: engine) }

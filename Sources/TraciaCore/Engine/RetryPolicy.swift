@@ -7,6 +7,9 @@ enum TransportFailure: Equatable, Sendable {
     case sendFailed
     case receiveFailed
     case tlsConnectFailed
+    /// No content within first_chunk_timeout_ms: whatever came (headers, keep-alives, usage)
+    /// reached no caller, so another attempt is as safe as the first.
+    case noContentInTime
     /// Anything else: a dropped stream, a refused certificate, a local error.
     case other
 
@@ -102,8 +105,9 @@ struct RetryPolicy: Equatable, Sendable {
             return true
         case .transientFailures:
             if let failure = outcome.transportFailure {
-                // A status line means the server answered; what broke after it is not transient.
-                return outcome.status == nil && failure.isTransient
+                // A status line means the server answered; what broke after it is not transient,
+                // unless the answer never began.
+                return (outcome.status == nil || failure == .noContentInTime) && failure.isTransient
             }
             guard let status = outcome.status else { return false }
             return outcome.hints.shouldRetry ?? Self.isRetryable(status: status)

@@ -40,6 +40,7 @@ struct StreamStateMachine<Waiter> {
         let accumulator: Accumulator
         let toolCalls: [ToolCall]
         let latencyMS: Int
+        let timeToFirstTokenMS: Int?
     }
 
     /// The reader's step after taking from the queue.
@@ -67,6 +68,8 @@ struct StreamStateMachine<Waiter> {
     private(set) var accumulator = Accumulator()
     private(set) var toolCalls: [ToolCall] = []
     private(set) var latencyMS = 0
+    /// From the start to the first content (text, reasoning or a tool call); nil until it came.
+    private(set) var timeToFirstTokenMS: Int?
     private(set) var isReady = false
     private(set) var readMode = ReadMode.unknown
     private(set) var paused = false
@@ -114,6 +117,12 @@ struct StreamStateMachine<Waiter> {
         guard isStreaming else { return false }
         event(&accumulator)
         return readMode != .text
+    }
+
+    /// The first content came (later calls change nothing).
+    mutating func contentArrived(nowMS: Int64) {
+        guard isStreaming, timeToFirstTokenMS == nil else { return }
+        timeToFirstTokenMS = Int(clamping: nowMS - startedMS)
     }
 
     /// Whether events other than text are still wanted.
@@ -221,7 +230,8 @@ struct StreamStateMachine<Waiter> {
     private mutating func beginEnd(_ outcome: Outcome, nowMS: Int64) -> EndSnapshot {
         latencyMS = Int(clamping: nowMS - startedMS)
         phase = .ending(outcome)
-        return EndSnapshot(outcome: outcome, accumulator: accumulator, toolCalls: toolCalls, latencyMS: latencyMS)
+        return EndSnapshot(
+            outcome: outcome, accumulator: accumulator, toolCalls: toolCalls, latencyMS: latencyMS, timeToFirstTokenMS: timeToFirstTokenMS)
     }
 
     private var caughtUp: Bool {

@@ -15,8 +15,6 @@ struct AnthropicSettings: ProviderSettings {
 /// Anthropic Messages.
 struct AnthropicAdapter: ProviderAdapter {
     static let defaultBaseURL = "https://api.anthropic.com"
-    /// Sent when the caller gives no max_output_tokens: the API requires one.
-    static let defaultMaxTokens = 4096
 
     func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
         let base = call.baseURL ?? Self.defaultBaseURL
@@ -46,7 +44,8 @@ struct AnthropicAdapter: ProviderAdapter {
         let conversation = Conversation(r.messages)
         var thinking: ClaudeThinking?
         if let reasoning = r.reasoning { thinking = try ClaudeThinking(reasoning, of: r, provider: "anthropic") }
-        let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? defaultMaxTokens
+        // The API requires one: without the caller's, the model's maximum.
+        let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? OutputBudget.claudeDefault(of: r.model)
         var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
         if r.stream { body["stream"] = true }
         body["system"] = conversation.system.map(JSON.string)
@@ -120,7 +119,7 @@ struct AnthropicEvents: SSEEvents {
         let root = doc.root
         switch root["type"]?.string ?? String(decoding: event, as: UTF8.self) {
         case "message_start":
-            if let u = root["message"]?["usage"] { report(u, sink) }
+            if let u = root["message"]?["usage"] { report(u, sink, final: false) }
         case "content_block_start":
             if let block = root["content_block"] {
                 let index = root["index"]?.int ?? 0
@@ -146,7 +145,7 @@ struct AnthropicEvents: SSEEvents {
             }
         case "message_delta":
             if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
-            if let u = root["usage"] { report(u, sink) }
+            if let u = root["usage"] { report(u, sink, final: true) }
         case "message_stop":
             return true
         case "error":
@@ -159,9 +158,10 @@ struct AnthropicEvents: SSEEvents {
         return false
     }
 
-    private mutating func report(_ u: JSONRef, _ sink: some EventSink) {
+    /// message_start's count is followed by message_delta's, the final one.
+    private mutating func report(_ u: JSONRef, _ sink: some EventSink, final: Bool) {
         usage = AnthropicAdapter.usage(u, previous: usage)
-        sink.usage(usage)
+        if final { sink.usage(usage) } else { sink.provisionalUsage(usage) }
     }
 }
 

@@ -12,7 +12,8 @@ struct ClaudeThinking {
         }
     }
     static let minimumBudget = 1024
-    /// What the output limit leaves for the answer when the caller sets none.
+    /// What the output limit leaves for the answer when neither the caller nor the table of
+    /// maximum outputs (`OutputBudget`) gives a limit.
     static let answerTokens = 4096
     static let topPRange = 0.95...1.0
 
@@ -28,8 +29,15 @@ struct ClaudeThinking {
         guard budget >= Self.minimumBudget else {
             throw .invalid("reasoning: \(provider) needs a budget_tokens of at least \(Self.minimumBudget), got \(budget)")
         }
-        let maxTokens = r.maxOutputTokens ?? budget.saturatingAdding(Self.answerTokens)
+        // The limit holds the budget: without the caller's, the model's maximum output.
+        let modelMaximum = OutputBudget.claudeMaximum(of: r.model)
+        let maxTokens = r.maxOutputTokens ?? modelMaximum ?? budget.saturatingAdding(Self.answerTokens)
         guard budget < maxTokens else {
+            if r.maxOutputTokens == nil {
+                throw .invalid(
+                    "reasoning: \(provider) takes at most \(maxTokens) output tokens from \(r.model), the reasoning included: budget_tokens \(budget) leaves none for the answer"
+                )
+            }
             throw .invalid(
                 "reasoning: \(provider) needs max_output_tokens above the reasoning budget: max_output_tokens is \(maxTokens), budget_tokens \(budget)"
             )

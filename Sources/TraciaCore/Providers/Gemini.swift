@@ -197,8 +197,12 @@ struct GeminiResponse {
         if let blocked = root["promptFeedback"]?["blockReason"]?.string {
             throw TraciaError(.providerError, "the prompt was blocked (\(blocked))")
         }
-        if let u = root["usageMetadata"] { sink.usage(Self.usage(u)) }
-        guard let candidate = root["candidates"]?[0] else { return false }
+        let candidate = root["candidates"]?[0]
+        if let u = root["usageMetadata"] {
+            // Each chunk counts what came so far; the one with the finish reason is final.
+            if candidate?["finishReason"] != nil { sink.usage(Self.usage(u)) } else { sink.provisionalUsage(Self.usage(u)) }
+        }
+        guard let candidate else { return false }
         for part in candidate["content"]?["parts"]?.array ?? [] { emit(part: part, sink: sink) }
         guard let reason = candidate["finishReason"]?.string else { return false }
         if FinishReasons.gemini.isBlocked(reason) {

@@ -5,6 +5,7 @@ final class MockCall: EngineTask {
     private let chunks: [String]
     private let behaviour: MockBehaviour
     private let deadline: Int64
+    private let firstChunkDeadline: Int64
     private var emitted = 0
     private var reasoned = 0
     private var ended = false
@@ -17,6 +18,7 @@ final class MockCall: EngineTask {
         let all = behaviour.chunks ?? MockBehaviour.words(of: lastUser)
         chunks = request.stream ? all : (all.isEmpty ? [] : [all.joined()])
         deadline = Clock.nowMS().saturatingAdding(Int64(stream.call.timeoutMS))
+        firstChunkDeadline = stream.call.firstChunkTimeoutMS.map { Clock.nowMS().saturatingAdding(Int64($0)) } ?? .max
     }
 
     func start(on engine: Engine) { step(on: engine) }
@@ -29,7 +31,12 @@ final class MockCall: EngineTask {
             end(TraciaError(.timeout, "the call timed out after \(stream.call.timeoutMS) ms"), on: engine)
             return .max
         }
-        return deadline
+        if stream.hasContent { return deadline }
+        if now >= firstChunkDeadline {
+            end(stream.call.noContentInTime, on: engine)
+            return .max
+        }
+        return min(deadline, firstChunkDeadline)
     }
 
     private func step(on engine: Engine) {

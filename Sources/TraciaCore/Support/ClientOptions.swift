@@ -12,6 +12,8 @@ public struct ClientOptions: Sendable {
     public var connectTimeoutMS = 10_000
     public var idleTimeoutMS = 60_000
     public var timeoutMS = 120_000
+    /// Content must come within this time of an attempt's start; nil: no such bound.
+    public var firstChunkTimeoutMS: Int?
     public var maxRetries = 2
     public var spanQueueSize = 1000
     public var spanMaxAttempts = 3
@@ -33,7 +35,8 @@ public struct ClientOptions: Sendable {
     static var keys: Set<String> { generalKeys.union(ProviderRegistry.all.flatMap(\.optionKeys)) }
 
     static let generalKeys: Set<String> = [
-        "api_key", "base_url", "spans_file", "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "max_retries", "span_queue_size",
+        "api_key", "base_url", "spans_file", "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "first_chunk_timeout_ms", "max_retries",
+        "span_queue_size",
         "span_max_attempts", "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers",
         "service_name", "ca_file",
     ]
@@ -68,6 +71,7 @@ public struct ClientOptions: Sendable {
             o.connectTimeoutMS = try r.int("connect_timeout_ms", in: 1...600_000) ?? o.connectTimeoutMS
             o.idleTimeoutMS = try r.int("idle_timeout_ms", in: 1...86_400_000) ?? o.idleTimeoutMS
             o.timeoutMS = try r.int("timeout_ms", in: 1...86_400_000) ?? o.timeoutMS
+            o.firstChunkTimeoutMS = try r.int("first_chunk_timeout_ms", in: 1...86_400_000)
             o.maxRetries = try r.int("max_retries", in: 0...10) ?? o.maxRetries
             o.spanQueueSize = try r.int("span_queue_size", in: 1...1_000_000) ?? o.spanQueueSize
             o.spanMaxAttempts = try r.int("span_max_attempts", in: 1...20) ?? o.spanMaxAttempts

@@ -20,6 +20,8 @@ public struct RunRequest: Sendable {
     public var topP: Double?
     public var stopSequences: [String]?
     public var timeoutMS: Int?
+    /// The client's first_chunk_timeout_ms for this call.
+    public var firstChunkTimeoutMS: Int?
     public var variables: [(String, String)]?
     public var providerAPIKey: String?
     public var tags: [String]?
@@ -48,7 +50,7 @@ public struct RunRequest: Sendable {
 extension RunRequest {
     static let keys: Set<String> = [
         "model", "messages", "stream", "provider", "temperature", "max_output_tokens", "top_p", "stop_sequences",
-        "timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
+        "timeout_ms", "first_chunk_timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
         "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "mock_reasoning", "reasoning",
     ]
@@ -109,6 +111,7 @@ extension RunRequest {
         req.topP = try r.number("top_p", in: 0...1)
         req.stopSequences = try r.stringArray("stop_sequences")
         req.timeoutMS = try r.int("timeout_ms", in: 1...86_400_000)
+        req.firstChunkTimeoutMS = try r.int("first_chunk_timeout_ms", in: 1...86_400_000)
         req.variables = try r.stringMap("variables")
         req.providerAPIKey = try r.headerValue("provider_api_key")
         req.tags = try r.stringArray("tags")

@@ -63,7 +63,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .timeout:
             CodeEntry(
                 "TIMEOUT",
-                "A time bound passed: connect_timeout_ms, idle_timeout_ms, the call's timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms."
+                "A time bound passed: connect_timeout_ms, idle_timeout_ms, first_chunk_timeout_ms, the call's timeout_ms, an HTTP 408 from the provider, or tracia_flush()'s timeout_ms."
             )
         case .aborted:
             CodeEntry(

@@ -9,9 +9,14 @@ struct FinishedCall: @unchecked Sendable {
     let toolCalls: [ToolCall]
     let outcome: Outcome
     let latencyMS: Int
+    /// From the start to the first content; nil when none came.
+    let timeToFirstTokenMS: Int?
     /// Wall-clock start and end, nanoseconds since the Unix epoch.
     let startUnixNS: Int64
     let endUnixNS: Int64
+
+    /// The usage the span reports, as the result does.
+    var usage: Usage { accumulator.bestKnownUsage(outcome) }
 }
 
 extension Clock {

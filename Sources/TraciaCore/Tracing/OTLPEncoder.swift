@@ -16,8 +16,8 @@ enum OTLPEncoder {
             ("gen_ai.provider.name", str(f.call.provider.descriptor.openTelemetryName)),
             ("gen_ai.system", str(f.call.provider.descriptor.openTelemetryName)),
             ("gen_ai.request.model", str(r.model)),
-            ("gen_ai.usage.input_tokens", int(f.accumulator.usage.inputTokens)),
-            ("gen_ai.usage.output_tokens", int(f.accumulator.usage.outputTokens)),
+            ("gen_ai.usage.input_tokens", int(f.usage.inputTokens)),
+            ("gen_ai.usage.output_tokens", int(f.usage.outputTokens)),
             ("tracia.span_id", str(f.spanID)),
             ("tracia.trace_id", str(f.traceID)),
         ]
@@ -30,7 +30,11 @@ enum OTLPEncoder {
             attributes.append(("gen_ai.response.finish_reasons", stringArray([f.accumulator.finishReason.rawValue])))
         }
         if !f.toolCalls.isEmpty { attributes.append(("gen_ai.response.tool_calls", int(f.toolCalls.count))) }
-        if let n = f.accumulator.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
+        // The convention's attribute for streaming requests, in seconds.
+        if r.stream, let ms = f.timeToFirstTokenMS {
+            attributes.append(("gen_ai.response.time_to_first_chunk", double(Double(ms) / 1000)))
+        }
+        if let n = f.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
 
         let status: JSON
         switch f.outcome {

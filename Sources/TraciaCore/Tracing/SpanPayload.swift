@@ -2,8 +2,8 @@ import Glibc
 
 /// The Tracia span of a call (`CreateSpanPayload`, camelCase), serialised once.
 enum SpanPayload {
-    /// `withTimes` adds `startTime` and `endTime` (RFC 3339, UTC, milliseconds), which the
-    /// span API does not take but a reader of the local file wants.
+    /// `withTimes` adds `startTime` and `endTime` (RFC 3339, UTC, milliseconds) and
+    /// `timeToFirstTokenMs`, which the span API does not take but a reader of the local file wants.
     static func build(_ f: FinishedCall, withTimes: Bool = false) -> [UInt8] {
         let r = f.call.request
         var span: JSONObject = ["spanId": .string(f.spanID), "traceId": .string(f.traceID)]
@@ -28,7 +28,7 @@ enum SpanPayload {
             span["error"] = "Stream aborted"
         }
         span["latencyMs"] = JSON(f.latencyMS)
-        let usage = f.accumulator.usage
+        let usage = f.usage
         span["inputTokens"] = JSON(usage.inputTokens)
         span["outputTokens"] = JSON(usage.outputTokens)
         span["totalTokens"] = JSON(usage.totalTokens)
@@ -43,6 +43,7 @@ enum SpanPayload {
         if withTimes {
             span["startTime"] = .string(rfc3339(unixNS: f.startUnixNS))
             span["endTime"] = .string(rfc3339(unixNS: f.endUnixNS))
+            span["timeToFirstTokenMs"] = f.timeToFirstTokenMS.map(JSON.init)
         }
         return span.serializedBytes()
     }

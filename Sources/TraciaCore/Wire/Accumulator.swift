@@ -34,10 +34,17 @@ struct Accumulator {
     private var reasoningPositions: [Int: Int] = [:]
     private(set) var items: [(item: Item, textOffset: Int)] = []
     private(set) var usage = Usage()
+    /// Whether the last usage report was the provider's final count (see `setUsage`).
+    private(set) var usageIsFinal = false
+    /// Content deltas received: text and reasoning pieces, argument fragments, new tool calls.
+    private(set) var contentDeltas = 0
     private var argumentBytes = 0
     private(set) var providerFinish: ProviderFinish?
 
-    mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) { text.append(contentsOf: bytes) }
+    mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        text.append(contentsOf: bytes)
+        contentDeltas += 1
+    }
 
     mutating func startToolCall(index: Int, id: String?, name: String?) {
         let i = position(of: index)
@@ -48,6 +55,7 @@ struct Accumulator {
     mutating func appendArguments(index: Int, _ fragment: UnsafeBufferPointer<UInt8>) {
         partialCalls[position(of: index)].arguments.append(contentsOf: fragment)
         argumentBytes += fragment.count
+        contentDeltas += 1
     }
 
     /// Whether assembling the tool calls takes long (more than about a tenth of a
@@ -58,6 +66,7 @@ struct Accumulator {
     private mutating func position(of index: Int) -> Int {
         if let known = positions[index] { return known }
         positions[index] = partialCalls.count
+        contentDeltas += 1
         items.append((.toolCall(partialCalls.count), text.count))
         partialCalls.append(PartialToolCall(index: index, id: "", name: ""))
         return partialCalls.count - 1
@@ -66,6 +75,7 @@ struct Accumulator {
     /// Reasoning text of the provider's block `block`, which begins with its first piece.
     mutating func appendReasoning(block: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
         reasoningBlocks[reasoningPosition(of: block)].text.append(contentsOf: bytes)
+        if !bytes.isEmpty { contentDeltas += 1 }
     }
 
     mutating func appendReasoningSignature(block: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
@@ -75,6 +85,7 @@ struct Accumulator {
     mutating func appendRedactedReasoning(block: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
         let i = reasoningPosition(of: block)
         reasoningBlocks[i].redactedData = (reasoningBlocks[i].redactedData ?? []) + Array(bytes)
+        contentDeltas += 1
     }
 
     private mutating func reasoningPosition(of block: Int) -> Int {
@@ -122,7 +133,12 @@ struct Accumulator {
         return Message(role: .assistant, parts: parts)
     }
 
-    mutating func setUsage(_ u: Usage) { usage = u }
+    /// The provider's count so far; `final` unless the provider follows it with its final count
+    /// (Anthropic's message_start, Gemini's chunks before the last).
+    mutating func setUsage(_ u: Usage, final: Bool = true) {
+        usage = u
+        usageIsFinal = final
+    }
     mutating func setFinish(_ f: ProviderFinish) { providerFinish = f }
 
     var textString: String { String(decoding: text, as: UTF8.self) }

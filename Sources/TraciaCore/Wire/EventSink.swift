@@ -16,11 +16,15 @@ protocol EventSink: AnyObject {
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
     /// The usage so far; the last report wins.
     func usage(_ usage: Usage)
+    /// A count the provider follows with its final one (Anthropic's message_start, Gemini's
+    /// chunks before the last): the best known until then.
+    func provisionalUsage(_ usage: Usage)
     func finish(_ reason: ProviderFinish)
 }
 
 extension EventSink {
     func toolCallEnd(index: Int) {}
+    func provisionalUsage(_ usage: Usage) { self.usage(usage) }
 }
 
 /// A provider's stop reason after normalisation, keeping whether it was a length stop.

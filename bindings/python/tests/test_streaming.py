@@ -175,3 +175,38 @@ def test_stream_consumed_twice_is_an_error():
     with pytest.raises(RuntimeError):
         list(stream)
     client.close()
+
+
+def test_time_to_first_token_and_complete_usage():
+    client = Tracia()
+    stream = client.run_local(model="gpt-4o", messages=[{"role": "user", "content": "first token"}], stream=True)
+    assert "".join(stream) == "first token"
+    result = stream.result.result()
+    assert isinstance(result.time_to_first_token_ms, int)
+    assert 0 <= result.time_to_first_token_ms <= result.latency_ms
+    assert result.usage_complete is True and result.usage.output_tokens == 2
+    client.close()
+
+
+def test_usage_after_an_abort_is_the_best_known(openai_server):
+    client = Tracia()
+    stream = client.run_local(model="gpt-4o", messages=[{"role": "user", "content": "one two three"}], stream=True,
+                              base_url=openai_server.url + "/s/text/hold/v1")
+    chunks = iter(stream)
+    assert [next(chunks) for _ in range(3)] == ["one ", "two ", "three"]
+    stream.abort()
+    result = stream.result.result()
+    # The usage chunk never came: one output token a delta, no input count.
+    assert result.aborted and result.usage_complete is False
+    assert (result.usage.input_tokens, result.usage.output_tokens, result.usage.total_tokens) == (0, 3, 3)
+    client.close()
+
+
+def test_keep_alives_without_content_hit_first_chunk_timeout_ms(openai_server):
+    client = Tracia()
+    stream = client.run_local(model="gpt-4o", messages=[{"role": "user", "content": "x"}], stream=True,
+                              base_url=openai_server.url + "/s/keepalive/v1", first_chunk_timeout_ms=300)
+    with pytest.raises(TraciaError) as failure:
+        list(stream)
+    assert failure.value.code == TraciaErrorCode.TIMEOUT and "first_chunk_timeout_ms" in str(failure.value)
+    client.close()
