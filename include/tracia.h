@@ -30,6 +30,23 @@
  *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
  *   error{code,message,status_code} when the call failed.
+ *   finish_reason: why the model stopped, in the official SDKs' values where
+ *   one applies: "stop" (the natural end or a stop sequence), "tool_calls"
+ *   (complete client tool calls came), "max_tokens" (the output budget or
+ *   the context window ran out), "content_filter" (a filter withheld the
+ *   answer or the model refused: OpenAI content_filter or a refusal,
+ *   Anthropic refusal, Bedrock guardrail_intervened and content_filtered,
+ *   Gemini SAFETY, RECITATION, BLOCKLIST, PROHIBITED_CONTENT, SPII, the IMAGE_
+ *   filters and MODEL_ARMOR; the text received so far is kept), "pause_turn"
+ *   (Anthropic paused a long turn of server tools: append message and send
+ *   the request again, with no new user message, to continue), "other"
+ *   (any other reason, e.g. Gemini MALFORMED_FUNCTION_CALL or Bedrock
+ *   malformed_tool_use, and reasons newer than this library). null when the
+ *   call was aborted or failed: the model did not finish.
+ *   stop_reason: the provider's own reason as it sent it ("end_turn",
+ *   "length", "SAFETY", "guardrail_intervened", ...); null when none came.
+ *   refusal: the model's refusal text (OpenAI refusal, Anthropic's refusal
+ *   explanation), never part of text; null when there was none.
  *   time_to_first_token_ms: from the call's start (as latency_ms) to its
  *   first content, text, reasoning or a tool call (keep-alives, empty deltas
  *   and usage are none); null when none came.
@@ -187,7 +204,7 @@ extern "C" {
 #define TRACIA_E_UNSUPPORTED_MODEL (-4)
 
 /* The provider answered with an error: an HTTP status other than 401, 403,
- * 404 and 408 (in status_code), an error event, a blocked response, or a
+ * 404 and 408 (in status_code), an error event, a blocked prompt, or a
  * body that is malformed or larger than max_response_bytes.
  */
 #define TRACIA_E_PROVIDER_ERROR (-5)

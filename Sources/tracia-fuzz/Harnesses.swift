@@ -102,6 +102,7 @@ final class RecordingSink: EventSink {
     func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
     func usage(_ usage: Usage) { other += 1 }
+    func refusal(_ bytes: UnsafeBufferPointer<UInt8>) { other += 1 }
     func finish(_ reason: ProviderFinish) { other += 1 }
 }
 
@@ -116,5 +117,6 @@ final class FuzzSink: EventSink {
     }
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendRedactedReasoning(block: block, bytes) }
     func usage(_ usage: Usage) { accumulator.setUsage(usage) }
+    func refusal(_ bytes: UnsafeBufferPointer<UInt8>) { accumulator.appendRefusal(bytes) }
     func finish(_ reason: ProviderFinish) { accumulator.setFinish(reason) }
 }

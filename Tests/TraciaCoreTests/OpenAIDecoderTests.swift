@@ -149,6 +149,7 @@ private func fastText(_ event: String) -> String? {
     #"{"choices":[],"usage":{"prompt_tokens":1}}"#,  // usage
     #"{"error":{"message":"boom"}}"#, #"{"error":null}"#, #"{"object":"error","message":"boom"}"#,  // errors
     #"{"choices":[{"delta":{"content":"a","content":"b"}}]}"#,  // duplicate keys of interest
+    #"{"choices":[{"delta":{"content":null,"refusal":"I'm"}}]}"#, #"{"choices":[{"delta":{"refusal":""}}]}"#,  // refusals
     #"{"choices":[{"delta":{"content":"a"}}]} x"#, #"{"choices":[{"delta":{"content":"a"}}]"#,  // trailing, truncated
     #"{"created":1e3,"choices":[]}"#, #"{"created":12345678901234567,"choices":[]}"#, #"{"n":01}"#,  // numbers
     #"{"choices":[{"delta":{"content":"a\u0000b"}}]}"#, #"{"choices":[{"delta":{"content":"\ud800"}}]}"#,  // NUL, lone surrogate
@@ -189,6 +190,7 @@ func openAITextDeltaFastPathDeclines(_ event: String) {
         var delta = [#""content":""# + String(decoding: content, as: UTF8.self) + "\""]
         if rng.next(4) == 0 { delta.append(#""role":"assistant""#) }
         if rng.next(8) == 0 { delta.append(#""tool_calls":null"#) }
+        if rng.next(6) == 0 { delta.append(rng.next(2) == 0 ? #""refusal":null"# : #""refusal":"I can't""#) }
         var choice = [#""delta":{"# + delta.joined(separator: rng.next(2) == 0 ? "," : " , ") + "}"]
         if rng.next(3) == 0 { choice.append(rng.next(4) == 0 ? #""finish_reason":"stop""# : #""finish_reason":null"#) }
         var top = [#""choices":[{"# + choice.joined(separator: ",") + "}]"]
@@ -222,6 +224,7 @@ final class BytesSink: EventSink {
     func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { other += 1 }
     func usage(_ usage: Usage) { other += 1 }
+    func refusal(_ bytes: UnsafeBufferPointer<UInt8>) { other += 1 }
     func finish(_ reason: ProviderFinish) { other += 1 }
 }
 

@@ -98,11 +98,11 @@ func geminiStream(pieceSize: Int) throws {
     #expect(sink.accumulator.usage == Usage(inputTokens: 8, outputTokens: 5, totalTokens: 13, reasoningTokens: 2))
 }
 
-@Test func geminiSafetyBlockAndCutStream() throws {
-    var blocked = SSEDecoder<GeminiEvents>()
-    #expect(throws: TraciaError.self) {
-        try feed(&blocked, sse([#"{"candidates":[{"finishReason":"SAFETY","index":0}]}"#]), pieceSize: 100, sink: TestSink())
-    }
+@Test func geminiSafetyStopAndCutStream() throws {
+    var filtered = SSEDecoder<GeminiEvents>()
+    let sink = TestSink()
+    try feed(&filtered, sse([#"{"candidates":[{"finishReason":"SAFETY","index":0}]}"#]), pieceSize: 100, sink: sink)
+    #expect(sink.accumulator.finishReason == .contentFilter)
     var cut = SSEDecoder<GeminiEvents>()
     try feed(&cut, sse([#"{"candidates":[{"content":{"parts":[{"text":"Hel"}]},"index":0}]}"#]), pieceSize: 100, sink: TestSink())
     #expect(throws: TraciaError.self) { try cut.finish(into: TestSink()) }

@@ -73,9 +73,11 @@ func invalidRequests(json: String, fragment: String) {
     var a = Accumulator()
     Array("{}".utf8).withUnsafeBufferPointer { a.appendArguments(index: 0, $0) }
     a.startToolCall(index: 0, id: "c", name: "f")
-    a.setFinish(.stop)
+    a.setFinish(FinishReasons.anthropic.finish("end_turn"))
     #expect(a.finishReason == .toolCalls)
-    a.setFinish(.maxTokens)
+    a.setFinish(FinishReasons.anthropic.finish("brand_new_reason"))
+    #expect(a.finishReason == .toolCalls)
+    a.setFinish(FinishReasons.anthropic.finish("max_tokens"))
     #expect(a.finishReason == .maxTokens)
 }
 

@@ -311,7 +311,7 @@ private let turn: [Staged] = [
     // Published after it: a batch of events alone does not make the stream ready.
     let late = h.publish([.event(.reasoning, index: 0, "late")])
     #expect(late.readiness == nil && !h.machine.isReady)
-    let recorded = h.machine.record { $0.setFinish(.stop) }
+    let recorded = h.machine.record { $0.setFinish(FinishReasons.openAI.finish("stop")) }
     #expect(!recorded, "the engine is told not to stage events")
     h.publish([.text("a"), .event(.toolCallDelta, index: 0, "x"), .text("b")])
     #expect(h.readAll(as: .text).texts == ["a", "b"])

@@ -26,6 +26,7 @@ final class TestSink: EventSink {
         usages.append(usage)
         accumulator.setUsage(usage, final: false)
     }
+    func refusal(_ bytes: UnsafeBufferPointer<UInt8>) { accumulator.appendRefusal(bytes) }
     func finish(_ reason: ProviderFinish) {
         finishes.append(reason)
         accumulator.setFinish(reason)

@@ -256,7 +256,8 @@ public final class CallStream: @unchecked Sendable {
             return CallResult(
                 text: m.accumulator.textString, spanID: spanID, traceID: traceID, latencyMS: m.latencyMS,
                 usage: m.accumulator.bestKnownUsage(m.outcome), provider: call.provider, model: call.request.model, toolCalls: m.toolCalls,
-                finishReason: m.outcome == .success ? m.accumulator.finishReason : nil, timeToFirstTokenMS: m.timeToFirstTokenMS,
+                finishReason: m.outcome == .success ? m.accumulator.finishReason : nil, stopReason: m.accumulator.providerFinish?.raw,
+                refusal: m.accumulator.refusalText, timeToFirstTokenMS: m.timeToFirstTokenMS,
                 usageComplete: m.accumulator.usageIsComplete(m.outcome), aborted: m.outcome == .aborted, error: failure,
                 reasoning: m.accumulator.reasoningText, message: m.accumulator.message(toolCalls: m.toolCalls, provider: call.provider))
         }
@@ -482,6 +483,11 @@ extension CallStream: EventSink {
 
     func provisionalUsage(_ usage: Usage) {
         record { $0.setUsage(usage, final: false) }
+    }
+
+    func refusal(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if !hasContent && !bytes.isEmpty { contentArrived() }
+        record { $0.appendRefusal(bytes) }
     }
 
     func finish(_ reason: ProviderFinish) {

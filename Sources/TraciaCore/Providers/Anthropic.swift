@@ -144,7 +144,7 @@ struct AnthropicEvents: SSEEvents {
             default: break
             }
         case "message_delta":
-            if let reason = root["delta"]?["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
+            if let delta = root["delta"] { AnthropicBody.stop(delta, sink: sink) }
             if let u = root["usage"] { report(u, sink, final: true) }
         case "message_stop":
             return true
@@ -184,8 +184,16 @@ enum AnthropicBody: BodyParser {
             default: break
             }
         }
-        if let reason = root["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
+        stop(root, sink: sink)
         if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
+    }
+
+    /// `stop_reason`, and the explanation of a refusal (`stop_details`), of a response or of
+    /// a stream's message_delta.
+    static func stop(_ message: JSONRef, sink: some EventSink) {
+        guard let reason = message["stop_reason"]?.string else { return }
+        if let explanation = message["stop_details"]?["explanation"]?.stringBytes, !explanation.isEmpty { sink.refusal(explanation) }
+        sink.finish(FinishReasons.anthropic.finish(reason))
     }
 
     /// A whole `thinking` or `redacted_thinking` block: a response's, or the start of a

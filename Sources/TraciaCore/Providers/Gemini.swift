@@ -205,9 +205,6 @@ struct GeminiResponse {
         guard let candidate else { return false }
         for part in candidate["content"]?["parts"]?.array ?? [] { emit(part: part, sink: sink) }
         guard let reason = candidate["finishReason"]?.string else { return false }
-        if FinishReasons.gemini.isBlocked(reason) {
-            throw TraciaError(.providerError, "the response was blocked by the provider's filters (\(reason))")
-        }
         sink.finish(FinishReasons.gemini.finish(reason))
         return true
     }

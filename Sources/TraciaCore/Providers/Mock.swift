@@ -72,7 +72,8 @@ final class MockCall: EngineTask {
             let reasoningTokens = behaviour.reasoning.isEmpty ? nil : behaviour.reasoning.count
             let output = chunks.count + behaviour.toolCalls.count + (reasoningTokens ?? 0)
             stream.usage(Usage(inputTokens: input, outputTokens: output, totalTokens: input + output, reasoningTokens: reasoningTokens))
-            stream.finish(behaviour.toolCalls.isEmpty ? .stop : .toolCalls)
+            // The mock speaks of its stop as Chat Completions does.
+            stream.finish(FinishReasons.openAI.finish(behaviour.toolCalls.isEmpty ? "stop" : "tool_calls"))
             return end(nil, on: engine)
         }
     }

@@ -159,6 +159,7 @@ struct OpenAIEvents: SSEEvents {
     static func emitDelta(_ delta: JSONRef, sink: some EventSink) {
         if let reasoning = reasoning(in: delta) { sink.reasoning(reasoning, block: 0) }
         if let text = delta["content"]?.stringBytes, !text.isEmpty { sink.text(text) }
+        if let refusal = delta["refusal"]?.stringBytes, !refusal.isEmpty { sink.refusal(refusal) }
         guard let calls = delta["tool_calls"], calls.isArray else { return }
         for (position, call) in calls.array.enumerated() {
             let index = call["index"]?.int ?? position

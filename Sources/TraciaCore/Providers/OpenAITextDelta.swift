@@ -2,7 +2,8 @@
 /// in one pass over its bytes, without building a JSON document (which costs more than half
 /// of a chunk's time). The pass validates the whole event as strictly as jansson does, and
 /// declines (returns false) for anything else: an error, usage, a finish reason, tool calls,
-/// reasoning (`reasoning_content` or `reasoning` other than null), duplicate keys of interest,
+/// reasoning (`reasoning_content` or `reasoning` other than null), a refusal other than null,
+/// duplicate keys of interest,
 /// or anything unusual (exponents, long numbers, deep nesting, NUL escapes). Declined events
 /// take the full path, so results never differ; the `openai-text-delta` fuzz harness checks
 /// exactly that.
@@ -78,7 +79,7 @@ struct OpenAITextDelta {
         var sawContent = false
         return object { key, scanner in
             switch key {
-            case .toolCalls, .reasoning: return scanner.null()
+            case .toolCalls, .reasoning, .refusal: return scanner.null()
             case .content:
                 guard !sawContent else { return false }
                 sawContent = true
@@ -95,13 +96,13 @@ struct OpenAITextDelta {
     // MARK: JSON, validated
 
     private enum Key {
-        case error, usage, object, choices, delta, content, finishReason, toolCalls, reasoning, other
+        case error, usage, object, choices, delta, content, finishReason, toolCalls, reasoning, refusal, other
     }
 
     private static let keys: [(StaticString, Key)] = [
         ("error", .error), ("usage", .usage), ("object", .object), ("choices", .choices), ("delta", .delta),
         ("content", .content), ("finish_reason", .finishReason), ("tool_calls", .toolCalls),
-        ("reasoning_content", .reasoning), ("reasoning", .reasoning),
+        ("reasoning_content", .reasoning), ("reasoning", .reasoning), ("refusal", .refusal),
     ]
 
     private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {

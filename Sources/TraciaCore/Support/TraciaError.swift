@@ -53,7 +53,7 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .providerError:
             CodeEntry(
                 "PROVIDER_ERROR",
-                "The provider answered with an error: an HTTP status other than 401, 403, 404 and 408 (in status_code), an error event, a blocked response, or a body that is malformed or larger than max_response_bytes."
+                "The provider answered with an error: an HTTP status other than 401, 403, 404 and 408 (in status_code), an error event, a blocked prompt, or a body that is malformed or larger than max_response_bytes."
             )
         case .networkError:
             CodeEntry(

@@ -40,6 +40,8 @@ struct Accumulator {
     private(set) var contentDeltas = 0
     private var argumentBytes = 0
     private(set) var providerFinish: ProviderFinish?
+    /// The model's refusal text, in pieces as it came; never part of `text`.
+    private(set) var refusal: [UInt8] = []
 
     mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
         text.append(contentsOf: bytes)
@@ -140,6 +142,9 @@ struct Accumulator {
         usageIsFinal = final
     }
     mutating func setFinish(_ f: ProviderFinish) { providerFinish = f }
+    mutating func appendRefusal(_ bytes: UnsafeBufferPointer<UInt8>) { refusal.append(contentsOf: bytes) }
+
+    var refusalText: String? { refusal.isEmpty ? nil : String(decoding: refusal, as: UTF8.self) }
 
     var textString: String { String(decoding: text, as: UTF8.self) }
 
@@ -167,10 +172,17 @@ struct Accumulator {
         return object
     }
 
-    /// Rule zero of the normalisation: complete tool calls win unless the provider hit a length limit.
+    /// The provider's reason, except that a refusal is a content filter and complete tool
+    /// calls win over a plain (or an unknown) stop; a length limit, a filter and a pause win
+    /// over both.
     var finishReason: FinishReason {
-        if providerFinish == .maxTokens { return .maxTokens }
-        if !partialCalls.isEmpty { return .toolCalls }
-        return providerFinish == .toolCalls ? .toolCalls : .stop
+        let reported = providerFinish?.reason ?? .stop
+        switch reported {
+        case .maxTokens, .contentFilter, .pauseTurn: return reported
+        case .stop, .toolCalls, .other:
+            if !refusal.isEmpty { return .contentFilter }
+            if !partialCalls.isEmpty { return .toolCalls }
+            return reported
+        }
     }
 }

@@ -19,6 +19,9 @@ protocol EventSink: AnyObject {
     /// A count the provider follows with its final one (Anthropic's message_start, Gemini's
     /// chunks before the last): the best known until then.
     func provisionalUsage(_ usage: Usage)
+    /// A piece of the model's refusal text (OpenAI `refusal`, Anthropic's refusal explanation);
+    /// never part of the answer's text.
+    func refusal(_ bytes: UnsafeBufferPointer<UInt8>)
     func finish(_ reason: ProviderFinish)
 }
 
@@ -27,9 +30,10 @@ extension EventSink {
     func provisionalUsage(_ usage: Usage) { self.usage(usage) }
 }
 
-/// A provider's stop reason after normalisation, keeping whether it was a length stop.
-enum ProviderFinish: Sendable, Equatable {
-    case stop, toolCalls, maxTokens
+/// A provider's stop reason: what it means, and the provider's own word for it.
+struct ProviderFinish: Sendable, Equatable {
+    var reason: FinishReason
+    var raw: String
 }
 
 /// Turns a provider response into events. Decoders see raw bytes as curl delivers them.
