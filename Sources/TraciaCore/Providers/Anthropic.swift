@@ -94,23 +94,43 @@ struct AnthropicAdapter: ProviderAdapter {
         }
     }
 
-    /// Input counts every kind of input token (fresh, cache writes, cache reads), which are disjoint.
-    static func usage(_ u: JSONRef, previous: Usage) -> Usage {
-        var input = previous.inputTokens
-        if u["input_tokens"] != nil || u["cache_creation_input_tokens"] != nil || u["cache_read_input_tokens"] != nil {
-            input = TokenCounts.sum(
-                u["input_tokens"]?.tokenCount, u["cache_creation_input_tokens"]?.tokenCount, u["cache_read_input_tokens"]?.tokenCount)
-        }
-        let output = u["output_tokens"]?.tokenCount ?? previous.outputTokens
-        var usage = Usage.reported(input: input, output: output, total: nil)
-        usage.reasoningTokens = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount ?? previous.reasoningTokens
+}
+
+/// Anthropic's counts as they were reported: a later report (message_delta) replaces the counts
+/// it carries and keeps the others, as the SDKs merge them. Input counts every kind of input
+/// token (fresh, cache writes, cache reads), which are disjoint.
+struct AnthropicUsage {
+    private var fresh: Int?
+    private var cacheWrite: Int?
+    private var cacheRead: Int?
+    private var output: Int?
+    private var thinking: Int?
+
+    mutating func update(_ u: JSONRef) {
+        fresh = u["input_tokens"]?.tokenCount ?? fresh
+        cacheWrite = u["cache_creation_input_tokens"]?.tokenCount ?? cacheWrite
+        cacheRead = u["cache_read_input_tokens"]?.tokenCount ?? cacheRead
+        output = u["output_tokens"]?.tokenCount ?? output
+        thinking = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount ?? thinking
+    }
+
+    var usage: Usage {
+        var usage = Usage.reported(input: TokenCounts.sum(fresh, cacheWrite, cacheRead), output: output ?? 0, total: nil)
+            .withCacheParts(read: cacheRead, write: cacheWrite)
+        usage.reasoningTokens = thinking
         return usage
+    }
+
+    static func of(_ u: JSONRef) -> Usage {
+        var counts = AnthropicUsage()
+        counts.update(u)
+        return counts.usage
     }
 }
 
 /// The named events of a Messages stream, until `message_stop`.
 struct AnthropicEvents: SSEEvents {
-    private var usage = Usage()
+    private var usage = AnthropicUsage()
 
     mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool {
         if event.equals("ping") { return false }
@@ -158,8 +178,8 @@ struct AnthropicEvents: SSEEvents {
     }
 
     private mutating func report(_ u: JSONRef, _ sink: some EventSink) {
-        usage = AnthropicAdapter.usage(u, previous: usage)
-        sink.usage(usage)
+        usage.update(u)
+        sink.usage(usage.usage)
     }
 }
 
@@ -183,7 +203,7 @@ enum AnthropicBody: BodyParser {
             }
         }
         if let reason = root["stop_reason"]?.string { sink.finish(FinishReasons.anthropic.finish(reason)) }
-        if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
+        if let u = root["usage"] { sink.usage(AnthropicUsage.of(u)) }
     }
 
     /// A whole `thinking` or `redacted_thinking` block: a response's, or the start of a

@@ -214,9 +214,17 @@ struct BedrockAdapter: ProviderAdapter {
         }
     }
 
+    /// inputTokens leaves out the tokens read from and written to the cache (AWS's prompt caching
+    /// guide: total input = inputTokens + cacheReadInputTokens + cacheWriteInputTokens; totalTokens
+    /// counts them), so input is the sum, as for Anthropic. The `…Count` spellings are older
+    /// duplicates some responses still carry.
     static func usage(_ u: JSONRef) -> Usage {
-        Usage.reported(
-            input: u["inputTokens"]?.tokenCount ?? 0, output: u["outputTokens"]?.tokenCount ?? 0, total: u["totalTokens"]?.tokenCount)
+        let read = u["cacheReadInputTokens"]?.tokenCount ?? u["cacheReadInputTokenCount"]?.tokenCount
+        let write = u["cacheWriteInputTokens"]?.tokenCount ?? u["cacheWriteInputTokenCount"]?.tokenCount
+        return Usage.reported(
+            input: TokenCounts.sum(u["inputTokens"]?.tokenCount, read, write), output: u["outputTokens"]?.tokenCount ?? 0,
+            total: u["totalTokens"]?.tokenCount
+        ).withCacheParts(read: read, write: write)
     }
 }
 
