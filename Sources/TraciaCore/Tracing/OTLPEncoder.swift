@@ -31,6 +31,9 @@ enum OTLPEncoder {
         }
         if !f.toolCalls.isEmpty { attributes.append(("gen_ai.response.tool_calls", int(f.toolCalls.count))) }
         if let n = f.accumulator.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
+        // Parts of gen_ai.usage.input_tokens, as the conventions want them.
+        if let n = f.accumulator.usage.cacheReadTokens { attributes.append(("gen_ai.usage.cache_read.input_tokens", int(n))) }
+        if let n = f.accumulator.usage.cacheWriteTokens { attributes.append(("gen_ai.usage.cache_creation.input_tokens", int(n))) }
 
         let status: JSON
         switch f.outcome {
