@@ -530,6 +530,11 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   reasoning: object (REASONING KEYS). Default: none (nothing about
  *       reasoning is sent, the model's own default applies).
  *       How much a reasoning model thinks, in the form each provider takes.
+ *   cache_control: object (CACHE_CONTROL KEYS). Default: none.
+ *       Automatic prompt caching: one cache breakpoint on the last cacheable
+ *       block, which moves forward as the conversation grows (Anthropic's
+ *       top-level cache_control; Bedrock: a cachePoint after the last
+ *       message's content, else after the system text, else after the tools).
  *   mock_response: string (streamed word by word) or array of strings (the
  *       chunks). Default: the last user message, word by word.
  *       This and the other mock_* keys are read by the mock provider only.
@@ -551,6 +556,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       The id of the tool call this message answers.
  *   tool_name, toolName, name: non-empty string. Default: the name in
  *       the earlier tool call of that id. The name of the tool that answered.
+ *   cache_control: object (CACHE_CONTROL KEYS). Default: none.
+ *       A cache breakpoint on the message's last part (a string content's
+ *       one text); not with a cache_control on that part too.
  *
  * CONTENT PART KEYS (each element of an array content)
  *   type: "text", or "tool_call" or "reasoning" in assistant messages;
@@ -570,6 +578,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       follows in the message (an empty text part when none follows).
  *   redacted_data, redactedData: string; for "reasoning". Default: none.
  *       A redacted (encrypted) reasoning block's data, sent back as it came.
+ *   cache_control: object (CACHE_CONTROL KEYS); for "text" (not empty) and
+ *       "tool_call", not "reasoning" (no provider caches thinking blocks).
+ *       Default: none. A cache breakpoint after the part.
  *   The message of a result (StreamResult "message") holds reasoning parts
  *   where the provider sent reasoning, in the order of the turn: pass it
  *   back unchanged and a tool-calling follow-up is accepted by providers
@@ -610,6 +621,34 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   name: non-empty string, required.
  *   description: string. Default: none.
  *   parameters: object, the JSON Schema of the arguments. Default: none.
+ *   cache_control: object (CACHE_CONTROL KEYS). Default: none.
+ *       A cache breakpoint after this tool's definition.
+ *
+ * CACHE_CONTROL KEYS (of the request, a message, a part or a tool)
+ *   type: "ephemeral", required.
+ *   ttl: "5m" or "1h". Default: the provider's (5 minutes).
+ *   A prompt-cache breakpoint: the prompt up to and including the marked
+ *   content, in the order tools, system, messages, may be cached and read
+ *   back by later calls. Each provider takes:
+ *     anthropic: cache_control {type, ttl} on the tool, the content block
+ *       (a marked system text is sent as text blocks) or the request.
+ *     amazon_bedrock: a {"cachePoint":{"type":"default","ttl"}} block after
+ *       the marked content in system, messages[].content or
+ *       toolConfig.tools.
+ *     openai, openai_compatible, google: nothing is sent; they cache long
+ *       prompts on their own (custom_options can send OpenAI's
+ *       prompt_cache_key).
+ *   More than 4 breakpoints in one request (the request's own counting as
+ *   one) is TRACIA_E_INVALID_REQUEST for anthropic and amazon_bedrock
+ *   before any I/O, as are an unknown type or ttl for every provider. A
+ *   prefix shorter than the model's minimum is not cached, without error.
+ *   The result's usage.cache_read_input_tokens and
+ *   usage.cache_write_input_tokens are the parts of input_tokens read from
+ *   and written to the cache (null when the provider does not report it;
+ *   Gemini and DeepSeek report reads only), recorded in the local span file
+ *   (cacheReadInputTokens, cacheWriteInputTokens) and in OTLP
+ *   (gen_ai.usage.cache_read.input_tokens,
+ *   gen_ai.usage.cache_creation.input_tokens).
  *
  * TOOL_CHOICE KEYS (tool_choice given as an object)
  *   tool: non-empty string, required. The tool the model must call.

@@ -50,6 +50,7 @@ private let header = HeaderFile()
         ("CONTENT PART KEYS", RunRequest.textPartKeys.union(RunRequest.toolCallPartKeys).union(RunRequest.reasoningPartKeys)),
         ("REASONING KEYS", RunRequest.reasoningKeys),
         ("TOOL KEYS", RunRequest.toolKeys),
+        ("CACHE_CONTROL KEYS", CacheMark.keys),
         ("TOOL_CHOICE KEYS", RunRequest.toolChoiceKeys),
         ("RESPONSE_FORMAT KEYS", RunRequest.responseFormatKeys),
         ("MOCK_TOOL_CALLS KEYS", RunRequest.mockToolCallKeys),

@@ -48,10 +48,11 @@ struct AnthropicAdapter: ProviderAdapter {
         let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? defaultMaxTokens
         var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
         if r.stream { body["stream"] = true }
-        body["system"] = conversation.system.map(JSON.string)
+        body["system"] = system(of: conversation)
         body["messages"] = .array(
             conversation.turns.map { turn in
-                ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(turn.parts.compactMap(block))]
+                let blocks = turn.parts.indices.compactMap { i in block(turn.parts[i]).map { marked($0, turn.mark(at: i)) } }
+                return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(blocks)]
             })
         if samplingAllowed {
             body["temperature"] = r.temperature.map(JSON.double)
@@ -60,14 +61,36 @@ struct AnthropicAdapter: ProviderAdapter {
         body["stop_sequences"] = RequestPieces.stopList(r)
         if !r.tools.isEmpty {
             body["tools"] = .array(
-                r.tools.map { .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)) })
+                r.tools.map {
+                    marked(
+                        .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)), $0.cacheMark)
+                })
         }
         body["tool_choice"] = r.toolChoice.map(toolChoice)
         body["thinking"] = thinking?.field
         if let format = r.responseFormat {
             body["output_config"] = ["format": ["type": "json_schema", "schema": .object(format.schema ?? RequestPieces.emptySchema)]]
         }
+        body["cache_control"] = r.cacheMark?.anthropicJSON
+        try CacheMark.checkCount(breakpoints(conversation, r), provider: "Anthropic")
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// A string, or text blocks when the caller marked a part of it for caching.
+    private static func system(of conversation: Conversation) -> JSON? {
+        guard conversation.systemSegments.contains(where: { $0.mark != nil }) else { return conversation.system.map(JSON.string) }
+        return .array(conversation.systemSegments.map { marked(["type": "text", "text": .string($0.text)], $0.mark) })
+    }
+
+    private static func marked(_ block: JSON, _ mark: CacheMark?) -> JSON {
+        guard let mark, case .object(var o) = block else { return block }
+        o[CacheMark.key] = mark.anthropicJSON
+        return .object(o)
+    }
+
+    /// Every cache_control the body carries (a part that can be marked is always sent).
+    private static func breakpoints(_ conversation: Conversation, _ r: RunRequest) -> Int {
+        conversation.markCount + r.tools.filter { $0.cacheMark != nil }.count + (r.cacheMark == nil ? 0 : 1)
     }
 
     private static func toolChoice(_ choice: ToolChoice) -> JSON {

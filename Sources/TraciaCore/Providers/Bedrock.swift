@@ -143,16 +143,25 @@ struct BedrockAdapter: ProviderAdapter {
         var reasoning: BedrockReasoning?
         if let asked = r.reasoning { reasoning = try BedrockReasoning(asked, of: r) }
         var body = JSONObject()
-        if let system = conversation.system { body["system"] = [["text": .string(system)]] }
+        var cachePoints = 0
+        /// The block, then a cache point when the caller marked it.
+        func blocks(_ block: JSON, _ mark: CacheMark?) -> [JSON] {
+            guard let mark else { return [block] }
+            cachePoints += 1
+            return [block, mark.bedrockCachePoint]
+        }
+        if conversation.system != nil {
+            body["system"] = .array(conversation.systemSegments.flatMap { blocks(["text": .string($0.text)], $0.mark) })
+        }
         var usesTools = false
         body["messages"] = .array(
             conversation.turns.map { turn in
-                let content = turn.parts.compactMap { part -> JSON? in
-                    switch part {
+                let content = turn.parts.indices.flatMap { i -> [JSON] in
+                    switch turn.parts[i] {
                     case .toolCall, .toolResult: usesTools = true
                     case .text, .reasoning: break
                     }
-                    return block(part)
+                    return block(turn.parts[i]).map { blocks($0, turn.mark(at: i)) } ?? []
                 }
                 return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(content)]
             })
@@ -164,7 +173,7 @@ struct BedrockAdapter: ProviderAdapter {
         if !inference.isEmpty { body["inferenceConfig"] = .object(inference) }
         // Converse has no "none": without tool history the tools are left out; with it they stay, on auto.
         if !r.tools.isEmpty && (r.toolChoice != ToolChoice.none || usesTools) {
-            var config: JSONObject = ["tools": .array(r.tools.map(toolSpec))]
+            var config: JSONObject = ["tools": .array(r.tools.flatMap { blocks(toolSpec($0), $0.cacheMark) })]
             config["toolChoice"] = r.toolChoice.map(toolChoice)
             body["toolConfig"] = .object(config)
         }
@@ -175,7 +184,32 @@ struct BedrockAdapter: ProviderAdapter {
             body["outputConfig"] = ["textFormat": ["type": "json_schema", "structure": ["jsonSchema": .object(jsonSchema)]]]
         }
         body["additionalModelRequestFields"] = reasoning.map { .object($0.fields) }
+        if let mark = r.cacheMark {
+            body = markingLastBlock(body, mark)
+            cachePoints += 1
+        }
+        try CacheMark.checkCount(cachePoints, provider: "Bedrock")
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// Converse has no automatic caching: the request's own mark becomes a cache point after the
+    /// last block of the prompt (the last message's content, else the system text, else the tools),
+    /// where Anthropic's automatic caching puts its breakpoint.
+    private static func markingLastBlock(_ body: JSONObject, _ mark: CacheMark) -> JSONObject {
+        var body = body
+        if case .array(var messages)? = body["messages"], case .object(var last)? = messages.last,
+            case .array(let content)? = last["content"], !content.isEmpty
+        {
+            last["content"] = .array(content + [mark.bedrockCachePoint])
+            messages[messages.count - 1] = .object(last)
+            body["messages"] = .array(messages)
+        } else if case .array(let system)? = body["system"] {
+            body["system"] = .array(system + [mark.bedrockCachePoint])
+        } else if case .object(var config)? = body["toolConfig"], case .array(let tools)? = config["tools"] {
+            config["tools"] = .array(tools + [mark.bedrockCachePoint])
+            body["toolConfig"] = .object(config)
+        }
+        return body
     }
 
     /// Nil for another provider's reasoning, which the model would refuse.

@@ -37,6 +37,9 @@ public struct RunRequest: Sendable {
     public var customOptions: JSONObject?
     /// Off when nil: nothing about reasoning is sent.
     public var reasoning: ReasoningRequest?
+    /// The request's own `cache_control`: a breakpoint on the last cacheable block (Anthropic's
+    /// automatic caching).
+    public var cacheMark: CacheMark?
     public var mock = MockBehaviour()
 
     public init(model: String, messages: [Message]) {
@@ -51,14 +54,18 @@ extension RunRequest {
         "timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
         "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "mock_reasoning", "reasoning",
+        CacheMark.key,
     ]
-    // The keys of the request's nested objects; include/tracia.h documents each set.
-    static let messageKeys: Set<String> = ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"]
-    static let textPartKeys: Set<String> = ["type", "text"]
-    static let toolCallPartKeys: Set<String> = ["type", "id", "name", "arguments"]
+    // The keys of the request's nested objects; include/tracia.h documents each set. A part
+    // kind that can be cached lists CacheMark.key among its keys.
+    static let messageKeys: Set<String> = [
+        "role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name", CacheMark.key,
+    ]
+    static let textPartKeys: Set<String> = ["type", "text", CacheMark.key]
+    static let toolCallPartKeys: Set<String> = ["type", "id", "name", "arguments", CacheMark.key]
     static let reasoningPartKeys: Set<String> = ["type", "provider", "text", "signature", "redacted_data", "redactedData"]
     static let reasoningKeys: Set<String> = ["effort", "budget_tokens"]
-    static let toolKeys: Set<String> = ["name", "description", "parameters"]
+    static let toolKeys: Set<String> = ["name", "description", "parameters", CacheMark.key]
     static let toolChoiceKeys: Set<String> = ["tool"]
     static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description"]
     static let mockToolCallKeys: Set<String> = ["id", "name", "arguments"]
@@ -123,6 +130,7 @@ extension RunRequest {
         if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, key: "base_url") }
         req.customOptions = try r.object("custom_options").flatMap(JSONObject.init)
         if let reasoning = r.value("reasoning") { req.reasoning = try parseReasoning(reasoning) }
+        req.cacheMark = try CacheMark.parse(r.value(CacheMark.key), context: "request")
         try parseMock(r, into: &req.mock)
         return req
     }
@@ -143,11 +151,19 @@ extension RunRequest {
             message = Message(role: role, parts: [])
         } else if content.isArray {
             var parts: [ContentPart] = []
-            for (j, p) in content.array.enumerated() { parts.append(try parsePart(p, context: "\(context).content[\(j)]", role: role)) }
+            var marks: [Int: CacheMark] = [:]
+            for (j, p) in content.array.enumerated() {
+                let partContext = "\(context).content[\(j)]"
+                parts.append(try parsePart(p, context: partContext, role: role))
+                // The part's kind has already refused the key if it cannot take it.
+                marks[j] = try CacheMark.parse(p[CacheMark.key], context: partContext)
+            }
             message = Message(role: role, parts: parts)
+            message.cacheMarks = marks
         } else {
             throw .invalid("\(context): 'content' must be a string or an array of parts")
         }
+        try markLastPart(of: &message, with: CacheMark.parse(r.value(CacheMark.key), context: context), context: context)
         message.toolCallID = try r.firstString(["tool_call_id", "toolCallId"])
         message.toolName = try r.firstString(["tool_name", "toolName", "name"])
         if role == .tool, message.toolCallID == nil {
@@ -171,6 +187,9 @@ extension RunRequest {
             let name = try r.requiredString("name")
             return .toolCall(ToolCall(id: id, name: name, arguments: try toolCallArguments(r.value("arguments"), context: context)))
         case "reasoning":
+            if r.value(CacheMark.key) != nil {
+                throw .invalid("\(context): a reasoning part cannot carry cache_control (providers cache no thinking block)")
+            }
             try r.rejectUnknown(allowed: reasoningPartKeys)
             guard role == .assistant else { throw .invalid("\(context): reasoning parts belong to assistant messages") }
             let name = try r.requiredString("provider")
@@ -181,6 +200,26 @@ extension RunRequest {
             return .reasoning(part)
         default:
             throw .invalid("\(context): unknown part type '\(type)' (expected text, tool_call or reasoning)")
+        }
+    }
+
+    /// A message's own `cache_control` marks its last part (a string content's one text). An
+    /// empty text cannot be cached: providers drop it or refuse a mark on it.
+    private static func markLastPart(of message: inout Message, with mark: CacheMark?, context: String) throws(TraciaError) {
+        if let mark {
+            guard let last = message.parts.indices.last else { throw .invalid("\(context): cache_control on a message without content") }
+            if case .reasoning = message.parts[last] {
+                throw .invalid("\(context): cache_control marks the last part, a reasoning part, which providers cannot cache")
+            }
+            guard message.cacheMarks[last] == nil else {
+                throw .invalid("\(context): cache_control is given both on the message and on its last part")
+            }
+            message.cacheMarks[last] = mark
+        }
+        for index in message.cacheMarks.keys where message.role != .tool {
+            if case .text(let t) = message.parts[index], t.isEmpty {
+                throw .invalid("\(context): cache_control on an empty text, which providers cannot cache")
+            }
         }
     }
 
@@ -216,7 +255,9 @@ extension RunRequest {
         try r.rejectUnknown(allowed: toolKeys)
         let name = try r.requiredString("name")
         let parameters = try r.object("parameters").flatMap(JSONObject.init)
-        return ToolDefinition(name: name, description: try r.string("description"), parameters: parameters)
+        var tool = ToolDefinition(name: name, description: try r.string("description"), parameters: parameters)
+        tool.cacheMark = try CacheMark.parse(r.value(CacheMark.key), context: context)
+        return tool
     }
 
     private static func parseToolChoice(_ value: JSONRef) throws(TraciaError) -> ToolChoice {
