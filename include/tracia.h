@@ -534,7 +534,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       Automatic prompt caching: one cache breakpoint on the last cacheable
  *       block, which moves forward as the conversation grows (Anthropic's
  *       top-level cache_control; Bedrock: a cachePoint after the last
- *       message's content, else after the system text, else after the tools).
+ *       message's content unless it ends with reasoning, else after the
+ *       system text, else after the tools).
  *   mock_response: string (streamed word by word) or array of strings (the
  *       chunks). Default: the last user message, word by word.
  *       This and the other mock_* keys are read by the mock provider only.
@@ -639,9 +640,11 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       prompts on their own (custom_options can send OpenAI's
  *       prompt_cache_key).
  *   More than 4 breakpoints in one request (the request's own counting as
- *   one) is TRACIA_E_INVALID_REQUEST for anthropic and amazon_bedrock
- *   before any I/O, as are an unknown type or ttl for every provider. A
- *   prefix shorter than the model's minimum is not cached, without error.
+ *   one), or a "1h" one after a "5m" one (no ttl is "5m") in that order,
+ *   is TRACIA_E_INVALID_REQUEST for anthropic and amazon_bedrock before
+ *   any I/O, as the APIs refuse them; an unknown type or ttl is for every
+ *   provider. A prefix shorter than the model's minimum is not cached,
+ *   without error.
  *   The result's usage.cache_read_input_tokens and
  *   usage.cache_write_input_tokens are the parts of input_tokens read from
  *   and written to the cache (null when the provider does not report it;

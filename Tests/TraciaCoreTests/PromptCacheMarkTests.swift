@@ -27,9 +27,9 @@ private func refusal(_ build: () throws -> Any) -> String? {
 private let weatherTool =
     #"{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}},"cache_control":{"type":"ephemeral"}}"#
 
-/// A marked system prompt, a marked part of a user message and a marked tool.
+/// A marked tool, a marked system prompt and a marked part of a user message, longer ttls first.
 private let markedParts = """
-    {"model":"claude-sonnet-4-5","tools":[\(weatherTool)],"messages":[
+    {"model":"claude-sonnet-4-5","tools":[\(weatherTool.replacing(#""ephemeral"}"#, with: #""ephemeral","ttl":"1h"}"#))],"messages":[
       {"role":"system","content":"Long rules.","cache_control":{"type":"ephemeral","ttl":"1h"}},
       {"role":"user","content":[{"type":"text","text":"<doc>","cache_control":{"type":"ephemeral","ttl":"5m"}},{"type":"text","text":"Question?"}]}]}
     """
@@ -40,19 +40,19 @@ private let markedMessages = """
     {"model":"claude-sonnet-4-5","cache_control":{"type":"ephemeral"},"messages":[
       {"role":"user","content":"Weather in Paris?","cache_control":{"type":"ephemeral"}},
       {"role":"assistant","content":[{"type":"text","text":"Checking."},{"type":"tool_call","id":"toolu_A","name":"get_weather","arguments":{"city":"Paris"}}],"cache_control":{"type":"ephemeral"}},
-      {"role":"tool","tool_call_id":"toolu_A","content":"21C","cache_control":{"type":"ephemeral","ttl":"1h"}}]}
+      {"role":"tool","tool_call_id":"toolu_A","content":"21C","cache_control":{"type":"ephemeral","ttl":"5m"}}]}
     """
 
 @Test func requestMarksAreParsedWhereTheyStand() throws {
     let r = try request(markedParts)
     #expect(r.messages[0].cacheMarks == [0: CacheMark(ttl: .oneHour)])
     #expect(r.messages[1].cacheMarks == [0: CacheMark(ttl: .fiveMinutes)])
-    #expect(r.tools[0].cacheMark == CacheMark())
+    #expect(r.tools[0].cacheMark == CacheMark(ttl: .oneHour))
     #expect(r.cacheMark == nil)
     let m = try request(markedMessages)
     #expect(m.cacheMark == CacheMark())
     #expect(m.messages[1].cacheMarks == [1: CacheMark()])  // the last part
-    #expect(m.messages[2].cacheMarks == [0: CacheMark(ttl: .oneHour)])
+    #expect(m.messages[2].cacheMarks == [0: CacheMark(ttl: .fiveMinutes)])
 }
 
 @Test func anthropicSendsCacheControlOnTheSystemBlockThePartAndTheTool() throws {
@@ -65,7 +65,7 @@ private let markedMessages = """
     #expect(
         body["tools"]
             == (try json(
-                #"[{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}}},"cache_control":{"type":"ephemeral"}}]"#
+                #"[{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}}},"cache_control":{"type":"ephemeral","ttl":"1h"}}]"#
             )))
     #expect(body["cache_control"] == nil)
 }
@@ -83,7 +83,7 @@ private let markedMessages = """
     #expect(
         body["messages"]?[2]?["content"]
             == (try json(
-                #"[{"type":"tool_result","tool_use_id":"toolu_A","content":"21C","cache_control":{"type":"ephemeral","ttl":"1h"}}]"#)))
+                #"[{"type":"tool_result","tool_use_id":"toolu_A","content":"21C","cache_control":{"type":"ephemeral","ttl":"5m"}}]"#)))
     #expect(body["cache_control"] == ["type": "ephemeral"])
 }
 
@@ -114,7 +114,7 @@ private let markedMessages = """
     #expect(
         body["toolConfig"]?["tools"]
             == (try json(
-                #"[{"toolSpec":{"name":"get_weather","inputSchema":{"json":{"type":"object","properties":{"city":{"type":"string"}}}}}},{"cachePoint":{"type":"default"}}]"#
+                #"[{"toolSpec":{"name":"get_weather","inputSchema":{"json":{"type":"object","properties":{"city":{"type":"string"}}}}}},{"cachePoint":{"type":"default","ttl":"1h"}}]"#
             )))
 }
 
@@ -129,7 +129,7 @@ private let markedMessages = """
     #expect(
         body["messages"]?[2]?["content"]
             == (try json(
-                #"[{"toolResult":{"toolUseId":"toolu_A","content":[{"text":"21C"}],"status":"success"}},{"cachePoint":{"type":"default","ttl":"1h"}},{"cachePoint":{"type":"default"}}]"#
+                #"[{"toolResult":{"toolUseId":"toolu_A","content":[{"text":"21C"}],"status":"success"}},{"cachePoint":{"type":"default","ttl":"5m"}},{"cachePoint":{"type":"default"}}]"#
             )))
     let systemOnly = try BedrockAdapter.body(
         for: request(
@@ -219,4 +219,37 @@ func invalidMarksAreRefusedBeforeAnythingIsSent(message: String, expected: Strin
     #expect(
         refusal { try request(#"{"model":"m","cache_control":null,"messages":[{"role":"user","content":"x","cache_control":null}]}"#) }
             == nil)
+}
+
+@Test func aLongerTTLAfterAShorterOneIsRefusedInTheOrderToolsSystemMessages() throws {
+    func marked(tool: String?, system: String?, user: String?) throws -> RunRequest {
+        func mark(_ ttl: String?) -> String {
+            ttl.map { #","cache_control":{"type":"ephemeral"\#($0.isEmpty ? "" : #","ttl":"\#($0)""#)}"# } ?? ""
+        }
+        return try request(
+            #"{"model":"m","tools":[{"name":"t"\#(mark(tool))}],"messages":[{"role":"system","content":"s"\#(mark(system))},{"role":"user","content":"u"\#(mark(user))}]}"#
+        )
+    }
+    let accepted = [
+        try marked(tool: "1h", system: "1h", user: "5m"), try marked(tool: "1h", system: nil, user: ""),
+        try marked(tool: "", system: "5m", user: ""),
+    ]
+    for r in accepted {
+        #expect(refusal { try anthropic(r) } == nil)
+        #expect(refusal { try BedrockAdapter.body(for: r) } == nil)
+    }
+    // No ttl is the 5 minutes of the default; the tools come first whatever the order of the keys.
+    for r in [try marked(tool: "5m", system: "1h", user: nil), try marked(tool: "", system: nil, user: "1h")] {
+        #expect(refusal { try anthropic(r) }?.contains("a ttl 1h breakpoint after a 5m one; Anthropic reads tools, then system") == true)
+        #expect(refusal { try BedrockAdapter.body(for: r) }?.contains("Bedrock reads tools, then system, then messages") == true)
+    }
+}
+
+@Test func bedrocksAutomaticPointPassesOverAnAssistantTurnEndingWithReasoning() throws {
+    let r = try request(
+        #"{"model":"m","cache_control":{"type":"ephemeral"},"messages":[{"role":"system","content":"rules"},{"role":"user","content":"q"},{"role":"assistant","content":[{"type":"reasoning","provider":"amazon_bedrock","text":"t","signature":"s"}]}]}"#
+    )
+    let body = try BedrockAdapter.body(for: r)
+    #expect(body["messages"]?[1]?["content"]?.array?.count == 1)
+    #expect(body["system"] == (try json(#"[{"text":"rules"},{"cachePoint":{"type":"default"}}]"#)))
 }

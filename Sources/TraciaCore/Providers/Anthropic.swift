@@ -72,7 +72,8 @@ struct AnthropicAdapter: ProviderAdapter {
             body["output_config"] = ["format": ["type": "json_schema", "schema": .object(format.schema ?? RequestPieces.emptySchema)]]
         }
         body["cache_control"] = r.cacheMark?.anthropicJSON
-        try CacheMark.checkCount(breakpoints(conversation, r), provider: "Anthropic")
+        // A part that can be marked is always sent.
+        try CacheMark.check(r.tools.compactMap(\.cacheMark) + conversation.marks + [r.cacheMark].compactMap { $0 }, provider: "Anthropic")
         return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
@@ -86,11 +87,6 @@ struct AnthropicAdapter: ProviderAdapter {
         guard let mark, case .object(var o) = block else { return block }
         o[CacheMark.key] = mark.anthropicJSON
         return .object(o)
-    }
-
-    /// Every cache_control the body carries (a part that can be marked is always sent).
-    private static func breakpoints(_ conversation: Conversation, _ r: RunRequest) -> Int {
-        conversation.markCount + r.tools.filter { $0.cacheMark != nil }.count + (r.cacheMark == nil ? 0 : 1)
     }
 
     private static func toolChoice(_ choice: ToolChoice) -> JSON {

@@ -143,13 +143,8 @@ struct BedrockAdapter: ProviderAdapter {
         var reasoning: BedrockReasoning?
         if let asked = r.reasoning { reasoning = try BedrockReasoning(asked, of: r) }
         var body = JSONObject()
-        var cachePoints = 0
         /// The block, then a cache point when the caller marked it.
-        func blocks(_ block: JSON, _ mark: CacheMark?) -> [JSON] {
-            guard let mark else { return [block] }
-            cachePoints += 1
-            return [block, mark.bedrockCachePoint]
-        }
+        func blocks(_ block: JSON, _ mark: CacheMark?) -> [JSON] { mark.map { [block, $0.bedrockCachePoint] } ?? [block] }
         if conversation.system != nil {
             body["system"] = .array(conversation.systemSegments.flatMap { blocks(["text": .string($0.text)], $0.mark) })
         }
@@ -172,7 +167,8 @@ struct BedrockAdapter: ProviderAdapter {
         inference["stopSequences"] = RequestPieces.stopList(r)
         if !inference.isEmpty { body["inferenceConfig"] = .object(inference) }
         // Converse has no "none": without tool history the tools are left out; with it they stay, on auto.
-        if !r.tools.isEmpty && (r.toolChoice != ToolChoice.none || usesTools) {
+        let sendsTools = !r.tools.isEmpty && (r.toolChoice != ToolChoice.none || usesTools)
+        if sendsTools {
             var config: JSONObject = ["tools": .array(r.tools.flatMap { blocks(toolSpec($0), $0.cacheMark) })]
             config["toolChoice"] = r.toolChoice.map(toolChoice)
             body["toolConfig"] = .object(config)
@@ -184,21 +180,20 @@ struct BedrockAdapter: ProviderAdapter {
             body["outputConfig"] = ["textFormat": ["type": "json_schema", "structure": ["jsonSchema": .object(jsonSchema)]]]
         }
         body["additionalModelRequestFields"] = reasoning.map { .object($0.fields) }
-        if let mark = r.cacheMark {
-            body = markingLastBlock(body, mark)
-            cachePoints += 1
-        }
-        try CacheMark.checkCount(cachePoints, provider: "Bedrock")
+        if let mark = r.cacheMark { body = markingLastBlock(body, mark) }
+        let toolMarks = sendsTools ? r.tools.compactMap(\.cacheMark) : []
+        try CacheMark.check(toolMarks + conversation.marks + [r.cacheMark].compactMap { $0 }, provider: "Bedrock")
         return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
     /// Converse has no automatic caching: the request's own mark becomes a cache point after the
     /// last block of the prompt (the last message's content, else the system text, else the tools),
-    /// where Anthropic's automatic caching puts its breakpoint.
+    /// where Anthropic's automatic caching puts its breakpoint. Bedrock takes no cache point right
+    /// after a reasoning block: an assistant turn that ends with one is passed over.
     private static func markingLastBlock(_ body: JSONObject, _ mark: CacheMark) -> JSONObject {
         var body = body
         if case .array(var messages)? = body["messages"], case .object(var last)? = messages.last,
-            case .array(let content)? = last["content"], !content.isEmpty
+            case .array(let content)? = last["content"], let final = content.last, final["reasoningContent"] == nil
         {
             last["content"] = .array(content + [mark.bedrockCachePoint])
             messages[messages.count - 1] = .object(last)

@@ -30,8 +30,8 @@ struct Conversation {
     var system: String?
     var systemSegments: [SystemSegment] = []
     var turns: [Turn] = []
-    /// The cache marks on the system text and the turns.
-    var markCount: Int { systemSegments.filter { $0.mark != nil }.count + turns.reduce(0) { $0 + $1.marks.compactMap { $0 }.count } }
+    /// The cache marks on the system text, then on the turns, in order.
+    var marks: [CacheMark] { systemSegments.compactMap(\.mark) + turns.flatMap { $0.marks.compactMap { $0 } } }
 
     init(_ messages: [Message]) {
         var systemTexts: [String] = []

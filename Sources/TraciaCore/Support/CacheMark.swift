@@ -33,12 +33,20 @@ public struct CacheMark: Sendable, Equatable {
         return CacheMark(ttl: ttl)
     }
 
-    /// More marks than the provider takes are refused before anything is sent, as it would.
-    static func checkCount(_ count: Int, provider: String) throws(TraciaError) {
-        guard count > maxBreakpoints else { return }
-        throw .invalid(
-            "cache_control: \(count) cache breakpoints, \(provider) takes at most \(maxBreakpoints) (the request's own cache_control counts as one)"
-        )
+    /// The marks a body carries, in the order the provider reads the prompt (tools, system,
+    /// messages, then the request's own), refused before anything is sent where the provider
+    /// would refuse them: more than it takes, or a longer ttl after a shorter one.
+    static func check(_ marks: [CacheMark], provider: String) throws(TraciaError) {
+        if marks.count > maxBreakpoints {
+            throw .invalid(
+                "cache_control: \(marks.count) cache breakpoints, \(provider) takes at most \(maxBreakpoints) (the request's own cache_control counts as one)"
+            )
+        }
+        if let short = marks.firstIndex(where: { $0.ttl != .oneHour }), marks[short...].contains(where: { $0.ttl == .oneHour }) {
+            throw .invalid(
+                "cache_control: a ttl 1h breakpoint after a 5m one; \(provider) reads tools, then system, then messages, and wants the longer ttls first"
+            )
+        }
     }
 
     /// Anthropic's `cache_control`.
