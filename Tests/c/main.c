@@ -37,7 +37,11 @@
     X(test_event_payloads_are_borrowed_until_the_next_call) X(test_abort_in_the_middle_of_events) \
     X(test_event_readiness_by_descriptor) X(test_a_stream_is_read_as_chunks_or_as_events) \
     X(test_null_arguments_to_the_event_functions) X(test_events_after_a_failure_repeat_it) \
-    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer)
+    X(test_free_while_another_thread_is_in_next_event) X(test_slow_reader_of_events_pauses_the_transfer) \
+    X(test_cache_counts_of_every_provider) X(test_cache_marks_reach_each_provider_as_it_takes_them) \
+    X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
+    X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \
+    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)
