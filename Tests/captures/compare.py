@@ -33,6 +33,10 @@ def differences(capture: Capture, lib: Outcome, sdk: Outcome) -> dict[str, tuple
     }
     if sdk.usage.reasoning is not None:
         pairs["usage.reasoning"] = (lib.usage.reasoning, sdk.usage.reasoning)
+    if sdk.usage.cache_read is not None:
+        pairs["usage.cache_read"] = (lib.usage.cache_read, sdk.usage.cache_read)
+    if sdk.usage.cache_write is not None:
+        pairs["usage.cache_write"] = (lib.usage.cache_write, sdk.usage.cache_write)
     diffs = {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
     if lib.result_text is not None and lib.result_text != lib.text:
         diffs["result.text"] = (lib.result_text, lib.text)  # the result must hold what was streamed

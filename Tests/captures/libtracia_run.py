@@ -64,6 +64,7 @@ def outcome_of(result: dict, chunks: str) -> Outcome:
         signatures=[p["signature"] for p in reasoning_parts if p.get("signature")],
         redacted=[p["redacted_data"] for p in reasoning_parts if p.get("redacted_data")],
         tool_calls=[{"id": c["id"], "name": c["name"], "arguments": c["arguments"]} for c in result["tool_calls"]],
-        usage=Usage(usage["input_tokens"], usage["output_tokens"], usage["total_tokens"], usage.get("reasoning_tokens")),
+        usage=Usage(usage["input_tokens"], usage["output_tokens"], usage["total_tokens"], usage.get("reasoning_tokens"),
+                    usage.get("cache_read_input_tokens"), usage.get("cache_write_input_tokens")),
         finish_reason=result["finish_reason"], error=error["code"] if error else None,
         status=error.get("status_code") if error else None, note=error["message"] if error else "")

@@ -13,6 +13,8 @@ class Usage:
     output: int = 0
     total: int = 0
     reasoning: int | None = None  # None: the client reports no reasoning count
+    cache_read: int | None = None  # the parts of input read from and written to the cache; None: not reported
+    cache_write: int | None = None
 
 
 @dataclass

@@ -40,5 +40,6 @@ def _outcome(capture: Capture, message) -> Outcome:
         redacted=[b.data for b in blocks if b.type == "redacted_thinking"],
         tool_calls=calls,
         usage=Usage(inputs, u.output_tokens, inputs + u.output_tokens,
-                    u.output_tokens_details.thinking_tokens if u.output_tokens_details else None),
+                    u.output_tokens_details.thinking_tokens if u.output_tokens_details else None,
+                    u.cache_read_input_tokens, u.cache_creation_input_tokens),
         finish_reason=finish_reason(capture.provider, message.stop_reason, bool(calls)))

@@ -90,5 +90,8 @@ def _message(capture: Capture, response: dict) -> Outcome:
 def _usage(u: dict | None) -> Usage:
     if not u:
         return Usage()
-    inputs, output = u.get("inputTokens", 0), u.get("outputTokens", 0)
-    return Usage(inputs, output, u.get("totalTokens", inputs + output))
+    # inputTokens leaves out the cache reads and writes, which input_tokens counts.
+    read = u.get("cacheReadInputTokens", u.get("cacheReadInputTokenCount"))
+    write = u.get("cacheWriteInputTokens", u.get("cacheWriteInputTokenCount"))
+    inputs, output = u.get("inputTokens", 0) + (read or 0) + (write or 0), u.get("outputTokens", 0)
+    return Usage(inputs, output, u.get("totalTokens", inputs + output), None, read, write)

@@ -60,7 +60,7 @@ def _usage(u) -> Usage:
     inputs = (u.prompt_token_count or 0) + (u.tool_use_prompt_token_count or 0)
     output = (u.candidates_token_count or 0) + (u.thoughts_token_count or 0)
     total = u.total_token_count if u.total_token_count is not None else inputs + output
-    return Usage(inputs, output, total, u.thoughts_token_count)
+    return Usage(inputs, output, total, u.thoughts_token_count, u.cached_content_token_count)
 
 
 def _name(value) -> str:

@@ -38,10 +38,14 @@ def _outcome(capture: Capture, choice, usage) -> Outcome:
     calls = [{"id": c.id or f"call_{i}", "name": c.function.name, "arguments": arguments(c.function.arguments or "")}
              for i, c in enumerate(message.tool_calls or [])] if message else []
     details = usage.completion_tokens_details if usage else None
+    prompt = usage.prompt_tokens_details if usage else None
+    cached = prompt.cached_tokens if prompt and prompt.cached_tokens is not None else \
+        (usage.model_extra or {}).get("prompt_cache_hit_tokens") if usage else None
     return Outcome(
         text=(message.content or "") if message else "",
         reasoning=extra.get("reasoning_content") or extra.get("reasoning") or "",
         tool_calls=calls,
         usage=Usage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens,
-                    details.reasoning_tokens if details else None) if usage else Usage(),
+                    details.reasoning_tokens if details else None, cached,
+                    prompt.cache_write_tokens if prompt else None) if usage else Usage(),
         finish_reason=finish_reason(capture.provider, choice.finish_reason if choice else None, bool(calls)))
