@@ -574,6 +574,12 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   reasoning: object (REASONING KEYS). Default: none (nothing about
  *       reasoning is sent, the model's own default applies).
  *       How much a reasoning model thinks, in the form each provider takes.
+ *   cache_control: object (CACHE_CONTROL KEYS). Default: none.
+ *       Automatic prompt caching: one cache breakpoint on the last cacheable
+ *       block, which moves forward as the conversation grows (Anthropic's
+ *       top-level cache_control; Bedrock: a cachePoint after the last
+ *       message's content unless it ends with reasoning, else after the
+ *       system text, else after the tools).
  *   mock_response: string (streamed word by word) or array of strings (the
  *       chunks). Default: the last user message, word by word.
  *       This and the other mock_* keys are read by the mock provider only.
@@ -595,6 +601,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       The id of the tool call this message answers.
  *   tool_name, toolName, name: non-empty string. Default: the name in
  *       the earlier tool call of that id. The name of the tool that answered.
+ *   cache_control: object (CACHE_CONTROL KEYS). Default: none.
+ *       A cache breakpoint on the message's last part (a string content's
+ *       one text); not with a cache_control on that part too.
  *
  * CONTENT PART KEYS (each element of an array content)
  *   type: "text", or "tool_call" or "reasoning" in assistant messages, or
@@ -634,6 +643,10 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       "image_url" (OpenAI's shape of an image).
  *   file: object (FILE KEYS); required by "file" (OpenAI's shape of a
  *       document).
+ *   cache_control: object (CACHE_CONTROL KEYS); for "text" (not empty),
+ *       "tool_call", "image", "document", "image_url" and "file", not
+ *       "reasoning" (no provider caches thinking blocks). Default: none. A
+ *       cache breakpoint after the part.
  *   The message of a result (StreamResult "message") holds reasoning parts
  *   where the provider sent reasoning, in the order of the turn: pass it
  *   back unchanged and a tool-calling follow-up is accepted by providers
@@ -721,6 +734,36 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   name: non-empty string, required.
  *   description: string. Default: none.
  *   parameters: object, the JSON Schema of the arguments. Default: none.
+ *   cache_control: object (CACHE_CONTROL KEYS). Default: none.
+ *       A cache breakpoint after this tool's definition.
+ *
+ * CACHE_CONTROL KEYS (of the request, a message, a part or a tool)
+ *   type: "ephemeral", required.
+ *   ttl: "5m" or "1h". Default: the provider's (5 minutes).
+ *   A prompt-cache breakpoint: the prompt up to and including the marked
+ *   content, in the order tools, system, messages, may be cached and read
+ *   back by later calls. Each provider takes:
+ *     anthropic: cache_control {type, ttl} on the tool, the content block
+ *       (a marked system text is sent as text blocks) or the request.
+ *     amazon_bedrock: a {"cachePoint":{"type":"default","ttl"}} block after
+ *       the marked content in system, messages[].content or
+ *       toolConfig.tools.
+ *     openai, openai_compatible, google: nothing is sent; they cache long
+ *       prompts on their own (custom_options can send OpenAI's
+ *       prompt_cache_key).
+ *   More than 4 breakpoints in one request (the request's own counting as
+ *   one), or a "1h" one after a "5m" one (no ttl is "5m") in that order,
+ *   is TRACIA_E_INVALID_REQUEST for anthropic and amazon_bedrock before
+ *   any I/O, as the APIs refuse them; an unknown type or ttl is for every
+ *   provider. A prefix shorter than the model's minimum is not cached,
+ *   without error.
+ *   The result's usage.cache_read_input_tokens and
+ *   usage.cache_write_input_tokens are the parts of input_tokens read from
+ *   and written to the cache (null when the provider does not report it;
+ *   Gemini and DeepSeek report reads only), recorded in the local span file
+ *   (cacheReadInputTokens, cacheWriteInputTokens) and in OTLP
+ *   (gen_ai.usage.cache_read.input_tokens,
+ *   gen_ai.usage.cache_creation.input_tokens).
  *
  * TOOL_CHOICE KEYS (tool_choice given as an object)
  *   tool: non-empty string, required. The tool the model must call.

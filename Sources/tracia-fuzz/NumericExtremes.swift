@@ -3,8 +3,9 @@
 /// The `numeric-extremes` harness: the input is spliced, as it is, wherever a number goes in a
 /// response of each provider (every usage count, every index), streaming and not, and the
 /// response is decoded. Any input may fail the response; one that decodes must give counts
-/// that are never negative and a total that is input + output, saturated, when the provider
-/// sent none (unless the input brings a total key of its own).
+/// that are never negative, cache counts that are parts of the input (their sum no more than
+/// it), and a total that is input + output, saturated, when the provider sent none (unless the
+/// input brings a total key of its own).
 enum NumericExtremes {
     struct Template {
         let name: String
@@ -24,6 +25,11 @@ enum NumericExtremes {
             let u = sink.accumulator.usage
             if u.inputTokens < 0 || u.outputTokens < 0 || u.totalTokens < 0 {
                 fatalError("\(template.name): a negative count \(u) from \(Array(number))")
+            }
+            let read = u.cacheReadTokens ?? 0
+            let write = u.cacheWriteTokens ?? 0
+            if read < 0 || write < 0 || read.saturatingAdding(write) > u.inputTokens {
+                fatalError("\(template.name): cache counts that are not parts of the input \(u) from \(Array(number))")
             }
             // With a quote the input can add keys of its own, a total among them.
             if !template.sendsTotal && !number.contains(UInt8(ascii: "\""))
@@ -86,6 +92,13 @@ enum NumericExtremes {
             parts: sse(openAIChunks + [#"{"choices":[],"usage":{"prompt_tokens":@,"completion_tokens":@}}"#, "[DONE]"]),
             format: .openAIStream, sendsTotal: false),
         Template(
+            name: "openai stream with cache counts",
+            parts: sse(
+                openAIChunks + [
+                    #"{"choices":[],"usage":{"prompt_tokens":@,"completion_tokens":@,"prompt_tokens_details":{"cached_tokens":@,"cache_write_tokens":@},"prompt_cache_hit_tokens":@,"prompt_cache_miss_tokens":@}}"#,
+                    "[DONE]",
+                ]), format: .openAIStream, sendsTotal: false),
+        Template(
             name: "openai stream with total",
             parts: sse(openAIChunks + [#"{"choices":[],"usage":{"prompt_tokens":@,"completion_tokens":@,"total_tokens":@}}"#, "[DONE]"]),
             format: .openAIStream, sendsTotal: true),
@@ -114,7 +127,7 @@ enum NumericExtremes {
                 ("content_block_stop", #"{"type":"content_block_stop","index":@}"#),
                 (
                     "message_delta",
-                    #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"input_tokens":@,"output_tokens":@}}"#
+                    #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"input_tokens":@,"cache_read_input_tokens":@,"output_tokens":@}}"#
                 ),
                 ("message_stop", #"{"type":"message_stop"}"#),
             ], format: .anthropicStream, sendsTotal: false),
@@ -141,7 +154,7 @@ enum NumericExtremes {
         Template(
             name: "bedrock body",
             parts: body(
-                #"{"output":{"message":{"role":"assistant","content":[{"text":"hi"},{"toolUse":{"toolUseId":"t","name":"w","input":{"n":@}}}]}},"stopReason":"tool_use","usage":{"inputTokens":@,"outputTokens":@,"totalTokens":@},"metrics":{"latencyMs":@}}"#
+                #"{"output":{"message":{"role":"assistant","content":[{"text":"hi"},{"toolUse":{"toolUseId":"t","name":"w","input":{"n":@}}}]}},"stopReason":"tool_use","usage":{"inputTokens":@,"outputTokens":@,"totalTokens":@,"cacheReadInputTokens":@,"cacheWriteInputTokens":@,"cacheReadInputTokenCount":@},"metrics":{"latencyMs":@}}"#
             ), format: .bedrockBody, sendsTotal: true),
     ]
 

@@ -52,6 +52,7 @@ private let header = HeaderFile()
         ("FILE KEYS", MediaPartReader.fileKeys),
         ("REASONING KEYS", RunRequest.reasoningKeys),
         ("TOOL KEYS", RunRequest.toolKeys),
+        ("CACHE_CONTROL KEYS", CacheMark.keys),
         ("TOOL_CHOICE KEYS", RunRequest.toolChoiceKeys),
         ("RESPONSE_FORMAT KEYS", RunRequest.responseFormatKeys),
         ("MOCK_TOOL_CALLS KEYS", RunRequest.mockToolCallKeys),

@@ -106,8 +106,12 @@ private func frames(_ events: [(String, String)]) -> @Sendable (String) -> [UInt
 /// `a + b` as the decoders must count it.
 private func plus(_ a: Int, _ b: Int) -> Int { a.saturatingAdding(b) }
 
-private func usage(_ input: Int, _ output: Int, total: Int? = nil, reasoning: Int? = nil) -> Usage {
-    Usage(inputTokens: input, outputTokens: output, totalTokens: total ?? plus(input, output), reasoningTokens: reasoning)
+/// The cache counts are parts of the input: reads first, each at most what is left of it.
+private func usage(_ input: Int, _ output: Int, total: Int? = nil, reasoning: Int? = nil, read: Int? = nil, write: Int? = nil) -> Usage {
+    let cacheRead = read.map { min($0, input) }
+    return Usage(
+        inputTokens: input, outputTokens: output, totalTokens: total ?? plus(input, output), reasoningTokens: reasoning,
+        cacheReadTokens: cacheRead, cacheWriteTokens: write.map { min($0, input - (cacheRead ?? 0)) })
 }
 
 // MARK: OpenAI
@@ -134,8 +138,14 @@ private let openAIUsageFields: [(String, String, @Sendable (Int?) -> Usage)] = [
     ("total_tokens", #"{"prompt_tokens":7,"completion_tokens":5,"total_tokens":@}"#, { usage(7, 5, total: $0 ?? 12) }),
     (
         "prompt_tokens_details.cached_tokens", #"{"prompt_tokens":7,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":@}}"#,
-        { _ in usage(7, 5) }
+        { usage(7, 5, read: $0) }
     ),
+    (
+        "prompt_tokens_details.cache_write_tokens",
+        #"{"prompt_tokens":7,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":2,"cache_write_tokens":@}}"#,
+        { usage(7, 5, read: 2, write: $0) }
+    ),
+    ("prompt_cache_hit_tokens", #"{"prompt_tokens":7,"completion_tokens":5,"prompt_cache_hit_tokens":@}"#, { usage(7, 5, read: $0) }),
     (
         "completion_tokens_details.reasoning_tokens",
         #"{"prompt_tokens":7,"completion_tokens":5,"completion_tokens_details":{"reasoning_tokens":@}}"#,
@@ -201,16 +211,20 @@ private let anthropicFields: [NumericField] =
     ].flatMap { name, start -> [NumericField] in
         // Input is the sum of the three kinds of input tokens; the other two make 8 or 15 or 17.
         let others = ["input_tokens": 8, "cache_creation_input_tokens": 17, "cache_read_input_tokens": 15][name] ?? 0
+        let expected: @Sendable (Int?) -> Usage = { n in
+            usage(
+                plus(n ?? 0, others), 71, read: name == "cache_read_input_tokens" ? n : 5,
+                write: name == "cache_creation_input_tokens" ? n : 3)
+        }
         return [
             NumericField(
                 field: "message_start " + name, decoder: anthropicStream,
-                response: anthropicStreamWith(start: start, delta: #"{"output_tokens":71}"#),
-                expectation: .usage { usage(plus($0 ?? 0, others), 71) }),
+                response: anthropicStreamWith(start: start, delta: #"{"output_tokens":71}"#), expectation: .usage(expected)),
             NumericField(
                 field: name, decoder: anthropicBody,
                 response: body(
                     #"{"type":"message","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":\#(start.replacing(#""output_tokens":1"#, with: #""output_tokens":71"#))}"#
-                ), expectation: .usage { usage(plus($0 ?? 0, others), 71) }),
+                ), expectation: .usage(expected)),
         ]
     } + [
         NumericField(
@@ -221,11 +235,16 @@ private let anthropicFields: [NumericField] =
             field: "message_delta output_tokens", decoder: anthropicStream,
             response: anthropicStreamWith(start: anthropicStart, delta: #"{"output_tokens":@}"#),
             // Absent in message_delta, the count from message_start stands.
-            expectation: .usage { usage(20, $0 ?? 1) }),
+            expectation: .usage { usage(20, $0 ?? 1, read: 5, write: 3) }),
         NumericField(
             field: "message_delta input_tokens", decoder: anthropicStream,
             response: anthropicStreamWith(start: anthropicStart, delta: #"{"input_tokens":@,"output_tokens":71}"#),
-            expectation: .usage { usage($0 ?? 0, 71) }),
+            // It replaces the fresh count only: the cache counts of message_start stand.
+            expectation: .usage { usage(plus($0 ?? 12, 8), 71, read: 5, write: 3) }),
+        NumericField(
+            field: "message_delta cache_read_input_tokens", decoder: anthropicStream,
+            response: anthropicStreamWith(start: anthropicStart, delta: #"{"cache_read_input_tokens":@,"output_tokens":71}"#),
+            expectation: .usage { usage(plus($0 ?? 5, 15), 71, read: $0 ?? 5, write: 3) }),
         NumericField(
             field: "output_tokens", decoder: anthropicBody,
             response: body(
@@ -288,7 +307,8 @@ private func geminiExpected(_ field: String) -> @Sendable (Int?) -> Usage {
         let input = plus(c["promptTokenCount"] ?? 0, c["toolUsePromptTokenCount"] ?? 0)
         let output = plus(c["candidatesTokenCount"] ?? 0, c["thoughtsTokenCount"] ?? 0)
         let thoughts = field == "thoughtsTokenCount" ? value : c["thoughtsTokenCount"]
-        return usage(input, output, total: field == "totalTokenCount" ? (value ?? 17) : nil, reasoning: thoughts)
+        let cached = field == "cachedContentTokenCount" ? value : c["cachedContentTokenCount"]
+        return usage(input, output, total: field == "totalTokenCount" ? (value ?? 17) : nil, reasoning: thoughts, read: cached)
     }
 }
 
@@ -318,8 +338,16 @@ private let bedrockUsageFields: [(String, String, @Sendable (Int?) -> Usage)] = 
     ("inputTokens", #"{"inputTokens":@,"outputTokens":5}"#, { usage($0 ?? 0, 5) }),
     ("outputTokens", #"{"inputTokens":7,"outputTokens":@}"#, { usage(7, $0 ?? 0) }),
     ("totalTokens", #"{"inputTokens":7,"outputTokens":5,"totalTokens":@}"#, { usage(7, 5, total: $0 ?? 12) }),
-    ("cacheReadInputTokens", #"{"inputTokens":7,"outputTokens":5,"cacheReadInputTokens":@}"#, { _ in usage(7, 5) }),
-    ("cacheWriteInputTokens", #"{"inputTokens":7,"outputTokens":5,"cacheWriteInputTokens":@}"#, { _ in usage(7, 5) }),
+    // inputTokens leaves the cache reads and writes out: input is their sum.
+    ("cacheReadInputTokens", #"{"inputTokens":7,"outputTokens":5,"cacheReadInputTokens":@}"#, { usage(plus(7, $0 ?? 0), 5, read: $0) }),
+    (
+        "cacheWriteInputTokens", #"{"inputTokens":7,"outputTokens":5,"cacheReadInputTokens":2,"cacheWriteInputTokens":@}"#,
+        { usage(plus(9, $0 ?? 0), 5, read: 2, write: $0) }
+    ),
+    (
+        "cacheReadInputTokenCount", #"{"inputTokens":7,"outputTokens":5,"cacheReadInputTokenCount":@}"#,
+        { usage(plus(7, $0 ?? 0), 5, read: $0) }
+    ),
     ("metrics.latencyMs", #"{"inputTokens":7,"outputTokens":5},"metrics":{"latencyMs":@}"#, { _ in usage(7, 5) }),
 ]
 
@@ -387,6 +415,9 @@ private func check(_ sink: TestSink, _ expectation: NumericField.Expectation, _ 
     }
     let u = sink.accumulator.usage
     #expect(u.inputTokens >= 0 && u.outputTokens >= 0 && u.totalTokens >= 0, context)
+    // The cache counts are parts of the input, never more than it.
+    #expect((u.cacheReadTokens ?? 0) >= 0 && (u.cacheWriteTokens ?? 0) >= 0, context)
+    #expect((u.cacheReadTokens ?? 0).saturatingAdding(u.cacheWriteTokens ?? 0) <= u.inputTokens, context)
 }
 
 @Test func aTotalOfTwoCountsNearInt64MaxSaturates() throws {
@@ -399,7 +430,10 @@ private func check(_ sink: TestSink, _ expectation: NumericField.Expectation, _ 
     let anthropic =
         #"{"input_tokens":\#(max),"cache_creation_input_tokens":\#(max),"cache_read_input_tokens":\#(max),"output_tokens":\#(max)}"#
     let sink = try anthropicStream.run(anthropicStreamWith(start: anthropic, delta: "{}")("")).get()
-    #expect(sink.accumulator.usage == Usage(inputTokens: .max, outputTokens: .max, totalTokens: .max))
+    // The reads take the whole saturated input, leaving the writes nothing.
+    #expect(
+        sink.accumulator.usage
+            == Usage(inputTokens: .max, outputTokens: .max, totalTokens: .max, cacheReadTokens: .max, cacheWriteTokens: 0))
 }
 
 @Test func saturatingArithmetic() {

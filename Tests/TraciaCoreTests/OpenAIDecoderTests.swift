@@ -147,6 +147,7 @@ private func fastText(_ event: String) -> String? {
     #"{"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]}"#,  // a finish reason
     #"{"choices":[{"delta":{"tool_calls":[{"index":0}]}}]}"#,  // tool calls
     #"{"choices":[],"usage":{"prompt_tokens":1}}"#,  // usage
+    #"{"choices":[{"delta":{"content":"a"}}],"usage":{"prompt_tokens":9,"prompt_tokens_details":{"cached_tokens":8}}}"#,  // cache counts
     #"{"error":{"message":"boom"}}"#, #"{"error":null}"#, #"{"object":"error","message":"boom"}"#,  // errors
     #"{"choices":[{"delta":{"content":"a","content":"b"}}]}"#,  // duplicate keys of interest
     #"{"choices":[{"delta":{"content":null,"refusal":"I'm"}}]}"#, #"{"choices":[{"delta":{"refusal":""}}]}"#,  // refusals
@@ -182,6 +183,10 @@ func openAITextDeltaFastPathDeclines(_ event: String) {
         #""id":"chatcmpl-1""#, #""created":1731000000"#, #""created":1.5"#, #""created":-0"#, #""created":1e5"#,
         #""object":"chat.completion.chunk""#, #""object":"error""#, #""usage":null"#, #""usage":{"prompt_tokens":1}"#,
         #""system_fingerprint":null"#, #""x":[1,{"y":[true,false,null]}]"#, #""error":null"#, #""n":0123"#,
+        // Cache counts: in a usage object (declined, the full path reads them) or stray (taken, ignored).
+        #""usage":{"prompt_tokens":9,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":8,"cache_write_tokens":0}}"#,
+        #""usage":{"prompt_tokens":339,"prompt_cache_hit_tokens":320,"prompt_cache_miss_tokens":19}"#,
+        #""prompt_cache_hit_tokens":320"#, #""prompt_tokens_details":{"cached_tokens":3}"#,
     ]
     var taken = 0
     for _ in 0..<5000 {

@@ -45,7 +45,7 @@ func anthropicStreamWithTools(pieceSize: Int) throws {
             ToolCall(id: "toolu_B", name: "w", arguments: [:]),
         ])
     // Input counts fresh, cache-write and cache-read tokens; output is message_delta's cumulative count.
-    #expect(sink.accumulator.usage == Usage(inputTokens: 20, outputTokens: 71, totalTokens: 91))
+    #expect(sink.accumulator.usage == Usage(inputTokens: 20, outputTokens: 71, totalTokens: 91, cacheReadTokens: 5, cacheWriteTokens: 3))
     #expect(sink.accumulator.finishReason == .toolCalls)
 }
 

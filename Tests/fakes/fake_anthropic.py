@@ -9,7 +9,13 @@ blocks; `redacted-thinking` a redacted_thinking block (complete in content_block
 block, then the two tool_use blocks. Usage reports output_tokens_details.thinking_tokens. A request
 that asks for thinking is checked as the service checks it (budget, temperature, tool_choice), and
 a tool-result follow-up of the last two scenarios must carry the blocks back unchanged
-(fake_claude_thinking.py has the rules and the error texts)."""
+(fake_claude_thinking.py has the rules and the error texts).
+
+Prompt caching: scenario `cached` answers as `text` with cache_creation_input_tokens and
+cache_read_input_tokens (and cache_creation by ttl) in its usage; every request's cache_control
+marks are checked as the service checks them (shape, at most 4, no 1h after a 5m, none on a
+thinking block), fake_cache.py holding the counts and the texts."""
+from fake_cache import anthropic_problem, anthropic_usage
 from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
 from fake_media import decoded, description, inline, is_web_url, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
@@ -29,11 +35,12 @@ def delta(index, **d):
     return event("content_block_delta", index=index, delta=d)
 
 
-def message_start(input_tokens=12):
+def message_start(input_tokens=12, usage=None):
     return event("message_start", message={
         "id": "msg_fake", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5", "content": [],
         "stop_reason": None, "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0, "output_tokens": 1}})
+        "usage": usage or {"input_tokens": input_tokens, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                           "output_tokens": 1}})
 
 
 def message_end(reason, output_tokens, usage_details=None):
@@ -172,7 +179,7 @@ class AnthropicDialect:
             return 400, "model, max_tokens and messages are required"
         interleaved = INTERLEAVED_BETA in handler.headers.get("anthropic-beta", "")
         problem = parameter_problem(request.get("thinking"), request.get("max_tokens"), request.get("temperature"),
-                                    forces_tool(request), interleaved) or media_of(request["messages"])[0]
+                                    forces_tool(request), interleaved) or media_of(request["messages"])[0] or anthropic_problem(request)
         return (400, problem) if problem else None
 
     def describe(self, request):
@@ -195,6 +202,8 @@ class AnthropicDialect:
         if name in REASONING_EVENTS:
             return [message_start(61)] + REASONING_EVENTS[name] + message_end("tool_use", 71 + ANTHROPIC_THINKING_TOKENS, THINKING_USAGE)
         parts = words(last_user_text(request))
+        if name == "cached":
+            return [message_start(usage=anthropic_usage(1))] + text_block_events(0, parts) + message_end("end_turn", len(parts))
         if name == "thinking":
             return ([message_start()] + thinking_events(0, THINKING_SIGNATURE) + text_block_events(1, parts)
                     + message_end("end_turn", len(parts) + ANTHROPIC_THINKING_TOKENS, THINKING_USAGE))
@@ -225,6 +234,8 @@ class AnthropicDialect:
         if name in REASONING_EVENTS:
             return message(REASONING_BLOCKS[name] + TOOL_USE_BLOCKS, "tool_use", 71 + ANTHROPIC_THINKING_TOKENS, request, THINKING_USAGE)
         text = last_user_text(request)
+        if name == "cached":
+            return message([{"type": "text", "text": text}], "end_turn", len(words(text)), request, anthropic_usage(len(words(text))))
         if name == "thinking":
             return message(REASONING_BLOCKS[name] + [{"type": "text", "text": text}], "end_turn",
                            len(words(text)) + ANTHROPIC_THINKING_TOKENS, request, THINKING_USAGE)

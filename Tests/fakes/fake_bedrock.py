@@ -10,7 +10,13 @@ reasoning, then two toolUse blocks; `redacted-thinking` one redactedContent delt
 toolUse blocks. Converse answers the same as `reasoningContent.reasoningText` /
 `reasoningContent.redactedContent` blocks. Usage has no reasoning field. Requests asking for
 thinking (additionalModelRequestFields.thinking) and tool-result follow-ups are checked by
-Claude's rules (fake_claude_thinking.py), the texts wrapped as a ValidationException."""
+Claude's rules (fake_claude_thinking.py), the texts wrapped as a ValidationException.
+
+Prompt caching: scenario `cached` answers as `text` with cacheReadInputTokens and
+cacheWriteInputTokens (inputTokens the uncached rest, totalTokens everything; whole responses
+with the older ...Count duplicates too); every request's cachePoint blocks are checked as the
+service checks them (shape, at most 4, no 1h after a 5m, none right after a reasoning block),
+fake_cache.py holding the counts and the texts."""
 import hashlib
 import hmac
 import re
@@ -18,6 +24,7 @@ import struct
 import urllib.parse
 import zlib
 
+from fake_cache import bedrock_problem, bedrock_usage
 from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
 from fake_media import decoded, description, inline, referenced
 from fake_provider import FakeProvider, compact_json, key_matches, last_user_text, words
@@ -231,6 +238,10 @@ class BedrockDialect:
             return 400, problem
         fields, inference = claude_fields(request), request.get("inferenceConfig") or {}
         interleaved = INTERLEAVED_BETA in (fields.get("anthropic_beta") or [])
+        cache_problem = bedrock_problem(request)
+        if cache_problem:
+            message, relayed = cache_problem
+            return model_error(message) if relayed else (400, message)
         return model_error(parameter_problem(fields.get("thinking"), inference.get("maxTokens"), inference.get("temperature"),
                                              forces_tool(request), interleaved))
 
@@ -258,7 +269,8 @@ class BedrockDialect:
         return ([event("messageStart", {"role": "assistant"})] + (reasoning_events(THINKING_SIGNATURE) if name == "thinking" else [])
                 + [event("contentBlockDelta", {"contentBlockIndex": index, "delta": {"text": w}}) for w in parts]
                 + [event("contentBlockStop", {"contentBlockIndex": index}), event("messageStop", {"stopReason": reason}),
-                   event("metadata", {"usage": {"inputTokens": 8, "outputTokens": len(parts), "totalTokens": 8 + len(parts)},
+                   event("metadata", {"usage": bedrock_usage(len(parts)) if name == "cached" else
+                                      {"inputTokens": 8, "outputTokens": len(parts), "totalTokens": 8 + len(parts)},
                                       "metrics": {"latencyMs": 402}})])
 
     def text_event(self, text):
@@ -288,7 +300,7 @@ class BedrockDialect:
             content, reason = [{"text": text}], ("max_tokens" if name == "length" else "end_turn")
             if name == "thinking":
                 content = [REASONING_BLOCKS[name]] + content
-            usage = {"inputTokens": 8, "outputTokens": n, "totalTokens": 8 + n}
+            usage = bedrock_usage(n, legacy=True) if name == "cached" else {"inputTokens": 8, "outputTokens": n, "totalTokens": 8 + n}
         return {"output": {"message": {"role": "assistant", "content": content}}, "stopReason": reason, "usage": usage,
                 "metrics": {"latencyMs": 402}}
 

@@ -2,6 +2,7 @@
 sentinel variant, see fake_provider.py).
 
 GET /_spans lists the spans received (each once per delivery, so duplicates show);
+POST /v1/traces takes an OTLP/HTTP JSON export, and GET /_traces lists those received;
 POST /_fail {"count": N, "status": S} makes the next N posts fail with status S (the error body
 repeats the request headers, credentials included);
 POST /_hang {"seconds": S} makes posts hang for S seconds before answering.
@@ -23,6 +24,7 @@ class FakeCollector(ThreadingHTTPServer):
         super().__init__(address, Handler)
         self.lock = threading.Lock()
         self.spans = []
+        self.traces = []
         self.attempts = 0
         self.fail_count = 0
         self.fail_status = 500
@@ -54,6 +56,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_spans":
             with self.server.lock:
                 return self.reply(200, {"spans": self.server.spans, "attempts": self.server.attempts})
+        if self.path == "/_traces":
+            with self.server.lock:
+                return self.reply(200, {"traces": self.server.traces})
         self.reply(404, {"error": {"code": "NOT_FOUND", "message": self.path}})
 
     def do_POST(self):
@@ -67,6 +72,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_hang":
             with server.lock:
                 server.hang_seconds = json.loads(body)["seconds"]
+            return self.reply(200, {})
+        if self.path == "/v1/traces":
+            with server.lock:
+                server.traces.append(json.loads(body))
             return self.reply(200, {})
         if self.path != "/api/v1/spans":
             return self.reply(404, {"error": {"code": "NOT_FOUND", "message": self.path}})

@@ -8,7 +8,12 @@ parts), then the text, then an empty text part carrying the thoughtSignature wit
 `thinking-tools` thought summaries, then two parallel functionCall parts of which only the first
 carries the thoughtSignature, then an empty text part with STOP. usageMetadata counts
 thoughtsTokenCount apart from candidatesTokenCount. A tool-result follow-up of `thinking-tools`
-must carry the signature back on the first functionCall part, byte for byte."""
+must carry the signature back on the first functionCall part, byte for byte.
+
+Prompt caching: scenario `cached` answers as `text` with cachedContentTokenCount (part of
+promptTokenCount) and cacheTokensDetails in its usageMetadata (implicit caching: the request
+carries no marks)."""
+from fake_cache import gemini_usage
 from fake_media import decoded, description, inline, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import GEMINI_THOUGHTS_TOKENS, REASONING_PIECES, REASONING_TEXT, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE
@@ -156,8 +161,9 @@ class GeminiDialect:
             chunks = THOUGHT_CHUNKS + [response([{"text": w}], usage=thinking_usage(i + 1)) for i, w in enumerate(parts)]
             chunks.append(response([{"text": "", "thoughtSignature": THINKING_SIGNATURE}], "STOP", thinking_usage(len(parts))))
             return [sse(c) for c in chunks]
-        chunks = [response([{"text": w}], usage=usage(i + 1)) for i, w in enumerate(parts)]
-        chunks.append(response([{"text": ""}], "MAX_TOKENS" if name == "length" else "STOP", usage(len(parts))))
+        counts = gemini_usage if name == "cached" else usage
+        chunks = [response([{"text": w}], usage=counts(i + 1)) for i, w in enumerate(parts)]
+        chunks.append(response([{"text": ""}], "MAX_TOKENS" if name == "length" else "STOP", counts(len(parts))))
         return [sse(c) for c in chunks]
 
     def text_event(self, text):
@@ -190,7 +196,8 @@ class GeminiDialect:
         if name == "thinking":
             parts = [THOUGHT_PART, {"text": text}, {"text": "", "thoughtSignature": THINKING_SIGNATURE}]
             return response(parts, "STOP", thinking_usage(len(words(text))))
-        return response([{"text": text}], "MAX_TOKENS" if name == "length" else "STOP", usage(len(words(text))))
+        counts = gemini_usage if name == "cached" else usage
+        return response([{"text": text}], "MAX_TOKENS" if name == "length" else "STOP", counts(len(words(text))))
 
 
 def FakeGemini(address=("127.0.0.1", 0)):

@@ -11,7 +11,11 @@ stands for DeepSeek's thinking mode: its tool-result follow-up must send the rea
 the tool-calling assistant message's reasoning_content.
 
 Scenario `no-usage` is the text answer without any usage, streamed or whole, as a server that
-ignores stream_options."""
+ignores stream_options.
+
+Prompt caching: scenario `cached` answers as `text` with prompt_tokens_details.cached_tokens in
+its usage (OpenAI caches on its own: the request carries no marks)."""
+from fake_cache import openai_usage
 from fake_media import data_url, description, inline, is_web_url, referenced
 from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT
@@ -159,7 +163,8 @@ class OpenAIDialect:
             chunks += [chunk({"content": w}) for w in words(text)]
             chunks.append(chunk({}, "length" if name == "length" else "stop"))
             if include_usage:
-                chunks.append(chunk(usage=usage_for(text), choices=False))
+                usage = openai_usage(len(words(text))) if name == "cached" else usage_for(text)
+                chunks.append(chunk(usage=usage, choices=False))
         return [sse(c) for c in chunks] + [b"data: [DONE]\n\n"]
 
     def text_event(self, text):
@@ -198,6 +203,8 @@ class OpenAIDialect:
             text = last_user_text(request)
             message = {"role": "assistant", "content": text, "refusal": None}
             finish, usage = ("length" if name == "length" else "stop"), usage_for(text)
+            if name == "cached":
+                usage = openai_usage(len(words(text)))
         body = {"id": "chatcmpl-fake", "object": "chat.completion", "created": 1764030000, "model": "gpt-4.1-mini",
                 "choices": [{"index": 0, "message": message, "finish_reason": finish}], "usage": usage}
         if name == "no-usage":

@@ -34,6 +34,10 @@ reasoning sent back unchanged) and gets a text answer, or the provider's 400. An
 streams one byte per TCP send; followed by /hold, it streams all but the closing events, then
 waits until the client leaves (an answer that cannot end before an abort).
 
+Prompt caching (fake_cache.py): cached (the answer of text, its usage reporting 3000 of 4512 input
+tokens read from the cache and, where the provider says, 1500 written to it, in each provider's
+shape). Anthropic and Bedrock check the cache marks of every request as the services do.
+
 Each dialect accepts its test key, and also that key followed by "-sentinel-" and anything, so
 secret-hygiene tests can search every output for a string that only a key contains.
 

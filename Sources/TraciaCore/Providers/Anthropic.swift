@@ -48,10 +48,11 @@ struct AnthropicAdapter: ProviderAdapter {
         let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? OutputBudget.claudeDefault(of: r.model)
         var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
         if r.stream { body["stream"] = true }
-        body["system"] = conversation.system.map(JSON.string)
+        body["system"] = system(of: conversation)
         body["messages"] = .array(
             conversation.turns.map { turn in
-                ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(turn.parts.compactMap(block))]
+                let blocks = turn.parts.indices.compactMap { i in block(turn.parts[i]).map { marked($0, turn.mark(at: i)) } }
+                return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(blocks)]
             })
         if samplingAllowed {
             body["temperature"] = r.temperature.map(JSON.double)
@@ -60,14 +61,32 @@ struct AnthropicAdapter: ProviderAdapter {
         body["stop_sequences"] = RequestPieces.stopList(r)
         if !r.tools.isEmpty {
             body["tools"] = .array(
-                r.tools.map { .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)) })
+                r.tools.map {
+                    marked(
+                        .object(RequestPieces.tool($0, schemaKey: "input_schema", defaultSchema: RequestPieces.emptySchema)), $0.cacheMark)
+                })
         }
         body["tool_choice"] = r.toolChoice.map(toolChoice)
         body["thinking"] = thinking?.field
         if let format = r.responseFormat {
             body["output_config"] = ["format": ["type": "json_schema", "schema": .object(format.schema ?? RequestPieces.emptySchema)]]
         }
+        body["cache_control"] = r.cacheMark?.anthropicJSON
+        // A part that can be marked is always sent.
+        try CacheMark.check(r.tools.compactMap(\.cacheMark) + conversation.marks + [r.cacheMark].compactMap { $0 }, provider: "Anthropic")
         return RequestPieces.applyingCustomOptions(of: r, to: body)
+    }
+
+    /// A string, or text blocks when the caller marked a part of it for caching.
+    private static func system(of conversation: Conversation) -> JSON? {
+        guard conversation.systemSegments.contains(where: { $0.mark != nil }) else { return conversation.system.map(JSON.string) }
+        return .array(conversation.systemSegments.map { marked(["type": "text", "text": .string($0.text)], $0.mark) })
+    }
+
+    private static func marked(_ block: JSON, _ mark: CacheMark?) -> JSON {
+        guard let mark, case .object(var o) = block else { return block }
+        o[CacheMark.key] = mark.anthropicJSON
+        return .object(o)
     }
 
     private static func toolChoice(_ choice: ToolChoice) -> JSON {
@@ -95,23 +114,43 @@ struct AnthropicAdapter: ProviderAdapter {
         }
     }
 
-    /// Input counts every kind of input token (fresh, cache writes, cache reads), which are disjoint.
-    static func usage(_ u: JSONRef, previous: Usage) -> Usage {
-        var input = previous.inputTokens
-        if u["input_tokens"] != nil || u["cache_creation_input_tokens"] != nil || u["cache_read_input_tokens"] != nil {
-            input = TokenCounts.sum(
-                u["input_tokens"]?.tokenCount, u["cache_creation_input_tokens"]?.tokenCount, u["cache_read_input_tokens"]?.tokenCount)
-        }
-        let output = u["output_tokens"]?.tokenCount ?? previous.outputTokens
-        var usage = Usage.reported(input: input, output: output, total: nil)
-        usage.reasoningTokens = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount ?? previous.reasoningTokens
+}
+
+/// Anthropic's counts as they were reported: a later report (message_delta) replaces the counts
+/// it carries and keeps the others, as the SDKs merge them. Input counts every kind of input
+/// token (fresh, cache writes, cache reads), which are disjoint.
+struct AnthropicUsage {
+    private var fresh: Int?
+    private var cacheWrite: Int?
+    private var cacheRead: Int?
+    private var output: Int?
+    private var thinking: Int?
+
+    mutating func update(_ u: JSONRef) {
+        fresh = u["input_tokens"]?.tokenCount ?? fresh
+        cacheWrite = u["cache_creation_input_tokens"]?.tokenCount ?? cacheWrite
+        cacheRead = u["cache_read_input_tokens"]?.tokenCount ?? cacheRead
+        output = u["output_tokens"]?.tokenCount ?? output
+        thinking = u["output_tokens_details"]?["thinking_tokens"]?.tokenCount ?? thinking
+    }
+
+    var usage: Usage {
+        var usage = Usage.reported(input: TokenCounts.sum(fresh, cacheWrite, cacheRead), output: output ?? 0, total: nil)
+            .withCacheParts(read: cacheRead, write: cacheWrite)
+        usage.reasoningTokens = thinking
         return usage
+    }
+
+    static func of(_ u: JSONRef) -> Usage {
+        var counts = AnthropicUsage()
+        counts.update(u)
+        return counts.usage
     }
 }
 
 /// The named events of a Messages stream, until `message_stop`.
 struct AnthropicEvents: SSEEvents {
-    private var usage = Usage()
+    private var usage = AnthropicUsage()
 
     mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool {
         if event.equals("ping") { return false }
@@ -160,8 +199,8 @@ struct AnthropicEvents: SSEEvents {
 
     /// message_start's count is followed by message_delta's, the final one.
     private mutating func report(_ u: JSONRef, _ sink: some EventSink, final: Bool) {
-        usage = AnthropicAdapter.usage(u, previous: usage)
-        if final { sink.usage(usage) } else { sink.provisionalUsage(usage) }
+        usage.update(u)
+        if final { sink.usage(usage.usage) } else { sink.provisionalUsage(usage.usage) }
     }
 }
 
@@ -185,7 +224,7 @@ enum AnthropicBody: BodyParser {
             }
         }
         stop(root, sink: sink)
-        if let u = root["usage"] { sink.usage(AnthropicAdapter.usage(u, previous: Usage())) }
+        if let u = root["usage"] { sink.usage(AnthropicUsage.of(u)) }
     }
 
     /// `stop_reason`, and the explanation of a refusal (`stop_details`), of a response or of

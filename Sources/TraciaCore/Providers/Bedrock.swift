@@ -145,17 +145,21 @@ struct BedrockAdapter: ProviderAdapter {
         var reasoning: BedrockReasoning?
         if let asked = r.reasoning { reasoning = try BedrockReasoning(asked, of: r) }
         var body = JSONObject()
-        if let system = conversation.system { body["system"] = [["text": .string(system)]] }
+        /// The block, then a cache point when the caller marked it.
+        func blocks(_ block: JSON, _ mark: CacheMark?) -> [JSON] { mark.map { [block, $0.bedrockCachePoint] } ?? [block] }
+        if conversation.system != nil {
+            body["system"] = .array(conversation.systemSegments.flatMap { blocks(["text": .string($0.text)], $0.mark) })
+        }
         var usesTools = false
         var documentNames = BedrockMedia.DocumentNames()
         body["messages"] = .array(
             conversation.turns.map { turn in
-                let content = turn.parts.compactMap { part -> JSON? in
-                    switch part {
+                let content = turn.parts.indices.flatMap { i -> [JSON] in
+                    switch turn.parts[i] {
                     case .toolCall, .toolResult: usesTools = true
                     case .text, .reasoning, .media: break
                     }
-                    return block(part, names: &documentNames)
+                    return block(turn.parts[i], names: &documentNames).map { blocks($0, turn.mark(at: i)) } ?? []
                 }
                 return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(content)]
             })
@@ -166,8 +170,9 @@ struct BedrockAdapter: ProviderAdapter {
         inference["stopSequences"] = RequestPieces.stopList(r)
         if !inference.isEmpty { body["inferenceConfig"] = .object(inference) }
         // Converse has no "none": without tool history the tools are left out; with it they stay, on auto.
-        if !r.tools.isEmpty && (r.toolChoice != ToolChoice.none || usesTools) {
-            var config: JSONObject = ["tools": .array(r.tools.map(toolSpec))]
+        let sendsTools = !r.tools.isEmpty && (r.toolChoice != ToolChoice.none || usesTools)
+        if sendsTools {
+            var config: JSONObject = ["tools": .array(r.tools.flatMap { blocks(toolSpec($0), $0.cacheMark) })]
             config["toolChoice"] = r.toolChoice.map(toolChoice)
             body["toolConfig"] = .object(config)
         }
@@ -178,6 +183,9 @@ struct BedrockAdapter: ProviderAdapter {
             body["outputConfig"] = ["textFormat": ["type": "json_schema", "structure": ["jsonSchema": .object(jsonSchema)]]]
         }
         body["additionalModelRequestFields"] = reasoning.map { .object($0.fields) }
+        if let mark = r.cacheMark { body = markingLastBlock(body, mark) }
+        let toolMarks = sendsTools ? r.tools.compactMap(\.cacheMark) : []
+        try CacheMark.check(toolMarks + conversation.marks + [r.cacheMark].compactMap { $0 }, provider: "Bedrock")
         return RequestPieces.applyingCustomOptions(of: r, to: body)
     }
 
@@ -190,6 +198,27 @@ struct BedrockAdapter: ProviderAdapter {
                 throw .invalid("Bedrock Converse needs a text part beside a document in its user message (the prompt about it)")
             }
         }
+    }
+
+    /// Converse has no automatic caching: the request's own mark becomes a cache point after the
+    /// last block of the prompt (the last message's content, else the system text, else the tools),
+    /// where Anthropic's automatic caching puts its breakpoint. Bedrock takes no cache point right
+    /// after a reasoning block: an assistant turn that ends with one is passed over.
+    private static func markingLastBlock(_ body: JSONObject, _ mark: CacheMark) -> JSONObject {
+        var body = body
+        if case .array(var messages)? = body["messages"], case .object(var last)? = messages.last,
+            case .array(let content)? = last["content"], let final = content.last, final["reasoningContent"] == nil
+        {
+            last["content"] = .array(content + [mark.bedrockCachePoint])
+            messages[messages.count - 1] = .object(last)
+            body["messages"] = .array(messages)
+        } else if case .array(let system)? = body["system"] {
+            body["system"] = .array(system + [mark.bedrockCachePoint])
+        } else if case .object(var config)? = body["toolConfig"], case .array(let tools)? = config["tools"] {
+            config["tools"] = .array(tools + [mark.bedrockCachePoint])
+            body["toolConfig"] = .object(config)
+        }
+        return body
     }
 
     /// Nil for another provider's reasoning, which the model would refuse.
@@ -230,9 +259,17 @@ struct BedrockAdapter: ProviderAdapter {
         }
     }
 
+    /// inputTokens leaves out the tokens read from and written to the cache (AWS's prompt caching
+    /// guide: total input = inputTokens + cacheReadInputTokens + cacheWriteInputTokens; totalTokens
+    /// counts them), so input is the sum, as for Anthropic. The `…Count` spellings are older
+    /// duplicates some responses still carry.
     static func usage(_ u: JSONRef) -> Usage {
-        Usage.reported(
-            input: u["inputTokens"]?.tokenCount ?? 0, output: u["outputTokens"]?.tokenCount ?? 0, total: u["totalTokens"]?.tokenCount)
+        let read = u["cacheReadInputTokens"]?.tokenCount ?? u["cacheReadInputTokenCount"]?.tokenCount
+        let write = u["cacheWriteInputTokens"]?.tokenCount ?? u["cacheWriteInputTokenCount"]?.tokenCount
+        return Usage.reported(
+            input: TokenCounts.sum(u["inputTokens"]?.tokenCount, read, write), output: u["outputTokens"]?.tokenCount ?? 0,
+            total: u["totalTokens"]?.tokenCount
+        ).withCacheParts(read: read, write: write)
     }
 }
 

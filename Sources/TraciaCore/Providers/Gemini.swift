@@ -242,12 +242,14 @@ struct GeminiResponse {
         return blocks
     }
 
-    /// Thoughts are billed as output: outputTokens counts them with the candidates' tokens.
+    /// Thoughts are billed as output: outputTokens counts them with the candidates' tokens. The
+    /// prompt count includes the tokens read from the cache.
     private static func usage(_ u: JSONRef) -> Usage {
         let input = TokenCounts.sum(u["promptTokenCount"]?.tokenCount, u["toolUsePromptTokenCount"]?.tokenCount)
         let thoughts = u["thoughtsTokenCount"]?.tokenCount
         var usage = Usage.reported(
-            input: input, output: TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, thoughts), total: u["totalTokenCount"]?.tokenCount)
+            input: input, output: TokenCounts.sum(u["candidatesTokenCount"]?.tokenCount, thoughts), total: u["totalTokenCount"]?.tokenCount
+        ).withCacheParts(read: u["cachedContentTokenCount"]?.tokenCount, write: nil)
         usage.reasoningTokens = thoughts
         return usage
     }

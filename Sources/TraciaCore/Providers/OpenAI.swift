@@ -185,11 +185,16 @@ struct OpenAIEvents: SSEEvents {
         return nil
     }
 
-    /// completion_tokens counts the reasoning tokens too.
+    /// completion_tokens counts the reasoning tokens too; prompt_tokens the cached ones, which
+    /// DeepSeek reports as prompt_cache_hit_tokens.
     static func usageOf(_ u: JSONRef) -> Usage {
         var usage = Usage.reported(
             input: u["prompt_tokens"]?.tokenCount ?? 0, output: u["completion_tokens"]?.tokenCount ?? 0,
             total: u["total_tokens"]?.tokenCount)
+        let details = u["prompt_tokens_details"]
+        usage = usage.withCacheParts(
+            read: details?["cached_tokens"]?.tokenCount ?? u["prompt_cache_hit_tokens"]?.tokenCount,
+            write: details?["cache_write_tokens"]?.tokenCount)
         usage.reasoningTokens = u["completion_tokens_details"]?["reasoning_tokens"]?.tokenCount
         return usage
     }

@@ -14,6 +14,15 @@ extension Usage {
     static func reported(input: Int, output: Int, total: Int?) -> Usage {
         Usage(inputTokens: input, outputTokens: output, totalTokens: total ?? input.saturatingAdding(output))
     }
+
+    /// The cache counts, which are parts of the input: a part is never more than what is left of
+    /// the whole (reads first), so a server's inconsistent counts cannot make a negative rest.
+    func withCacheParts(read: Int?, write: Int?) -> Usage {
+        var usage = self
+        usage.cacheReadTokens = read.map { Swift.min($0, inputTokens) }
+        usage.cacheWriteTokens = write.map { Swift.min($0, inputTokens - (usage.cacheReadTokens ?? 0)) }
+        return usage
+    }
 }
 
 enum TokenCounts {

@@ -55,6 +55,8 @@ public struct Message: Sendable, Equatable {
     public var contentIsString: Bool
     public var toolCallID: String?
     public var toolName: String?
+    /// The caller's prompt-cache breakpoints, by index in `parts` (`cache_control`).
+    public var cacheMarks: [Int: CacheMark] = [:]
 
     public init(role: Role, text: String) {
         self.role = role
@@ -93,6 +95,8 @@ public struct ToolDefinition: Sendable, Equatable {
     public var description: String?
     /// The JSON Schema of the parameters.
     public var parameters: JSONObject?
+    /// A prompt-cache breakpoint after this tool (`cache_control`).
+    public var cacheMark: CacheMark?
 
     public init(name: String, description: String? = nil, parameters: JSONObject? = nil) {
         self.name = name

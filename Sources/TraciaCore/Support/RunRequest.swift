@@ -39,6 +39,9 @@ public struct RunRequest: Sendable {
     public var customOptions: JSONObject?
     /// Off when nil: nothing about reasoning is sent.
     public var reasoning: ReasoningRequest?
+    /// The request's own `cache_control`: a breakpoint on the last cacheable block (Anthropic's
+    /// automatic caching).
+    public var cacheMark: CacheMark?
     public var mock = MockBehaviour()
 
     public init(model: String, messages: [Message]) {
@@ -53,20 +56,24 @@ extension RunRequest {
         "timeout_ms", "first_chunk_timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
         "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "mock_reasoning", "reasoning",
+        CacheMark.key,
     ]
-    // The keys of the request's nested objects; include/tracia.h documents each set.
-    static let messageKeys: Set<String> = ["role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name"]
+    // The keys of the request's nested objects; include/tracia.h documents each set. A part
+    // kind that can be cached lists CacheMark.key among its keys.
+    static let messageKeys: Set<String> = [
+        "role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name", CacheMark.key,
+    ]
     /// The keys every content part takes; each type adds its own (`partKeys`).
     static let commonPartKeys: Set<String> = ["type"]
     static let partKeys: [String: Set<String>] = [
-        "text": ["text"], "tool_call": ["id", "name", "arguments"],
+        "text": ["text", CacheMark.key], "tool_call": ["id", "name", "arguments", CacheMark.key],
         "reasoning": ["provider", "text", "signature", "redacted_data", "redactedData"],
-        "image": MediaPartReader.imageKeys, "document": MediaPartReader.documentKeys,
-        "image_url": MediaPartReader.imageURLPartKeys, "file": MediaPartReader.filePartKeys,
+        "image": MediaPartReader.imageKeys.union([CacheMark.key]), "document": MediaPartReader.documentKeys.union([CacheMark.key]),
+        "image_url": MediaPartReader.imageURLPartKeys.union([CacheMark.key]), "file": MediaPartReader.filePartKeys.union([CacheMark.key]),
     ]
     static var contentPartKeys: Set<String> { partKeys.values.reduce(commonPartKeys) { $0.union($1) } }
     static let reasoningKeys: Set<String> = ["effort", "budget_tokens"]
-    static let toolKeys: Set<String> = ["name", "description", "parameters"]
+    static let toolKeys: Set<String> = ["name", "description", "parameters", CacheMark.key]
     static let toolChoiceKeys: Set<String> = ["tool"]
     static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description"]
     static let mockToolCallKeys: Set<String> = ["id", "name", "arguments"]
@@ -132,6 +139,7 @@ extension RunRequest {
         if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, key: "base_url") }
         req.customOptions = try r.object("custom_options").flatMap(JSONObject.init)
         if let reasoning = r.value("reasoning") { req.reasoning = try parseReasoning(reasoning) }
+        req.cacheMark = try CacheMark.parse(r.value(CacheMark.key), context: "request")
         try parseMock(r, into: &req.mock)
         return req
     }
@@ -152,11 +160,19 @@ extension RunRequest {
             message = Message(role: role, parts: [])
         } else if content.isArray {
             var parts: [ContentPart] = []
-            for (j, p) in content.array.enumerated() { parts.append(try parsePart(p, context: "\(context).content[\(j)]", role: role)) }
+            var marks: [Int: CacheMark] = [:]
+            for (j, p) in content.array.enumerated() {
+                let partContext = "\(context).content[\(j)]"
+                parts.append(try parsePart(p, context: partContext, role: role))
+                // The part's kind has already refused the key if it cannot take it.
+                marks[j] = try CacheMark.parse(p[CacheMark.key], context: partContext)
+            }
             message = Message(role: role, parts: parts)
+            message.cacheMarks = marks
         } else {
             throw .invalid("\(context): 'content' must be a string or an array of parts")
         }
+        try markLastPart(of: &message, with: CacheMark.parse(r.value(CacheMark.key), context: context), context: context)
         message.toolCallID = try r.firstString(["tool_call_id", "toolCallId"])
         message.toolName = try r.firstString(["tool_name", "toolName", "name"])
         if role == .tool, message.toolCallID == nil {
@@ -171,6 +187,9 @@ extension RunRequest {
         guard let keys = partKeys[type] else {
             throw .invalid(
                 "\(context): unknown part type '\(type)' (expected text, tool_call, reasoning, image, document, image_url or file)")
+        }
+        if type == "reasoning", r.value(CacheMark.key) != nil {
+            throw .invalid("\(context): a reasoning part cannot carry cache_control (providers cache no thinking block)")
         }
         try r.rejectUnknown(allowed: commonPartKeys.union(keys))
         switch type {
@@ -197,6 +216,26 @@ extension RunRequest {
             case "document": return .media(try MediaPartReader.neutral(.document, r))
             case "image_url": return .media(try MediaPartReader.imageURL(r))
             default: return .media(try MediaPartReader.file(r))
+            }
+        }
+    }
+
+    /// A message's own `cache_control` marks its last part (a string content's one text). An
+    /// empty text cannot be cached: providers drop it or refuse a mark on it.
+    private static func markLastPart(of message: inout Message, with mark: CacheMark?, context: String) throws(TraciaError) {
+        if let mark {
+            guard let last = message.parts.indices.last else { throw .invalid("\(context): cache_control on a message without content") }
+            if case .reasoning = message.parts[last] {
+                throw .invalid("\(context): cache_control marks the last part, a reasoning part, which providers cannot cache")
+            }
+            guard message.cacheMarks[last] == nil else {
+                throw .invalid("\(context): cache_control is given both on the message and on its last part")
+            }
+            message.cacheMarks[last] = mark
+        }
+        for index in message.cacheMarks.keys where message.role != .tool {
+            if case .text(let t) = message.parts[index], t.isEmpty {
+                throw .invalid("\(context): cache_control on an empty text, which providers cannot cache")
             }
         }
     }
@@ -233,7 +272,9 @@ extension RunRequest {
         try r.rejectUnknown(allowed: toolKeys)
         let name = try r.requiredString("name")
         let parameters = try r.object("parameters").flatMap(JSONObject.init)
-        return ToolDefinition(name: name, description: try r.string("description"), parameters: parameters)
+        var tool = ToolDefinition(name: name, description: try r.string("description"), parameters: parameters)
+        tool.cacheMark = try CacheMark.parse(r.value(CacheMark.key), context: context)
+        return tool
     }
 
     private static func parseToolChoice(_ value: JSONRef) throws(TraciaError) -> ToolChoice {

@@ -35,6 +35,9 @@ enum OTLPEncoder {
             attributes.append(("gen_ai.response.time_to_first_chunk", double(Double(ms) / 1000)))
         }
         if let n = f.usage.reasoningTokens { attributes.append(("gen_ai.usage.reasoning.output_tokens", int(n))) }
+        // Parts of gen_ai.usage.input_tokens, as the conventions want them.
+        if let n = f.usage.cacheReadTokens { attributes.append(("gen_ai.usage.cache_read.input_tokens", int(n))) }
+        if let n = f.usage.cacheWriteTokens { attributes.append(("gen_ai.usage.cache_creation.input_tokens", int(n))) }
 
         let status: JSON
         switch f.outcome {

@@ -2,8 +2,9 @@ import Glibc
 
 /// The Tracia span of a call (`CreateSpanPayload`, camelCase), serialised once.
 enum SpanPayload {
-    /// `withTimes` adds `startTime` and `endTime` (RFC 3339, UTC, milliseconds) and
-    /// `timeToFirstTokenMs`, which the span API does not take but a reader of the local file wants.
+    /// `withTimes` adds what the span API does not take but a reader of the local file wants:
+    /// `startTime` and `endTime` (RFC 3339, UTC, milliseconds), `timeToFirstTokenMs`, and the
+    /// cache counts the provider reported (`cacheReadInputTokens`, `cacheWriteInputTokens`).
     static func build(_ f: FinishedCall, withTimes: Bool = false) -> [UInt8] {
         let r = f.call.request
         var span: JSONObject = ["spanId": .string(f.spanID), "traceId": .string(f.traceID)]
@@ -44,6 +45,8 @@ enum SpanPayload {
             span["startTime"] = .string(rfc3339(unixNS: f.startUnixNS))
             span["endTime"] = .string(rfc3339(unixNS: f.endUnixNS))
             span["timeToFirstTokenMs"] = f.timeToFirstTokenMS.map(JSON.init)
+            span["cacheReadInputTokens"] = usage.cacheReadTokens.map(JSON.init)
+            span["cacheWriteInputTokens"] = usage.cacheWriteTokens.map(JSON.init)
         }
         return span.serializedBytes()
     }
