@@ -27,9 +27,15 @@
  *   newline from a .env file would end the header early), and the same check
  *   applies to the environment variable it falls back to.
  *   The result mirrors StreamResult: text, span_id, trace_id, latency_ms,
- *   usage{input_tokens,output_tokens,total_tokens}, cost, provider, model,
+ *   usage{input_tokens,output_tokens,total_tokens,reasoning_tokens,
+ *   cache_read_input_tokens,cache_write_input_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
  *   error{code,message,status_code} when the call failed.
+ *   usage: input_tokens counts every input token, cached ones included;
+ *   reasoning_tokens is the part of output_tokens spent reasoning,
+ *   cache_read_input_tokens and cache_write_input_tokens the parts of
+ *   input_tokens read from and written to the provider's prompt cache; each
+ *   of the three is null where the provider does not report it.
  *   finish_reason: why the model stopped, in the official SDKs' values where
  *   one applies: "stop" (the natural end or a stop sequence), "tool_calls"
  *   (complete client tool calls came), "max_tokens" (the output budget or
