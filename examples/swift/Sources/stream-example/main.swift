@@ -17,7 +17,7 @@ for try await chunk in stream {
     print(chunk, terminator: "")
 }
 let result = try await stream.result
-print("\n\(result.usage.totalTokens) tokens, finish reason \(result.finishReason.rawValue)")
+print("\n\(result.usage.totalTokens) tokens, finish reason \(result.finishReason?.rawValue ?? "none")")
 
 // A second call, cancelled after its first chunk: the task's cancellation aborts it.
 request.mock.chunkDelayMS = 20
