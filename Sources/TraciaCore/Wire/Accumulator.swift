@@ -105,7 +105,7 @@ struct Accumulator {
     /// the order they came (`toolCalls` are the assembled calls, none when the call failed).
     /// Plain text stays a string.
     func message(toolCalls: [ToolCall], provider: ProviderKind) -> Message {
-        if toolCalls.isEmpty && reasoningBlocks.isEmpty { return Message(role: .assistant, text: textString) }
+        if toolCalls.allSatisfy(\.incomplete) && reasoningBlocks.isEmpty { return Message(role: .assistant, text: textString) }
         var parts: [ContentPart] = []
         var textStart = 0
         func takeText(upTo end: Int) {
@@ -117,7 +117,8 @@ struct Accumulator {
         for (item, offset) in items {
             switch item {
             case .toolCall(let i):
-                guard i < toolCalls.count else { continue }
+                // A call cut off by the output budget cannot be answered: it is not sent back.
+                guard i < toolCalls.count, !toolCalls[i].incomplete else { continue }
                 takeText(upTo: offset)
                 parts.append(.toolCall(toolCalls[i]))
             case .reasoning(let i):
@@ -149,12 +150,24 @@ struct Accumulator {
     var textString: String { String(decoding: text, as: UTF8.self) }
 
     /// Tool calls with their arguments parsed once, here; arguments that are not a JSON object
-    /// are the provider's error. No arguments at all (or only whitespace) mean none.
+    /// are the provider's error, unless the output budget ran out inside them: such a call is
+    /// kept, marked incomplete, with the text that came. No arguments at all (or only
+    /// whitespace) mean none.
     func toolCalls() throws(TraciaError) -> [ToolCall] {
         var calls: [ToolCall] = []
         for p in partialCalls {
             let id = p.id.isEmpty ? Self.fallbackID(ofToolCall: p.index) : p.id
-            calls.append(ToolCall(id: id, name: p.name, arguments: try Self.arguments(of: p)))
+            if let arguments = Self.arguments(of: p) {
+                calls.append(ToolCall(id: id, name: p.name, arguments: arguments))
+            } else if providerFinish?.reason == .maxTokens {
+                var cut = ToolCall(id: id, name: p.name)
+                cut.incomplete = true
+                cut.rawArguments = String(decoding: p.arguments, as: UTF8.self)
+                calls.append(cut)
+            } else {
+                let text = String(decoding: p.arguments, as: UTF8.self).prefix(200)
+                throw TraciaError(.providerError, "tool call '\(p.name)' has arguments that are not a JSON object: \(text)")
+            }
         }
         return calls
     }
@@ -162,14 +175,10 @@ struct Accumulator {
     /// The id of a call the provider gave none, from the provider's index of it.
     static func fallbackID(ofToolCall index: Int) -> String { "call_\(index)" }
 
-    private static func arguments(of call: PartialToolCall) throws(TraciaError) -> JSONObject {
+    /// Nil when the arguments are not a JSON object.
+    private static func arguments(of call: PartialToolCall) -> JSONObject? {
         if call.arguments.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { return [:] }
-        let parsed = call.arguments.withUnsafeBytes { try? JSON(parsing: $0) }
-        guard let object = parsed?.object else {
-            let text = String(decoding: call.arguments, as: UTF8.self).prefix(200)
-            throw TraciaError(.providerError, "tool call '\(call.name)' has arguments that are not a JSON object: \(text)")
-        }
-        return object
+        return call.arguments.withUnsafeBytes { try? JSON(parsing: $0) }?.object
     }
 
     /// The provider's reason, except that a refusal is a content filter and complete tool
