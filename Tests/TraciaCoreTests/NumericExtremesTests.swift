@@ -79,6 +79,9 @@ struct NumericField: Sendable, CustomStringConvertible {
         case oneToolCall(id: String)
         /// The number is ignored: the response decodes as it would without it.
         case ignored
+        /// The number is a choice's index: its text is choice 0's when the index is 0, or is no
+        /// integer (read as absent), and is not reported otherwise.
+        case choiceIndex
     }
 
     let field: String
@@ -175,7 +178,7 @@ private let openAIFields: [NumericField] =
         NumericField(
             field: "choices[].index", decoder: openAIStream,
             response: sse([#"{"choices":[{"index":@,"delta":{"content":"hi"},"finish_reason":"stop"}]}"#, "[DONE]"]),
-            expectation: .ignored),
+            expectation: .choiceIndex),
         NumericField(
             field: "created", decoder: openAIStream,
             response: sse([#"{"created":@,"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}"#, "[DONE]"]),
@@ -395,6 +398,9 @@ func extremeNumbersNeverTrapAndDecodeAsPredicted(field: NumericField) throws {
         case (_, .failure(let error)):
             Issue.record("failed: \(error.message): \(context)")
         case (.integer(let value), .success(let sink)):
+            if case .choiceIndex = field.expectation {
+                #expect(sink.texts.joined() == (value == 0 ? "hi" : ""), context)
+            }
             try check(sink, field.expectation, max(0, value), context)
         case (.notInteger, .success(let sink)):
             try check(sink, field.expectation, nil, context)
@@ -412,6 +418,8 @@ private func check(_ sink: TestSink, _ expectation: NumericField.Expectation, _ 
         #expect(sink.accumulator.finishReason == .toolCalls, context)
     case .ignored:
         #expect(sink.texts.joined() == "hi", context)
+    case .choiceIndex:
+        if count == nil { #expect(sink.texts.joined() == "hi", context) }
     }
     let u = sink.accumulator.usage
     #expect(u.inputTokens >= 0 && u.outputTokens >= 0 && u.totalTokens >= 0, context)

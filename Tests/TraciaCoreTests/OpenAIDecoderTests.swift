@@ -91,7 +91,8 @@ func openAITextStream(pieceSize: Int) throws {
             #"{"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}"#, "[DONE]",
         ]), pieceSize: 1000, sink: sink)
     #expect(sink.accumulator.finishReason == .maxTokens)
-    #expect(throws: TraciaError.self) { try sink.accumulator.toolCalls() }
+    let calls = try sink.accumulator.toolCalls()
+    #expect(calls.count == 1 && calls[0].incomplete && calls[0].rawArguments == #"{"a":"#)
 }
 
 @Test func openAINonStreamingBody() throws {
@@ -151,6 +152,7 @@ private func fastText(_ event: String) -> String? {
     #"{"error":{"message":"boom"}}"#, #"{"error":null}"#, #"{"object":"error","message":"boom"}"#,  // errors
     #"{"choices":[{"delta":{"content":"a","content":"b"}}]}"#,  // duplicate keys of interest
     #"{"choices":[{"delta":{"content":null,"refusal":"I'm"}}]}"#, #"{"choices":[{"delta":{"refusal":""}}]}"#,  // refusals
+    #"{"choices":[{"index":1,"delta":{"content":"b"}}]}"#, #"{"choices":[{"index":0,"index":0,"delta":{"content":"a"}}]}"#,  // n > 1
     #"{"choices":[{"delta":{"content":"a"}}]} x"#, #"{"choices":[{"delta":{"content":"a"}}]"#,  // trailing, truncated
     #"{"created":1e3,"choices":[]}"#, #"{"created":12345678901234567,"choices":[]}"#, #"{"n":01}"#,  // numbers
     #"{"choices":[{"delta":{"content":"a\u0000b"}}]}"#, #"{"choices":[{"delta":{"content":"\ud800"}}]}"#,  // NUL, lone surrogate
@@ -198,6 +200,7 @@ func openAITextDeltaFastPathDeclines(_ event: String) {
         if rng.next(6) == 0 { delta.append(rng.next(2) == 0 ? #""refusal":null"# : #""refusal":"I can't""#) }
         var choice = [#""delta":{"# + delta.joined(separator: rng.next(2) == 0 ? "," : " , ") + "}"]
         if rng.next(3) == 0 { choice.append(rng.next(4) == 0 ? #""finish_reason":"stop""# : #""finish_reason":null"#) }
+        if rng.next(3) == 0 { choice.insert([#""index":0"#, #""index":1"#, #""index":2"#][rng.next(3)], at: rng.next(choice.count + 1)) }
         var top = [#""choices":[{"# + choice.joined(separator: ",") + "}]"]
         for _ in 0..<rng.next(3) { top.insert(extras[rng.next(extras.count)], at: rng.next(top.count + 1)) }
         var event = Array(("{" + top.joined(separator: ",") + "}").utf8)
@@ -211,8 +214,8 @@ func openAITextDeltaFastPathDeclines(_ event: String) {
         #expect(doc != nil, "taken but not JSON: \(String(decoding: event, as: UTF8.self))")
         guard let root = doc?.root else { continue }
         #expect(OpenAIAdapter.errorMessage(in: root) == nil)
-        if let choice = root["choices"]?[0], let d = choice["delta"] { OpenAIEvents.emitDelta(d, sink: sink) }
-        #expect(root["choices"]?[0]?["finish_reason"]?.string == nil)
+        if let choice = OpenAIEvents.firstChoice(of: root), let d = choice["delta"] { OpenAIEvents.emitDelta(d, sink: sink) }
+        #expect(OpenAIEvents.firstChoice(of: root)?["finish_reason"]?.string == nil)
         #expect(root["usage"].map { !$0.isObject } ?? true)
         #expect(sink.bytes == fast && sink.other == 0, "\(String(decoding: event, as: UTF8.self))")
     }
@@ -243,4 +246,32 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return Int((z ^ (z >> 31)) % UInt64(bound))
     }
+}
+
+/// With n > 1 the choices interleave by index: only choice 0 is reported, on both paths and in
+/// a whole body.
+@Test func onlyChoiceZeroOfSeveralIsReported() throws {
+    let events = [
+        #"{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"index":1,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"index":1,"delta":{"content":"Bonjour"},"finish_reason":null}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"index":1,"delta":{"tool_calls":[{"index":0,"id":"call_X","function":{"name":"f","arguments":"{}"}}]},"finish_reason":null}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"delta":{"content":" world"},"index":0,"finish_reason":null}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"index":1,"delta":{},"finish_reason":"tool_calls"}]}"#,
+        #"{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+    ]
+    var decoder = SSEDecoder<OpenAIEvents>()
+    let sink = TestSink()
+    try feed(&decoder, events.map { "data: \($0)\n\n" }.joined() + "data: [DONE]\n\n", pieceSize: 17, sink: sink)
+    #expect(sink.accumulator.textString == "Hello world" && sink.accumulator.partialCalls.isEmpty)
+    #expect(sink.accumulator.finishReason == .stop && sink.accumulator.providerFinish?.raw == "stop")
+    var body = JSONBodyDecoder<OpenAIBody>(limit: 1 << 20)
+    let whole = TestSink()
+    try feed(
+        &body,
+        #"{"choices":[{"index":1,"message":{"role":"assistant","content":"Bonjour"},"finish_reason":"length"},{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}]}"#,
+        pieceSize: 9, sink: whole)
+    try body.finish(into: whole)
+    #expect(whole.accumulator.textString == "Hello" && whole.accumulator.finishReason == .stop)
 }

@@ -148,12 +148,18 @@ struct OpenAIEvents: SSEEvents {
         if let message = OpenAIAdapter.errorMessage(in: root) {
             throw TraciaError(.providerError, "error event in stream: \(message)")
         }
-        if let choice = root["choices"]?[0] {
+        if let choice = Self.firstChoice(of: root) {
             if let delta = choice["delta"] { Self.emitDelta(delta, sink: sink) }
             if let reason = choice["finish_reason"]?.string { sink.finish(FinishReasons.openAI.finish(reason)) }
         }
         if let usage = root["usage"], usage.isObject { sink.usage(Self.usageOf(usage)) }
         return false
+    }
+
+    /// Choice 0, the only one reported: with `n` > 1 a stream interleaves the choices by
+    /// `index`. A choice without an index (some compatible servers) is choice 0.
+    static func firstChoice(of root: JSONRef) -> JSONRef? {
+        root["choices"]?.array.first { ($0["index"]?.int ?? 0) == 0 }
     }
 
     static func emitDelta(_ delta: JSONRef, sink: some EventSink) {
@@ -204,7 +210,7 @@ struct OpenAIEvents: SSEEvents {
 enum OpenAIBody: BodyParser {
     static func parse(_ root: JSONRef, sink: some EventSink) throws(TraciaError) {
         if let message = OpenAIAdapter.errorMessage(in: root) { throw TraciaError(.providerError, message) }
-        guard let choice = root["choices"]?[0], let message = choice["message"] else {
+        guard let choice = OpenAIEvents.firstChoice(of: root), let message = choice["message"] else {
             throw TraciaError(.providerError, "response has no choices")
         }
         OpenAIEvents.emitDelta(message, sink: sink)

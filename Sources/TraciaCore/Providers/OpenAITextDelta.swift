@@ -3,7 +3,8 @@
 /// of a chunk's time). The pass validates the whole event as strictly as jansson does, and
 /// declines (returns false) for anything else: an error, usage, a finish reason, tool calls,
 /// reasoning (`reasoning_content` or `reasoning` other than null), a refusal other than null,
-/// duplicate keys of interest,
+/// a first choice whose `index` is not 0 (another choice of an `n` > 1 request), duplicate keys
+/// of interest,
 /// or anything unusual (exponents, long numbers, deep nesting, NUL escapes). Declined events
 /// take the full path, so results never differ; the `openai-text-delta` fuzz harness checks
 /// exactly that.
@@ -63,9 +64,14 @@ struct OpenAITextDelta {
 
     private mutating func choice(into text: inout [UInt8]) -> Bool {
         var sawDelta = false
+        var sawIndex = false
         return object { key, scanner in
             switch key {
             case .finishReason: return scanner.null()
+            case .index:
+                guard !sawIndex else { return false }
+                sawIndex = true
+                return scanner.literal("0")
             case .delta:
                 guard !sawDelta else { return false }
                 sawDelta = true
@@ -96,13 +102,13 @@ struct OpenAITextDelta {
     // MARK: JSON, validated
 
     private enum Key {
-        case error, usage, object, choices, delta, content, finishReason, toolCalls, reasoning, refusal, other
+        case error, usage, object, choices, delta, content, finishReason, toolCalls, reasoning, refusal, index, other
     }
 
     private static let keys: [(StaticString, Key)] = [
         ("error", .error), ("usage", .usage), ("object", .object), ("choices", .choices), ("delta", .delta),
         ("content", .content), ("finish_reason", .finishReason), ("tool_calls", .toolCalls),
-        ("reasoning_content", .reasoning), ("reasoning", .reasoning), ("refusal", .refusal),
+        ("reasoning_content", .reasoning), ("reasoning", .reasoning), ("refusal", .refusal), ("index", .index),
     ]
 
     private static func key(named name: UnsafeBufferPointer<UInt8>) -> Key {
