@@ -31,6 +31,12 @@
  *   cache_read_input_tokens,cache_write_input_tokens}, cost, provider, model,
  *   tool_calls[{id,name,arguments}], finish_reason, message, aborted, and
  *   error{code,message,status_code} when the call failed.
+ *   tool_calls: the client tools the model called. A call cut off by the
+ *   output budget (finish_reason "max_tokens") also carries
+ *   "incomplete": true and "raw_arguments" (the text that came), with
+ *   arguments {}; it is left out of message, as it cannot be answered.
+ *   With several choices (OpenAI "n" in custom_options) the result is
+ *   choice 0's: the others are ignored.
  *   usage: input_tokens counts every input token, cached ones included;
  *   reasoning_tokens is the part of output_tokens spent reasoning,
  *   cache_read_input_tokens and cache_write_input_tokens the parts of
@@ -612,7 +618,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       one text); not with a cache_control on that part too.
  *
  * CONTENT PART KEYS (each element of an array content)
- *   type: "text", or "tool_call" or "reasoning" in assistant messages, or
+ *   type: "text", or "tool_call", "reasoning" or "server_tool" in assistant
+ *       messages, or
  *       "image", "document", "image_url" or "file" in user messages (MEDIA
  *       PARTS below); required.
  *   text: string; required by "text". For "reasoning": the reasoning text
@@ -621,9 +628,16 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   name: non-empty string; required by "tool_call". The tool called.
  *   arguments: object, or a string holding a JSON object; for "tool_call".
  *       Default: {}.
- *   provider: a provider name, as in "provider"; required by "reasoning".
- *       The provider that produced the part: it is sent back to that
- *       provider only, and left out for any other.
+ *   provider: a provider name, as in "provider"; required by "reasoning"
+ *       and "server_tool". The provider that produced the part: it is sent
+ *       back to that provider only, and left out for any other.
+ *   block: object; required by "server_tool". A block of a tool the
+ *       provider ran itself within its response (Anthropic server_tool_use,
+ *       mcp_tool_use and their *_tool_result blocks: web search, web fetch,
+ *       code execution, MCP; Bedrock {"toolUse":{...,"type":
+ *       "server_tool_use"}} and {"toolResult":{...}}), as the provider sent
+ *       it, a streamed input assembled; sent back unchanged. Such blocks are
+ *       never in tool_calls: there is nothing for the caller to run.
  *   signature: string; for "reasoning". Default: none. The provider's
  *       signature, sent back byte for byte: Anthropic's and Bedrock's over
  *       the reasoning text; Google's thoughtSignature of the part that

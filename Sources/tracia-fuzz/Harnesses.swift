@@ -118,5 +118,10 @@ final class FuzzSink: EventSink {
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendRedactedReasoning(block: block, bytes) }
     func usage(_ usage: Usage) { accumulator.setUsage(usage) }
     func refusal(_ bytes: UnsafeBufferPointer<UInt8>) { accumulator.appendRefusal(bytes) }
+    func serverToolStart(index: Int, block: JSONObject, inputPath: [String], contentPath: [String]) {
+        accumulator.startServerTool(index: index, block: block, inputPath: inputPath, contentPath: contentPath)
+    }
+    func serverToolInput(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendServerToolInput(index: index, fragment) }
+    func serverToolContent(index: Int, item: JSON) { accumulator.appendServerToolContent(index: index, item) }
     func finish(_ reason: ProviderFinish) { accumulator.setFinish(reason) }
 }

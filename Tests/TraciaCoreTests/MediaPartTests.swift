@@ -121,7 +121,10 @@ private func refusal(_ part: String, role: String = "user") -> String {
     (#"{"type":"file","file":{"file_data":"JVBERi0=","filename":"a.pdf"}}"#, "'file_data' must be a data: URL"),
     (#"{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","file_id":"file-1"}}"#, "either 'file_data' or 'file_id'"),
     (#"{"type":"file","file":{}}"#, "either 'file_data' or 'file_id'"),
-    (#"{"type":"video","url":"https://x.test/a.mp4"}"#, "expected text, tool_call, reasoning, image, document, image_url or file"),
+    (
+        #"{"type":"video","url":"https://x.test/a.mp4"}"#,
+        "expected text, tool_call, reasoning, server_tool, image, document, image_url or file"
+    ),
 ])
 func malformedMediaPartsAreRefused(part: String, fragment: String) {
     let message = refusal(part)

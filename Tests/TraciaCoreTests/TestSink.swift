@@ -27,6 +27,11 @@ final class TestSink: EventSink {
         accumulator.setUsage(usage, final: false)
     }
     func refusal(_ bytes: UnsafeBufferPointer<UInt8>) { accumulator.appendRefusal(bytes) }
+    func serverToolStart(index: Int, block: JSONObject, inputPath: [String], contentPath: [String]) {
+        accumulator.startServerTool(index: index, block: block, inputPath: inputPath, contentPath: contentPath)
+    }
+    func serverToolInput(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendServerToolInput(index: index, fragment) }
+    func serverToolContent(index: Int, item: JSON) { accumulator.appendServerToolContent(index: index, item) }
     func finish(_ reason: ProviderFinish) {
         finishes.append(reason)
         accumulator.setFinish(reason)

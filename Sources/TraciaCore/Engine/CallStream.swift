@@ -485,6 +485,22 @@ extension CallStream: EventSink {
         record { $0.setUsage(usage, final: false) }
     }
 
+    /// Server-side tool blocks go into the result's message only: they are not for the caller
+    /// to run, so no event shows them.
+    func serverToolStart(index: Int, block: JSONObject, inputPath: [String], contentPath: [String]) {
+        publish()
+        if !hasContent { contentArrived() }
+        record { $0.startServerTool(index: index, block: block, inputPath: inputPath, contentPath: contentPath) }
+    }
+
+    func serverToolInput(index: Int, fragment: UnsafeBufferPointer<UInt8>) {
+        record { $0.appendServerToolInput(index: index, fragment) }
+    }
+
+    func serverToolContent(index: Int, item: JSON) {
+        record { $0.appendServerToolContent(index: index, item) }
+    }
+
     func refusal(_ bytes: UnsafeBufferPointer<UInt8>) {
         if !hasContent && !bytes.isEmpty { contentArrived() }
         record { $0.appendRefusal(bytes) }

@@ -98,7 +98,7 @@ struct AnthropicAdapter: ProviderAdapter {
         }
     }
 
-    /// Nil for another provider's reasoning, which Anthropic would refuse.
+    /// Nil for another provider's reasoning or server tool blocks, which Anthropic would refuse.
     private static func block(_ part: Conversation.Part) -> JSON? {
         switch part {
         case .reasoning(let r):
@@ -107,6 +107,7 @@ struct AnthropicAdapter: ProviderAdapter {
             return .object(["type": "thinking", "thinking": .string(r.text), "signature": .string(r.signature ?? "")])
         case .text(let text): return .object(["type": "text", "text": .string(text)])
         case .media(let m): return AnthropicMedia.block(m)
+        case .serverTool(let t): return t.provider == .anthropic ? .object(t.block) : nil
         case .toolCall(let call):
             return .object(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)])
         case .toolResult(let id, _, let content):
@@ -151,6 +152,8 @@ struct AnthropicUsage {
 /// The named events of a Messages stream, until `message_stop`.
 struct AnthropicEvents: SSEEvents {
     private var usage = AnthropicUsage()
+    /// The blocks of server tools, whose input_json_delta is theirs and not a tool call's.
+    private var serverToolBlocks: Set<Int> = []
 
     mutating func handle(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, sink: some EventSink) throws(TraciaError) -> Bool {
         if event.equals("ping") { return false }
@@ -165,7 +168,8 @@ struct AnthropicEvents: SSEEvents {
                 switch block["type"]?.string {
                 case "tool_use": sink.toolCallStart(index: index, id: block["id"]?.string, name: block["name"]?.string)
                 case "thinking", "redacted_thinking": AnthropicBody.reasoning(block, index: index, sink: sink)
-                default: break
+                default:
+                    if AnthropicBody.serverTool(block, index: index, sink: sink) { serverToolBlocks.insert(index) }
                 }
             }
         case "content_block_delta":
@@ -175,7 +179,12 @@ struct AnthropicEvents: SSEEvents {
             case "text_delta":
                 if let text = delta["text"]?.stringBytes, !text.isEmpty { sink.text(text) }
             case "input_json_delta":
-                if let json = delta["partial_json"]?.stringBytes, !json.isEmpty { sink.toolCallArguments(index: index, fragment: json) }
+                guard let json = delta["partial_json"]?.stringBytes, !json.isEmpty else { break }
+                if serverToolBlocks.contains(index) {
+                    sink.serverToolInput(index: index, fragment: json)
+                } else {
+                    sink.toolCallArguments(index: index, fragment: json)
+                }
             case "thinking_delta":
                 if let text = delta["thinking"]?.stringBytes, !text.isEmpty { sink.reasoning(text, block: index) }
             case "signature_delta":
@@ -220,11 +229,26 @@ enum AnthropicBody: BodyParser {
                 Array(input.utf8).withUnsafeBufferPointer { sink.toolCallArguments(index: index, fragment: $0) }
             case "thinking", "redacted_thinking":
                 reasoning(block, index: index, sink: sink)
-            default: break
+            default:
+                serverTool(block, index: index, sink: sink)
             }
         }
         stop(root, sink: sink)
         if let u = root["usage"] { sink.usage(AnthropicUsage.of(u)) }
+    }
+
+    /// A block of a tool Anthropic ran itself (`server_tool_use`, `mcp_tool_use`, and each
+    /// `*_tool_result` but the caller's `tool_result`), kept whole; whether it is one. A
+    /// streamed call's input follows as input_json_delta.
+    @discardableResult
+    static func serverTool(_ block: JSONRef, index: Int, sink: some EventSink) -> Bool {
+        guard let type = block["type"]?.string, isServerTool(type), let object = JSONObject(block) else { return false }
+        sink.serverToolStart(index: index, block: object, inputPath: ["input"], contentPath: ["content"])
+        return true
+    }
+
+    static func isServerTool(_ type: String) -> Bool {
+        type == "server_tool_use" || type == "mcp_tool_use" || (type.hasSuffix("_tool_result") && type != "tool_result")
     }
 
     /// `stop_reason`, and the explanation of a refusal (`stop_details`), of a response or of

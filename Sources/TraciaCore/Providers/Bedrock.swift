@@ -157,7 +157,7 @@ struct BedrockAdapter: ProviderAdapter {
                 let content = turn.parts.indices.flatMap { i -> [JSON] in
                     switch turn.parts[i] {
                     case .toolCall, .toolResult: usesTools = true
-                    case .text, .reasoning, .media: break
+                    case .text, .reasoning, .media, .serverTool: break
                     }
                     return block(turn.parts[i], names: &documentNames).map { blocks($0, turn.mark(at: i)) } ?? []
                 }
@@ -234,6 +234,8 @@ struct BedrockAdapter: ProviderAdapter {
             return ["text": .string(text)]
         case .media(let m):
             return BedrockMedia.block(m, names: &names)
+        case .serverTool(let t):
+            return t.provider == .amazonBedrock ? .object(t.block) : nil
         case .toolCall(let call):
             return ["toolUse": ["toolUseId": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)]]
         case .toolResult(let id, _, let text):
@@ -278,11 +280,14 @@ struct BedrockAdapter: ProviderAdapter {
 struct BedrockStreamDecoder: ResponseDecoder {
     private var framer = EventStreamFramer()
     private var stopped = false
+    /// The blocks of server tools, whose deltas are theirs and not a tool call's.
+    private var serverToolBlocks: Set<Int> = []
 
     mutating func consume(_ bytes: UnsafeRawBufferPointer, into sink: some EventSink) throws(TraciaError) {
         var state = self
         try framer.feed(bytes) { (message) throws(TraciaError) in try state.handle(message, sink: sink) }
         stopped = state.stopped
+        serverToolBlocks = state.serverToolBlocks
     }
 
     mutating func finish(into sink: some EventSink) throws(TraciaError) {
@@ -309,9 +314,17 @@ struct BedrockStreamDecoder: ResponseDecoder {
         let index = root["contentBlockIndex"]?.int ?? 0
         switch message.headers[":event-type"] {
         case "contentBlockStart":
-            if let use = root["start"]?["toolUse"] {
+            guard let start = root["start"] else { break }
+            if BedrockBody.serverTool(start, index: index, sink: sink) {
+                serverToolBlocks.insert(index)
+            } else if let use = start["toolUse"] {
                 sink.toolCallStart(index: index, id: use["toolUseId"]?.string, name: use["name"]?.string)
             }
+        case "contentBlockDelta" where serverToolBlocks.contains(index):
+            if let input = root["delta"]?["toolUse"]?["input"]?.stringBytes, !input.isEmpty {
+                sink.serverToolInput(index: index, fragment: input)
+            }
+            for item in root["delta"]?["toolResult"]?.array ?? [] { sink.serverToolContent(index: index, item: JSON(item)) }
         case "contentBlockDelta":
             if let text = root["delta"]?["text"]?.stringBytes, !text.isEmpty {
                 sink.text(text)
@@ -338,6 +351,23 @@ struct BedrockStreamDecoder: ResponseDecoder {
 
 /// A non-streaming Converse response.
 enum BedrockBody: BodyParser {
+    /// A block of a tool Bedrock ran itself (a `toolUse` typed `server_tool_use`, a `toolResult`
+    /// in the assistant's turn), kept whole as `{"toolUse": …}` or `{"toolResult": …}`; whether
+    /// it is one. Streamed, the call's input and the result's content follow as deltas.
+    @discardableResult
+    static func serverTool(_ block: JSONRef, index: Int, sink: some EventSink) -> Bool {
+        if let use = block["toolUse"], use["type"]?.string == "server_tool_use", let object = JSONObject(use) {
+            sink.serverToolStart(index: index, block: ["toolUse": .object(object)], inputPath: ["toolUse", "input"], contentPath: [])
+            return true
+        }
+        if let result = block["toolResult"], let object = JSONObject(result) {
+            sink.serverToolStart(
+                index: index, block: ["toolResult": .object(object)], inputPath: [], contentPath: ["toolResult", "content"])
+            return true
+        }
+        return false
+    }
+
     static func parse(_ root: JSONRef, sink: some EventSink) throws(TraciaError) {
         guard let content = root["output"]?["message"]?["content"] else {
             throw TraciaError(.providerError, root["message"]?.string ?? "response has no output message")
@@ -345,6 +375,8 @@ enum BedrockBody: BodyParser {
         for (index, block) in content.array.enumerated() {
             if let text = block["text"]?.stringBytes, !text.isEmpty {
                 sink.text(text)
+            } else if serverTool(block, index: index, sink: sink) {
+                continue
             } else if let use = block["toolUse"] {
                 sink.toolCallStart(index: index, id: use["toolUseId"]?.string, name: use["name"]?.string)
                 Array((use["input"]?.serialized() ?? "{}").utf8).withUnsafeBufferPointer {

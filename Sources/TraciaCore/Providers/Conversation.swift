@@ -10,6 +10,8 @@ struct Conversation {
         /// Sent back only to the provider that produced it (`ReasoningPart.provider`).
         case reasoning(ReasoningPart)
         case media(MediaPart)
+        /// Sent back only to the provider that ran the tool (`ServerToolPart.provider`).
+        case serverTool(ServerToolPart)
     }
 
     struct Turn {
@@ -55,6 +57,7 @@ struct Conversation {
                     case .toolCall(let c): return (.toolCall(c), mark)
                     case .reasoning(let r): return (.reasoning(r), mark)
                     case .media(let m): return (.media(m), mark)
+                    case .serverTool(let t): return (.serverTool(t), mark)
                     }
                 }
             }

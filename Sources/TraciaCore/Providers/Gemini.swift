@@ -131,6 +131,7 @@ struct GeminiAdapter: ProviderAdapter {
         var parts: [JSON] = []
         var signature: String?
         for p in turn.parts {
+            if case .serverTool = p { continue }  // another provider's
             if case .reasoning(let r) = p {
                 if r.provider == .google, let s = r.signature {
                     if let pending = signature { parts.append(["text": "", "thoughtSignature": .string(pending)]) }
@@ -152,7 +153,7 @@ struct GeminiAdapter: ProviderAdapter {
 
     private static func part(for part: Conversation.Part, in conversation: Conversation) -> JSON {
         switch part {
-        case .reasoning:
+        case .reasoning, .serverTool:
             return [:]
         case .text(let text):
             return textPart(text)

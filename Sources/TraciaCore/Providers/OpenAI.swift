@@ -83,7 +83,7 @@ struct OpenAIAdapter: ProviderAdapter {
         switch part {
         case .text(let t): t.isEmpty ? nil : ["type": "text", "text": .string(t)]
         case .media(let m): OpenAIMedia.part(m)
-        case .toolCall, .reasoning: nil
+        case .toolCall, .reasoning, .serverTool: nil
         }
     }
 

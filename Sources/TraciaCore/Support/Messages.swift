@@ -40,12 +40,30 @@ public struct ReasoningPart: Sendable, Equatable {
     }
 }
 
+/// A block of a tool the provider ran itself, inside the response (Anthropic web search, code
+/// execution, web fetch, MCP; Bedrock's Nova code interpreter): the call or its result, kept as
+/// the provider sent it so that the turn can be sent back unchanged, to that provider only.
+/// Never a tool call for the caller to run.
+public struct ServerToolPart: Sendable, Equatable {
+    public var provider: ProviderKind
+    /// The provider's block: Anthropic's content block (`server_tool_use`, `mcp_tool_use`,
+    /// `web_search_tool_result`, …), Bedrock's `{"toolUse": …}` or `{"toolResult": …}`.
+    public var block: JSONObject
+
+    public init(provider: ProviderKind, block: JSONObject) {
+        self.provider = provider
+        self.block = block
+    }
+}
+
 public enum ContentPart: Sendable, Equatable {
     case text(String)
     case toolCall(ToolCall)
     case reasoning(ReasoningPart)
     /// An image or a document; user messages only.
     case media(MediaPart)
+    /// A server-side tool's call or result; assistant messages only.
+    case serverTool(ServerToolPart)
 }
 
 public struct Message: Sendable, Equatable {

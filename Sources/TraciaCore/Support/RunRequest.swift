@@ -67,7 +67,7 @@ extension RunRequest {
     static let commonPartKeys: Set<String> = ["type"]
     static let partKeys: [String: Set<String>] = [
         "text": ["text", CacheMark.key], "tool_call": ["id", "name", "arguments", CacheMark.key],
-        "reasoning": ["provider", "text", "signature", "redacted_data", "redactedData"],
+        "reasoning": ["provider", "text", "signature", "redacted_data", "redactedData"], "server_tool": ["provider", "block"],
         "image": MediaPartReader.imageKeys.union([CacheMark.key]), "document": MediaPartReader.documentKeys.union([CacheMark.key]),
         "image_url": MediaPartReader.imageURLPartKeys.union([CacheMark.key]), "file": MediaPartReader.filePartKeys.union([CacheMark.key]),
     ]
@@ -186,7 +186,8 @@ extension RunRequest {
         let type = try r.requiredString("type")
         guard let keys = partKeys[type] else {
             throw .invalid(
-                "\(context): unknown part type '\(type)' (expected text, tool_call, reasoning, image, document, image_url or file)")
+                "\(context): unknown part type '\(type)' (expected text, tool_call, reasoning, server_tool, image, document, image_url or file)"
+            )
         }
         if type == "reasoning", r.value(CacheMark.key) != nil {
             throw .invalid("\(context): a reasoning part cannot carry cache_control (providers cache no thinking block)")
@@ -209,6 +210,12 @@ extension RunRequest {
                 provider: provider, text: try r.string("text") ?? "", signature: try r.string("signature"),
                 redactedData: try r.firstString(["redacted_data", "redactedData"]))
             return .reasoning(part)
+        case "server_tool":
+            guard role == .assistant else { throw .invalid("\(context): server_tool parts belong to assistant messages") }
+            let name = try r.requiredString("provider")
+            guard let provider = ProviderKind(rawValue: name) else { throw .invalid("\(context): unknown provider '\(name)'") }
+            guard let block = try r.object("block").flatMap(JSONObject.init) else { throw .invalid("\(context): 'block' is required") }
+            return .serverTool(ServerToolPart(provider: provider, block: block))
         default:
             guard role == .user else { throw .invalid("\(context): \(type) parts belong to user messages") }
             switch type {

@@ -110,6 +110,8 @@ enum SpanPayload {
             return .object(o)
         case .media(let m):
             return MediaRecord.json(m, camelCase: camelCase)
+        case .serverTool(let t):
+            return ["type": "server_tool", "provider": .string(t.provider.rawValue), "block": .object(t.block)]
         }
     }
 }

@@ -21,6 +21,40 @@ struct Accumulator {
     enum Item: Equatable {
         case reasoning(Int)
         case toolCall(Int)
+        case serverTool(Int)
+    }
+
+    /// A server-side tool's block as it arrives: its input's JSON text and its content's items
+    /// may stream after the block begins.
+    struct PartialServerTool {
+        var block: JSONObject
+        var inputPath: [String]
+        var input: [UInt8] = []
+        var contentPath: [String]
+        var content: [JSON] = []
+
+        /// The block with what streamed in its place; input that does not parse stays as it began.
+        var assembled: JSONObject {
+            var b = block
+            if !input.isEmpty, let parsed = input.withUnsafeBytes({ try? JSON(parsing: $0) }) {
+                b = Self.setting(parsed, at: inputPath[...], in: b)
+            }
+            if !content.isEmpty {
+                var items: [JSON] = []
+                var inner: JSON? = .object(b)
+                for key in contentPath { inner = inner?[key] }
+                items = (inner?.array ?? []) + content
+                b = Self.setting(.array(items), at: contentPath[...], in: b)
+            }
+            return b
+        }
+
+        private static func setting(_ value: JSON, at path: ArraySlice<String>, in object: JSONObject) -> JSONObject {
+            guard let key = path.first else { return object }
+            var o = object
+            o[key] = path.count == 1 ? value : .object(setting(value, at: path.dropFirst(), in: o[key]?.object ?? [:]))
+            return o
+        }
     }
 
     private(set) var text: [UInt8] = []
@@ -33,6 +67,9 @@ struct Accumulator {
     /// Where each of the provider's block keys is in `reasoningBlocks`.
     private var reasoningPositions: [Int: Int] = [:]
     private(set) var items: [(item: Item, textOffset: Int)] = []
+    private(set) var serverTools: [PartialServerTool] = []
+    /// Where each of the provider's server-tool block keys is in `serverTools`.
+    private var serverToolPositions: [Int: Int] = [:]
     private(set) var usage = Usage()
     /// Whether the last usage report was the provider's final count (see `setUsage`).
     private(set) var usageIsFinal = false
@@ -98,6 +135,24 @@ struct Accumulator {
         return reasoningBlocks.count - 1
     }
 
+    mutating func startServerTool(index: Int, block: JSONObject, inputPath: [String], contentPath: [String]) {
+        serverToolPositions[index] = serverTools.count
+        items.append((.serverTool(serverTools.count), text.count))
+        serverTools.append(PartialServerTool(block: block, inputPath: inputPath, contentPath: contentPath))
+        contentDeltas += 1
+    }
+
+    mutating func appendServerToolInput(index: Int, _ fragment: UnsafeBufferPointer<UInt8>) {
+        guard let i = serverToolPositions[index] else { return }
+        serverTools[i].input.append(contentsOf: fragment)
+        contentDeltas += 1
+    }
+
+    mutating func appendServerToolContent(index: Int, _ item: JSON) {
+        guard let i = serverToolPositions[index] else { return }
+        serverTools[i].content.append(item)
+    }
+
     /// All reasoning text, blocks joined.
     var reasoningText: String { String(decoding: reasoningBlocks.flatMap(\.text), as: UTF8.self) }
 
@@ -105,7 +160,9 @@ struct Accumulator {
     /// the order they came (`toolCalls` are the assembled calls, none when the call failed).
     /// Plain text stays a string.
     func message(toolCalls: [ToolCall], provider: ProviderKind) -> Message {
-        if toolCalls.allSatisfy(\.incomplete) && reasoningBlocks.isEmpty { return Message(role: .assistant, text: textString) }
+        if toolCalls.allSatisfy(\.incomplete) && reasoningBlocks.isEmpty && serverTools.isEmpty {
+            return Message(role: .assistant, text: textString)
+        }
         var parts: [ContentPart] = []
         var textStart = 0
         func takeText(upTo end: Int) {
@@ -121,6 +178,9 @@ struct Accumulator {
                 guard i < toolCalls.count, !toolCalls[i].incomplete else { continue }
                 takeText(upTo: offset)
                 parts.append(.toolCall(toolCalls[i]))
+            case .serverTool(let i):
+                takeText(upTo: offset)
+                parts.append(.serverTool(ServerToolPart(provider: provider, block: serverTools[i].assembled)))
             case .reasoning(let i):
                 takeText(upTo: offset)
                 let block = reasoningBlocks[i]

@@ -23,10 +23,19 @@ protocol EventSink: AnyObject {
     /// never part of the answer's text.
     func refusal(_ bytes: UnsafeBufferPointer<UInt8>)
     func finish(_ reason: ProviderFinish)
+    /// A server-side tool's block begins at the provider's `index` (its own key, apart from tool
+    /// calls'): `block` as the provider sends it back, with the JSON text of its input (at
+    /// `inputPath`) and the items of its content (at `contentPath`) to follow, when they stream.
+    func serverToolStart(index: Int, block: JSONObject, inputPath: [String], contentPath: [String])
+    func serverToolInput(index: Int, fragment: UnsafeBufferPointer<UInt8>)
+    func serverToolContent(index: Int, item: JSON)
 }
 
 extension EventSink {
     func toolCallEnd(index: Int) {}
+    func serverToolStart(index: Int, block: JSONObject, inputPath: [String], contentPath: [String]) {}
+    func serverToolInput(index: Int, fragment: UnsafeBufferPointer<UInt8>) {}
+    func serverToolContent(index: Int, item: JSON) {}
     func provisionalUsage(_ usage: Usage) { self.usage(usage) }
 }
 

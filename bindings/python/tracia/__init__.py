@@ -6,8 +6,8 @@ from ._events import ReasoningDelta, TextDelta, ToolCallDelta, ToolCallEnd, Tool
 from ._session import TraciaSession
 from ._streaming import AsyncLocalStream, LocalStream
 from ._types import (DocumentPart, Eval, ImagePart, JsonSchemaProperty, LLMProvider, LocalPromptMessage, ReasoningPart,
-                     ResponseFormatJsonSchema, RunLocalResult, StreamResult, TextPart, TokenUsage, ToolCall, ToolCallPart,
-                     ToolDefinition, ToolParameters)
+                     ResponseFormatJsonSchema, RunLocalResult, ServerToolPart, StreamResult, TextPart, TokenUsage, ToolCall,
+                     ToolCallPart, ToolDefinition, ToolParameters)
 from ._ffi import version as _version
 
 __version__ = _version().decode()
@@ -33,7 +33,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AsyncLocalStream", "ContentPart", "DocumentPart", "Eval", "ImagePart", "JsonSchemaProperty", "LLMProvider", "LocalPromptMessage",
-    "LocalStream", "ReasoningDelta", "ReasoningPart", "ResponseFormat", "ResponseFormatJsonSchema", "RunLocalResult",
+    "LocalStream", "ReasoningDelta", "ReasoningPart", "ResponseFormat", "ResponseFormatJsonSchema", "RunLocalResult", "ServerToolPart",
     "StreamEvent", "StreamResult", "TextDelta", "TextPart", "TokenUsage", "ToolCall", "ToolCallDelta", "ToolCallEnd",
     "ToolCallPart", "ToolCallStart", "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia", "TraciaError",
     "TraciaErrorCode", "TraciaSession", "__version__",

@@ -123,6 +123,17 @@ class ReasoningPart(_Model):
     redacted_data: Optional[str]
 
 
+class ServerToolPart(_Model):
+    """A block of a tool the provider ran itself (web search, code execution, MCP) in an
+    assistant message, as the provider sent it: pass it back unchanged (it goes to that provider
+    only). Never a tool call to run."""
+
+    _fields = (("type", "type", "server_tool"), ("provider", "provider", _MISSING), ("block", "block", _MISSING))
+    type: str
+    provider: Union[LLMProvider, str]
+    block: Dict[str, Any]
+
+
 class ImagePart(_Model):
     """An image in a user message: a url (https://, gs://, s3://, or a base64 data: URL), or base64
     data with its media_type. detail is OpenAI's (auto, low, high)."""
@@ -149,7 +160,7 @@ class DocumentPart(_Model):
 
 
 if TYPE_CHECKING:
-    ContentPart = Union[TextPart, ToolCallPart, ReasoningPart, ImagePart, DocumentPart]
+    ContentPart = Union[TextPart, ToolCallPart, ReasoningPart, ServerToolPart, ImagePart, DocumentPart]
 
 
 class JsonSchemaProperty(_Model):
@@ -208,7 +219,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from typing import Any, Dict, Union
 
-    aliases = {"ContentPart": Union[TextPart, ToolCallPart, ReasoningPart, ImagePart, DocumentPart], "ToolChoice": Union[str, Dict[str, str]],
+    aliases = {"ContentPart": Union[TextPart, ToolCallPart, ReasoningPart, ServerToolPart, ImagePart, DocumentPart], "ToolChoice": Union[str, Dict[str, str]],
                "ResponseFormat": Union[Dict[str, Any], ResponseFormatJsonSchema]}
     globals().update(aliases)
     return aliases[name]
@@ -272,6 +283,8 @@ def part_from_json(p: Dict[str, Any]) -> ContentPart:
     kind = p.get("type")
     if kind == "tool_call":
         return ToolCallPart(id=p["id"], name=p["name"], arguments=p.get("arguments", {}))
+    if kind == "server_tool":
+        return ServerToolPart(provider=provider_of(p["provider"]), block=p.get("block", {}))
     if kind == "reasoning":
         return ReasoningPart(provider=provider_of(p["provider"]), text=p.get("text", ""), signature=p.get("signature"),
                              redacted_data=p.get("redacted_data"))
