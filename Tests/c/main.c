@@ -45,6 +45,8 @@
     X(test_first_chunk_timeout_fires_without_content) X(test_first_chunk_timeout_is_retried) \
     X(test_first_chunk_timeout_spares_a_stream_with_content) X(test_usage_after_an_abort_on_every_provider) \
     X(test_usage_complete_only_with_the_final_count) X(test_anthropic_body_carries_the_tables_max_tokens) \
+    X(test_server_tools_stay_in_the_message_and_come_back_unchanged) X(test_refusal_pause_and_cut_tool_call_are_results) \
+    X(test_finish_reason_is_null_when_the_model_did_not_finish) \
     X(test_cache_counts_of_every_provider) X(test_cache_marks_reach_each_provider_as_it_takes_them) \
     X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
     X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \

@@ -71,6 +71,36 @@ TOOL_EVENTS = [
 TOOL_USE_BLOCKS = [{"type": "tool_use", "id": "toolu_A", "name": "get_weather", "input": {"city": "Paris"}},
                    {"type": "tool_use", "id": "toolu_B", "name": "get_weather", "input": {"city": "Rome"}}]
 
+# Scenario `server-tools`: a web search Anthropic runs itself (its input streamed in pieces), its
+# result, then text and a client tool call. A follow-up must carry the two server blocks back
+# exactly as assembled here.
+SERVER_TOOL_USE = {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "weather Paris"}}
+SERVER_TOOL_RESULT = {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
+                      "content": [{"type": "web_search_result", "url": "https://example.com/paris", "title": "Paris",
+                                   "encrypted_content": "EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5", "page_age": None}]}
+SERVER_TOOL_EVENTS = [
+    message_start(61),
+    event("content_block_start", index=0, content_block=dict(SERVER_TOOL_USE, input={})),
+    delta(0, type="input_json_delta", partial_json="{\"query\": \"weather"),
+    delta(0, type="input_json_delta", partial_json=" Paris\"}"),
+    event("content_block_stop", index=0),
+    event("content_block_start", index=1, content_block=SERVER_TOOL_RESULT),
+    event("content_block_stop", index=1),
+    event("content_block_start", index=2, content_block={"type": "text", "text": ""}),
+    delta(2, type="text_delta", text="Sunny."),
+    event("content_block_stop", index=2),
+    event("content_block_start", index=3, content_block={"type": "tool_use", "id": "toolu_A", "name": "get_weather", "input": {}}),
+    delta(3, type="input_json_delta", partial_json="{\"city\": \"Paris\"}"),
+    event("content_block_stop", index=3),
+] + message_end("tool_use", 90, {"server_tool_use": {"web_search_requests": 1}})
+SERVER_TOOL_BLOCKS = [SERVER_TOOL_USE, SERVER_TOOL_RESULT, {"type": "text", "text": "Sunny."}, TOOL_USE_BLOCKS[0]]
+
+# Scenario `refusal`: no content, then a refusal stop with its details.
+REFUSAL_DETAILS = {"type": "refusal", "category": "cyber",
+                   "explanation": "This request triggered restrictions on violative cyber content."}
+# Scenario `tool-cut`: text, then a tool call whose input the output budget cuts.
+TOOL_CUT_INPUT = "{\"city\": \"Par"
+
 THINKING_USAGE = {"output_tokens_details": {"thinking_tokens": ANTHROPIC_THINKING_TOKENS}}
 
 
@@ -187,6 +217,11 @@ class AnthropicDialect:
 
     def replay_problem(self, name, request):
         """What the service would refuse in the assistant turn a tool-result follow-up carries back."""
+        if name == "server-tools":
+            turns = [m for m in request["messages"] if m.get("role") == "assistant"]
+            content = turns[-1].get("content") if turns else None
+            server = [b for b in content or [] if isinstance(b, dict) and b.get("type") in ("server_tool_use", "web_search_tool_result")]
+            return None if server == SERVER_TOOL_BLOCKS[:2] else (400, "messages: server tool blocks must be passed back unchanged")
         if name not in REASONING_EVENTS:
             return None
         issued = [reasoning_view(b) for b in REASONING_BLOCKS[name]]
@@ -201,7 +236,20 @@ class AnthropicDialect:
             return list(TOOL_EVENTS)
         if name in REASONING_EVENTS:
             return [message_start(61)] + REASONING_EVENTS[name] + message_end("tool_use", 71 + ANTHROPIC_THINKING_TOKENS, THINKING_USAGE)
+        if name == "server-tools":
+            return list(SERVER_TOOL_EVENTS)
+        if name == "refusal":
+            return [message_start(), event("message_delta", delta={"stop_reason": "refusal", "stop_sequence": None,
+                                                                   "stop_details": REFUSAL_DETAILS}, usage={"output_tokens": 5}),
+                    event("message_stop")]
+        if name == "tool-cut":
+            return ([message_start()] + text_block_events(0, ["Let ", "me ", "check."])
+                    + [event("content_block_start", index=1, content_block={"type": "tool_use", "id": "toolu_C", "name": "get_weather", "input": {}}),
+                       delta(1, type="input_json_delta", partial_json=TOOL_CUT_INPUT)]
+                    + message_end("max_tokens", 16))
         parts = words(last_user_text(request))
+        if name == "pause-turn":
+            return [message_start()] + text_block_events(0, parts) + message_end("pause_turn", len(parts))
         if name == "cached":
             return [message_start(usage=anthropic_usage(1))] + text_block_events(0, parts) + message_end("end_turn", len(parts))
         if name == "thinking":
@@ -233,7 +281,15 @@ class AnthropicDialect:
             return message([{"type": "text", "text": "Checking."}] + TOOL_USE_BLOCKS, "tool_use", 71, request)
         if name in REASONING_EVENTS:
             return message(REASONING_BLOCKS[name] + TOOL_USE_BLOCKS, "tool_use", 71 + ANTHROPIC_THINKING_TOKENS, request, THINKING_USAGE)
+        if name == "server-tools":
+            return message(SERVER_TOOL_BLOCKS, "tool_use", 90, request)
+        if name == "refusal":
+            return dict(message([], "refusal", 5, request), stop_details=REFUSAL_DETAILS)
+        if name == "tool-cut":
+            return message([{"type": "text", "text": "Let me check."}], "max_tokens", 16, request)
         text = last_user_text(request)
+        if name == "pause-turn":
+            return message([{"type": "text", "text": text}], "pause_turn", len(words(text)), request)
         if name == "cached":
             return message([{"type": "text", "text": text}], "end_turn", len(words(text)), request, anthropic_usage(len(words(text))))
         if name == "thinking":

@@ -34,6 +34,11 @@ reasoning sent back unchanged) and gets a text answer, or the provider's 400. An
 streams one byte per TCP send; followed by /hold, it streams all but the closing events, then
 waits until the client leaves (an answer that cannot end before an abort).
 
+Anthropic only (fake_anthropic.py): server-tools (a web search the service runs, its result, text and
+a client tool call; a tool-result follow-up must carry the server blocks back unchanged), refusal
+(a refusal stop with its stop_details), tool-cut (a tool call cut by max_tokens), pause-turn (text,
+then stop_reason pause_turn).
+
 Prompt caching (fake_cache.py): cached (the answer of text, its usage reporting 3000 of 4512 input
 tokens read from the cache and, where the provider says, 1500 written to it, in each provider's
 shape). Anthropic and Bedrock check the cache marks of every request as the services do.
@@ -90,7 +95,7 @@ def last_user_text(request, default="Hello from the fake server"):
 
 # Scenarios that answer with tool calls; a request that already carries tool results has its
 # assistant turn checked by the dialect, as the real service checks it, then gets a text answer.
-TOOL_SCENARIOS = ("tools", "thinking-tools", "redacted-thinking")
+TOOL_SCENARIOS = ("tools", "thinking-tools", "redacted-thinking", "server-tools")
 
 # How each wire format spells a tool result in a request.
 TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"')
