@@ -18,9 +18,12 @@ check "abort" '[[ "$out" == *"(aborted)"* ]]'
 check "two spans written" '[[ $(wc -l <"$prefix/spans.jsonl") -eq 2 ]]'
 
 # The Swift example uses TraciaCore directly, with Swift concurrency: run with README's command.
+swift_status=0
 swift_out=$(TRACIA_API_KEY= TRACIA_SPANS_FILE="$prefix/swift-spans.jsonl" \
-    bash -c "$(python3 Tests/readme_block.py swift-example)" 2>/dev/null)
+    bash -c "$(python3 Tests/readme_block.py swift-example)" 2>"$prefix/swift.log") || swift_status=$?
 echo "$swift_out"
+[ "$swift_status" -eq 0 ] || cat "$prefix/swift.log"
+check "swift example builds and exits 0" '[ "$swift_status" -eq 0 ]'
 check "swift example streams" '[[ "$swift_out" == *"Structured concurrency makes streams easy."* ]]'
 check "swift example result" '[[ "$swift_out" == *"13 tokens, finish reason stop"* ]]'
 check "swift example cancellation aborts" '[[ "$swift_out" == *"aborted: true"* ]]'
