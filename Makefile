@@ -9,7 +9,7 @@ SOMAJOR := 0
 SWIFT_BUILD = swift build -c $(CONFIG) --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/$(CONFIG)
 
-.PHONY: all version deps test-deps build test check test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load captures
+.PHONY: all version deps example-deps test-deps build test check test-swift test-c test-python lint demo install clean fuzz asan tsan valgrind load captures
 
 all: build
 
@@ -26,9 +26,17 @@ deps:
 	@pkg-config --exists libcurl jansson libcrypto zlib 2>/dev/null || { \
 	  echo "installing $(BUILD_PACKAGES)"; $(APT_INSTALL) $(BUILD_PACKAGES); }
 
-# What only the test command needs beyond the build: valgrind for the memcheck suite, and venv
-# for the Python suites' virtual environments.
-test-deps:
+# The toolchains of the examples in Go (cgo), Rust (rustc alone) and Ruby (Fiddle and json, in
+# Debian's ruby), each installed only where it is missing.
+example-deps:
+	@missing=; command -v go >/dev/null || missing="$$missing golang-go"; \
+	command -v rustc >/dev/null || missing="$$missing rustc"; \
+	ruby -e 'require "fiddle"; require "json"' 2>/dev/null || missing="$$missing ruby"; \
+	[ -z "$$missing" ] || { echo "installing$$missing"; $(APT_INSTALL) $$missing; }
+
+# What only the test command needs beyond the build: valgrind for the memcheck suite, venv for
+# the Python suites' virtual environments, and the examples' toolchains.
+test-deps: example-deps
 	@missing=; command -v valgrind >/dev/null || missing="$$missing valgrind"; \
 	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	[ -z "$$missing" ] || { echo "installing$$missing"; $(APT_INSTALL) $$missing; }
