@@ -1,0 +1,3 @@
+module tracia-example
+
+go 1.19
