@@ -60,5 +60,8 @@ ffi_example() { # NAME COMMAND...
 (cd examples/go && GOCACHE="$prefix/go-cache" go build -o "$prefix/go-stream" .)
 check "go example formatted as gofmt wants" '[ -z "$(gofmt -l examples/go)" ]'
 ffi_example go "$prefix/go-stream"
+
+rustc --edition 2021 -D warnings examples/rust/main.rs $(pkg-config --libs tracia) -o "$prefix/rust-stream"
+ffi_example rust "$prefix/rust-stream"
 echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
