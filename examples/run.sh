@@ -63,5 +63,7 @@ ffi_example go "$prefix/go-stream"
 
 rustc --edition 2021 -D warnings examples/rust/main.rs $(pkg-config --libs tracia) -o "$prefix/rust-stream"
 ffi_example rust "$prefix/rust-stream"
+
+ffi_example ruby ruby "$PWD/examples/ruby/stream.rb"
 echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
