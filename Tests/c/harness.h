@@ -50,6 +50,9 @@ struct outcome {
 };
 
 struct outcome run_stream(tracia_stream *stream);
+/* tracia_run_local(c, request) refuses the request: no stream, INVALID_REQUEST in
+ * tracia_last_error() with `message` in its text. */
+void expect_run_refused(tracia_client *c, const char *request, const char *message);
 struct outcome run_call(tracia_client *client, const char *request);
 void outcome_free(struct outcome *o);
 

@@ -39,6 +39,20 @@ char *request_json(const char *scenario, const char *content, const char *extra)
     return n < 0 ? NULL : out;
 }
 
+void expect_run_refused(tracia_client *c, const char *request, const char *message) {
+    tracia_stream *s = tracia_run_local(c, request);
+    CHECK_MSG(s == NULL, request);
+    if (s) {
+        tracia_free(tracia_stream_result(s));
+        tracia_stream_free(s);
+    } else {
+        json_t *e = json_loads(tracia_last_error(), 0, NULL);
+        CHECK_STR(str_at(e, "code"), "INVALID_REQUEST");
+        CHECK_MSG(strstr(str_at(e, "message") ?: "", message) != NULL, tracia_last_error());
+        json_decref(e);
+    }
+}
+
 struct outcome run_stream(tracia_stream *stream) {
     struct outcome o = {0};
     size_t capacity = 256;
