@@ -50,7 +50,10 @@
     X(test_cache_counts_of_every_provider) X(test_cache_marks_reach_each_provider_as_it_takes_them) \
     X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
     X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \
-    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span)
+    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
+    X(test_custom_headers_reach_the_provider) X(test_custom_headers_never_replace_the_librarys) \
+    X(test_secret_header_values_are_scrubbed) X(test_missing_key_with_a_base_url_is_refused) \
+    X(test_keyless_compatible_server_that_wants_a_key_says_where_it_goes) X(test_bad_base_urls_name_their_source_and_value)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

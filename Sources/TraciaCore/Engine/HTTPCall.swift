@@ -54,7 +54,14 @@ final class HTTPCall: EngineTask, CurlOwner {
     }
 
     private func build(_ call: ResolvedCall) throws(TraciaError) {
-        let request = try adapter.httpRequest(for: call)
+        var request = try adapter.httpRequest(for: call)
+        if let taken = CustomHeader.conflict(call.headers, with: request.headers) {
+            throw TraciaError(
+                .invalidRequest,
+                "custom header '\(taken.name)' is one the library sets for \(call.provider.rawValue) calls; custom headers add to a request and never replace its own"
+            )
+        }
+        request.headers += call.headers.map(\.line)
         url = request.url
         body = BodyBuffer(request.body)
         curl_slist_free_all(headers)
@@ -247,7 +254,7 @@ final class HTTPCall: EngineTask, CurlOwner {
                 engine.credentials.invalidate(credential, of: credentialSource)
                 return obtainCredential(on: engine)
             }
-            error = adapter.error(status: attempt.status, body: attempt.errorBody)
+            error = unauthorizedWithoutKeyHint(adapter.error(status: attempt.status, body: attempt.errorBody))
             if attempt.hints.retryAfterMS == nil {
                 attempt.hints.retryAfterMS = adapter.retryAfterMS(status: attempt.status, body: attempt.errorBody)
             }
@@ -255,6 +262,17 @@ final class HTTPCall: EngineTask, CurlOwner {
             error = Curl.error(code, url: url)
         }
         retryOrFinish(error, attempt.outcome(transportFailure: transportFailure), on: engine)
+    }
+
+    /// A server that answers 401 to a call sent without a key (openai_compatible's may): the
+    /// error says where the key goes.
+    private func unauthorizedWithoutKeyHint(_ error: TraciaError) -> TraciaError {
+        guard attempt.status == 401, stream.call.apiKey == nil, credentialSource == nil else { return error }
+        let provider = stream.call.provider.descriptor
+        guard !provider.missingKeyHint.isEmpty, !(stream.call.providerSettings?.signsRequests ?? false) else { return error }
+        var hinted = error
+        hinted.message += " (no API key was sent: set \(provider.missingKeyHint) or pass provider_api_key)"
+        return hinted
     }
 
     private func retryOrFinish(_ error: TraciaError, _ outcome: AttemptOutcome, on engine: Engine) {
