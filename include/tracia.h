@@ -460,6 +460,22 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       the call with TRACIA_E_PROVIDER_ERROR.
  *   ca_file: path of a readable PEM file. Default: the system's authorities.
  *       Certificate authorities to trust instead of the system's.
+ *   headers: object (HEADERS). Default: none.
+ *       Headers added to every provider request (a gateway's key, OpenRouter's
+ *       HTTP-Referer and X-Title); a request's headers of the same name win.
+ *
+ * HEADERS, in options and requests: {"Name": "value"} or
+ * {"Name": {"value": "...", "secret": true}}. A name is an HTTP token; a value
+ * has no control characters. A secret value is scrubbed from errors and spans
+ * like a key. Custom headers add to what the library sends and never replace
+ * it: a name the provider's request already carries (its auth header -
+ * Authorization, x-api-key, api-key, x-goog-api-key -, Content-Type, Accept,
+ * anthropic-version, the SigV4 headers) fails the call with
+ * TRACIA_E_INVALID_REQUEST naming it, before any I/O. They are not sent to the
+ * Tracia span API or the OTLP endpoint (otlp_headers is for that).
+ *
+ * A URL that is not http:// or https:// is TRACIA_E_INVALID_REQUEST naming
+ * the option, request key or environment variable it came from, and its value.
  */
 tracia_client *tracia_client_new(const char *options_json);
 
@@ -578,8 +594,11 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       KEYS). Default: the provider's.
  *   response_format: object (RESPONSE_FORMAT KEYS). Default: text.
  *   base_url: URL. Default: the client's <provider>_base_url.
- *       The provider's base URL for this call (a provider key is then
- *       optional).
+ *       The provider's base URL for this call. It still needs the provider's
+ *       key (a proxy in front of the provider wants one too); only
+ *       openai_compatible calls go without one.
+ *   headers: object (HEADERS). Default: the client's headers.
+ *       Headers added to this call's provider request, over the client's.
  *   custom_options: object. Default: none.
  *       Fields set in the provider's request body last, replacing any field
  *       of the same name.
