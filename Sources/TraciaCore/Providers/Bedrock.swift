@@ -167,7 +167,21 @@ struct BedrockAdapter: ProviderAdapter {
         case .unusable(let error): throw error
         case .none: return nil
         case .process, .container, .instanceMetadata:
-            throw TraciaError(.unknown, "AWS credentials were not fetched before the request was built")
+            guard case .aws(let keys)? = call.credential?.value else {
+                throw TraciaError(.unknown, "AWS credentials were not fetched before the request was built")
+            }
+            return keys
+        }
+    }
+
+    /// The source of a call signed with credentials that take I/O; none for a call with an API key.
+    func credentialSource(for call: ResolvedCall) -> (any CredentialSource)? {
+        guard call.apiKey == nil else { return nil }
+        switch call.settings(BedrockSettings.self).plan {
+        case .process(let argv, let profile): return AWSProcessSource(argv: argv, profile: profile)
+        case .container(let endpoint): return AWSContainerSource(endpoint: endpoint)
+        case .instanceMetadata(let endpoint): return AWSInstanceMetadataSource(endpoint: endpoint)
+        case .keys, .unusable, .none: return nil
         }
     }
 

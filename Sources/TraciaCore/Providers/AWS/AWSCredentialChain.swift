@@ -9,8 +9,7 @@ enum AWSCredentialPlan: Equatable, Sendable {
     /// A profile's `credential_process`, already split into its arguments.
     case process(argv: [String], profile: String)
     case container(AWSContainerEndpoint)
-    /// IMDS at this base URL (no trailing slash).
-    case instanceMetadata(baseURL: String)
+    case instanceMetadata(AWSInstanceMetadataEndpoint)
     /// A source was found but cannot be used; calls fail with this error.
     case unusable(TraciaError)
     /// Nothing to use: calls need a Bedrock API key.
@@ -24,6 +23,13 @@ struct AWSContainerEndpoint: Equatable, Sendable {
     var tokenFile: String?
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`, when there is no token file.
     var token: String?
+}
+
+/// The instance metadata service: its base URL (no trailing slash) and the time each request
+/// may take (`AWS_METADATA_SERVICE_TIMEOUT`, seconds, default 1).
+struct AWSInstanceMetadataEndpoint: Equatable, Sendable {
+    var baseURL: String
+    var timeoutMS = 1000
 }
 
 enum AWSCredentialChain {
@@ -156,14 +162,17 @@ enum AWSCredentialChain {
             return .container(AWSContainerEndpoint(url: full, tokenFile: tokenFile, token: token))
         }
         if env("AWS_EC2_METADATA_DISABLED")?.lowercased() == "true" { return .none }
+        let timeoutMS = env("AWS_METADATA_SERVICE_TIMEOUT").flatMap(Int.init).map { max(1, min($0, 3600)) * 1000 } ?? 1000
         if let endpoint = env("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
             guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
                 return .unusable(.invalid("AWS_EC2_METADATA_SERVICE_ENDPOINT must be an http or https URL: \(endpoint)"))
             }
-            return .instanceMetadata(baseURL: String(endpoint.reversed().drop(while: { $0 == "/" }).reversed()))
+            let base = String(endpoint.reversed().drop(while: { $0 == "/" }).reversed())
+            return .instanceMetadata(AWSInstanceMetadataEndpoint(baseURL: base, timeoutMS: timeoutMS))
         }
         let ipv6 = env("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")?.lowercased() == "ipv6"
-        return .instanceMetadata(baseURL: ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
+        return .instanceMetadata(
+            AWSInstanceMetadataEndpoint(baseURL: ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254", timeoutMS: timeoutMS))
     }
 
     static func isAllowedContainerURL(_ url: String) -> Bool {
