@@ -57,10 +57,12 @@ enum AWSCredentialChain {
         let secret = explicit.secretAccessKey ?? (useEnvironmentKeys ? env("AWS_SECRET_ACCESS_KEY") : nil)
         let token =
             explicit.sessionToken ?? (useEnvironmentKeys ? env("AWS_SESSION_TOKEN") ?? env("AWS_SECURITY_TOKEN") : nil)
+        let fromProfile = profilePlan(explicit: explicit, env: env, files: files)
         let origin = explicit.accessKeyID != nil || explicit.secretAccessKey != nil ? "the aws_* options" : "the environment"
         switch (id, secret) {
         case (let id?, let secret?):
-            return Choice(plan: .keys(AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: token), origin: origin))
+            let keys = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: token)
+            return Choice(plan: .keys(keys, origin: origin), profileRegion: fromProfile.region)
         case (_?, nil):
             return Choice(
                 plan: .unusable(.invalid("an AWS access key id is set in \(origin) without its secret key (AWS_SECRET_ACCESS_KEY)")))
@@ -69,7 +71,6 @@ enum AWSCredentialChain {
         case (nil, nil):
             break
         }
-        let fromProfile = profilePlan(explicit: explicit, env: env, files: files)
         if let plan = fromProfile.plan { return Choice(plan: plan, profileRegion: fromProfile.region) }
         return Choice(plan: instancePlan(env: env), profileRegion: fromProfile.region)
     }

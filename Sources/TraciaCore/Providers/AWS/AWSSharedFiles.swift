@@ -19,7 +19,9 @@ struct AWSINIFile: Equatable, Sendable {
         var lastKey: String?
         var keyIndent = 0
         func fail(_ line: Int, _ what: String) -> TraciaError { .invalid("cannot read \(path) at line \(line): \(what)") }
-        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .enumerated()
+        {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.trimmingSpaces
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
