@@ -429,13 +429,41 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *   aws_access_key_id: header string. Default: none. Env: AWS_ACCESS_KEY_ID.
  *   aws_secret_access_key: header string. Default: none.
  *       Env: AWS_SECRET_ACCESS_KEY.
- *   aws_session_token: header string. Default: none. Env: AWS_SESSION_TOKEN.
- *       With both a key id and a secret key, Bedrock calls without a
- *       Bedrock API key are signed with SigV4 (the token for temporary
- *       credentials).
+ *   aws_session_token: header string. Default: none. Env: AWS_SESSION_TOKEN
+ *       (legacy AWS_SECURITY_TOKEN).
+ *   aws_profile: header string. Default: AWS_DEFAULT_PROFILE, else
+ *       AWS_PROFILE, else "default". The profile of the shared files; given
+ *       as an option, the environment's keys are left out.
  *   aws_region: lowercase letters, digits and '-'. Default: eu-central-1.
- *       Env: AWS_REGION, else AWS_DEFAULT_REGION.
- *       Bedrock's region: its host and its model ids' geography prefix.
+ *       Env: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region.
+ *       Bedrock's region: its host and its model ids' geography prefix
+ *       (us-gov-* us-gov., us-* us., eu-* eu., ap-* and me-central-1
+ *       apac., others none; ids that name a geography are kept).
+ *       Bedrock calls without a Bedrock API key are signed with SigV4 (the
+ *       token for temporary credentials), with the first AWS credentials found,
+ *       in the AWS SDKs' order, when the client is made:
+ *         1. the aws_access_key_id and aws_secret_access_key options, then
+ *            AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (not with aws_profile);
+ *         2. the profile's keys in the credentials file (AWS_SHARED_CREDENTIALS_FILE,
+ *            default ~/.aws/credentials), then its credential_process (run
+ *            without a shell, its Version 1 JSON read; refreshed before its
+ *            Expiration), then its keys in the config file (AWS_CONFIG_FILE,
+ *            default ~/.aws/config, sections [default] and [profile NAME]);
+ *            profiles that assume a role, use SSO, web identity or 'aws login'
+ *            fail with a hint to use credential_process =
+ *            aws configure export-credentials --profile NAME;
+ *         3. container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, or
+ *            AWS_CONTAINER_CREDENTIALS_FULL_URI (https, loopback, or an ECS/EKS
+ *            host), with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read at each
+ *            fetch) or AWS_CONTAINER_AUTHORIZATION_TOKEN;
+ *         4. EC2 instance metadata (IMDSv2, v1 when the token is refused),
+ *            unless AWS_EC2_METADATA_DISABLED=true; AWS_EC2_METADATA_SERVICE_ENDPOINT,
+ *            AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 and
+ *            AWS_METADATA_SERVICE_TIMEOUT (seconds, default 1) as in the SDKs.
+ *       Fetched credentials are cached per client and refreshed 15 minutes
+ *       before they expire (10 minutes before, calls wait for new ones). A
+ *       failed fetch ends the call with its error; no metadata service
+ *       answering is TRACIA_E_MISSING_PROVIDER_API_KEY naming every source.
  *   connect_timeout_ms: integer 1..600000. Default: 10000.
  *       Bound of each connection's setup (name lookup, TCP, TLS).
  *   idle_timeout_ms: integer 1..86400000. Default: 60000.

@@ -60,7 +60,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
-        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "ca_file",
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "aws_profile", "ca_file",
     ]
     #expect(ClientOptions.keys == documented)
     let unknown = resolveError { () throws(TraciaError) in _ = try ClientOptions.resolve(json: #"{"mock_api_key":"k"}"#) }
@@ -167,7 +167,8 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     }
     #expect(badRegion?.message == "the AWS region must be lowercase letters, digits and '-' (as in us-east-1)")
     let newline = resolveError { () throws(TraciaError) in
-        _ = try ClientOptions.resolve(json: nil, environment: { $0 == "AWS_SESSION_TOKEN" ? "tok\n" : nil })
+        _ = try ClientOptions.resolve(
+            json: nil, environment: { ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "tok\n"][$0] })
     }
     #expect(newline?.message == "the AWS session token must not contain control characters")
 }
@@ -203,14 +204,21 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     let http = try BedrockAdapter().httpRequest(for: call)
     #expect(http.url == "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-haiku-20240307-v1%3A0/converse")
     #expect(http.headers.contains { $0.hasPrefix("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") })
-    let unsigned = try client(#"{"spans_file":"/dev/null"}"#)
+    // With nothing configured the instance metadata service is the last source; without it, none is left.
+    let probing = try client(#"{"spans_file":"/dev/null"}"#)
+    defer { probing.close() }
+    let viaIMDS = try probing.resolve(request("anthropic.claude-3-haiku-20240307-v1:0"))
+    #expect(BedrockAdapter().credentialSource(for: viaIMDS) is AWSInstanceMetadataSource)
+    let unsigned = try client(#"{"spans_file":"/dev/null"}"#, ["AWS_EC2_METADATA_DISABLED": "true"])
     defer { unsigned.close() }
     let missing = resolveError { () throws(TraciaError) in _ = try unsigned.resolve(request("anthropic.claude-3-haiku-20240307-v1:0")) }
     #expect(missing?.code == .missingProviderAPIKey)
-    #expect(
-        missing?.message
-            == "no API key for amazon_bedrock: set BEDROCK_API_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or pass provider_api_key"
-    )
+    for source in [
+        "AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY", "AWS_ACCESS_KEY_ID", "aws_profile", "AWS_PROFILE", "~/.aws/credentials",
+        "~/.aws/config", "credential_process", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "EC2 instance metadata", "provider_api_key",
+    ] {
+        #expect(missing?.message.contains(source) == true, "\(source)")
+    }
 }
 
 @Test func resolutionErrorsKeepTheirWording() throws {

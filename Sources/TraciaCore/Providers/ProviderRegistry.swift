@@ -105,7 +105,7 @@ enum ProviderRegistry {
     static let amazonBedrock = ProviderDescriptor(
         kind: .amazonBedrock, optionPrefix: "bedrock", keyVariables: ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"],
         baseURLVariables: ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
-        missingKeyHint: "BEDROCK_API_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)", defaultBaseURL: nil,
+        missingKeyHint: BedrockSettings.missingKeyHint, defaultBaseURL: nil,
         matchesModel: BedrockModelID.isModelID, spanName: "amazon_bedrock", openTelemetryName: "aws.bedrock", requiresKey: true,
         requiresBaseURL: false, settings: BedrockSettings.self, makeTask: httpCall(BedrockAdapter()))
 
