@@ -254,6 +254,23 @@ void test_aws_container_credentials(void) {
     CHECK(fetches("container") >= before + 2);
     tracia_client_free(c);
 
+    /* Keys AWS stops taking before their stated expiry (revoked, or the clocks disagree) get
+     * its 403 "security token ... expired": the call is tried once more with fresh keys. */
+    snprintf(url, sizeof url, "%s/container/3600/auth", credentials_fake());
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    c = client("");
+    before = fetches("container");
+    o = call(c, "before");
+    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
+    outcome_free(&o);
+    snprintf(url, sizeof url, "%s/_revoke", credentials_fake());
+    CHECK(post_json(url, "{}"));
+    o = call(c, "after the revocation");
+    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
+    CHECK(fetches("container") == before + 2);
+    outcome_free(&o);
+    tracia_client_free(c);
+
     /* A failing endpoint: a clear error, no request sent. */
     snprintf(url, sizeof url, "%s/container-fail", credentials_fake());
     setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);

@@ -12,6 +12,8 @@ expire after the lifetime the path asks for; fake_bedrock.py accepts them until 
         Code "AssumeRoleUnauthorizedAccess" with no keys
     GET /_fetches                                {"container": n, "imds": n, "imds_tokens": n}
                                                  (credentials issued, IMDS session tokens issued)
+    POST /_revoke                                every key issued so far expires now (the
+                                                 fake Bedrock then refuses it as AWS does)
 """
 import datetime
 import json
@@ -73,6 +75,16 @@ class Handler(BaseHTTPRequestHandler):
         if parts[0] == "imds" and len(parts) >= 3:
             return self.imds_get(parts[1], int(parts[2]), "/".join(parts[3:]))
         self.reply(404, {"message": "not found"})
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path != "/_revoke":
+            return self.reply(404, {"message": "not found"})
+        past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+        with _lock:
+            for key_id, (secret, token, _) in list(_issued.items()):
+                _issued[key_id] = (secret, token, past)
+        self.reply(200, {})
 
     def do_PUT(self):
         parts = self.path.strip("/").split("/")

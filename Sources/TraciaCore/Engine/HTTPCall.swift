@@ -247,7 +247,9 @@ final class HTTPCall: EngineTask, CurlOwner {
                 }
                 return
             }
-            if attempt.status == 401, let credentialSource, let credential, !refusedCredential {
+            if let credentialSource, let credential, !refusedCredential,
+                adapter.refusesCredential(status: attempt.status, body: attempt.errorBody)
+            {
                 // A token the provider no longer takes (revoked, or the clocks disagree): one
                 // more try with a fresh one, as the Google and AWS SDKs do.
                 refusedCredential = true

@@ -159,6 +159,15 @@ struct BedrockAdapter: ProviderAdapter {
         return httpError(status: status, message: type + message)
     }
 
+    /// AWS refuses expired or revoked temporary keys with a 403 (ExpiredTokenException,
+    /// UnrecognizedClientException) rather than a 401; those messages are how it tells.
+    func refusesCredential(status: Int, body: [UInt8]) -> Bool {
+        guard status == 401 || status == 403 else { return false }
+        let text = String(decoding: body.prefix(2000), as: UTF8.self)
+        return ["security token included in the request is expired", "security token included in the request is invalid"]
+            .contains(where: text.contains)
+    }
+
     /// The keys a call is signed with: the client's own, or those its source fetched; nil for
     /// a call sent unsigned (no credentials anywhere, to a base URL of the caller's choosing).
     static func signingCredentials(for call: ResolvedCall, _ settings: BedrockSettings) throws(TraciaError) -> AWSCredentials? {

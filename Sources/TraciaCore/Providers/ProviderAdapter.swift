@@ -18,11 +18,15 @@ protocol ProviderAdapter: Sendable {
     /// Where the call's credential comes from when obtaining it takes I/O; the engine gets it
     /// (from the client's cache or by fetching) and sets `call.credential` before `httpRequest`.
     func credentialSource(for call: ResolvedCall) -> (any CredentialSource)?
+    /// Whether an error response says the credential itself was refused (expired, revoked), so
+    /// that one more try with a fresh one may succeed.
+    func refusesCredential(status: Int, body: [UInt8]) -> Bool
 }
 
 extension ProviderAdapter {
     func retryAfterMS(status: Int, body: [UInt8]) -> Int64? { nil }
     func credentialSource(for call: ResolvedCall) -> (any CredentialSource)? { nil }
+    func refusesCredential(status: Int, body: [UInt8]) -> Bool { status == 401 }
 
     /// The usual mapping of HTTP statuses; `message` is the provider's own text.
     func httpError(status: Int, message: String) -> TraciaError {
