@@ -50,7 +50,12 @@
     X(test_cache_counts_of_every_provider) X(test_cache_marks_reach_each_provider_as_it_takes_them) \
     X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
     X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \
-    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span)
+    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
+    X(test_vertex_gemini_and_claude_with_a_service_account) X(test_vertex_pkcs1_key_and_global_location) \
+    X(test_vertex_tools_with_follow_up) X(test_vertex_errors_in_google_envelope) X(test_vertex_token_refusal_names_the_file) \
+    X(test_vertex_revoked_token_is_refreshed_once) X(test_vertex_tokens_refreshed_ahead_during_a_long_run) \
+    X(test_vertex_authorized_user_file) X(test_vertex_abort) X(test_vertex_configuration_refused_clearly) \
+    X(test_vertex_serves_gemini_models_when_asked)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

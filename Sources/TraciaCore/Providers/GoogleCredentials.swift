@@ -176,20 +176,20 @@ enum GoogleTokenExchange {
     static let jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
     /// The URL and the form body that exchange the file's credentials for an access token.
-    /// `userTokenURI` replaces the constant endpoint of authorized users (tests).
+    /// `tokenURI` replaces the file's endpoint (and the constant one of authorized users).
     static func request(
-        for file: GoogleCredentialsFile, path: String, userTokenURI: String? = nil, nowSeconds: Int64
+        for file: GoogleCredentialsFile, path: String, tokenURI: String? = nil, nowSeconds: Int64
     ) throws(TraciaError) -> (url: String, body: [UInt8]) {
         switch file {
         case .serviceAccount(let account):
             let jwt = try GoogleJWT.assertion(for: account, nowSeconds: nowSeconds, path: path)
-            return (account.tokenURI, form([("grant_type", jwtBearerGrant), ("assertion", jwt)]))
+            return (tokenURI ?? account.tokenURI, form([("grant_type", jwtBearerGrant), ("assertion", jwt)]))
         case .authorizedUser(let user):
             let fields = [
                 ("grant_type", "refresh_token"), ("client_id", user.clientID), ("client_secret", user.clientSecret),
                 ("refresh_token", user.refreshToken),
             ]
-            return (userTokenURI ?? GoogleCredentialsFile.userTokenURI, form(fields))
+            return (tokenURI ?? GoogleCredentialsFile.userTokenURI, form(fields))
         }
     }
 
@@ -227,5 +227,60 @@ enum GoogleTokenExchange {
         let lifetime = root?["expires_in"]
         let seconds = lifetime?.int.map(Int64.init) ?? lifetime?.string.flatMap { Int64($0) }
         return .success(Token(accessToken: token, expiresInSeconds: seconds.map { max(0, $0) }))
+    }
+}
+
+/// Access tokens for a credentials file, fetched by the engine and cached per client: refreshed
+/// in the background when less than google-auth's 3 min 45 s remain, and no longer used in the
+/// last 10 s, which a request may spend reaching the service.
+struct GoogleTokenSource: CredentialSource {
+    let file: GoogleCredentialsFile
+    let path: String
+    /// Replaces the file's token endpoint (option `google_token_uri`).
+    let tokenURI: String?
+    let timeoutMS: Int
+
+    var refreshAheadMS: Int64 { 225_000 }
+    var mandatoryRefreshMS: Int64 { 10_000 }
+
+    /// One entry per account and endpoint; a refresh token is named by a digest, not by itself.
+    var cacheKey: String {
+        let endpoint = tokenURI ?? ""
+        switch file {
+        case .serviceAccount(let a): return "google-sa:\(a.clientEmail) \(a.tokenURI) \(endpoint)"
+        case .authorizedUser(let u):
+            let digest = SigV4.hex(SigV4.sha256(Array(u.refreshToken.utf8))).prefix(16)
+            return "google-user:\(u.clientID) \(digest) \(endpoint)"
+        }
+    }
+
+    func fetch(using fetcher: CredentialFetcher, done: @escaping (Result<Credential, TraciaError>) -> Void) {
+        let request: (url: String, body: [UInt8])
+        do throws(TraciaError) {
+            request = try GoogleTokenExchange.request(for: file, path: path, tokenURI: tokenURI, nowSeconds: GoogleJWT.nowSeconds())
+        } catch {
+            return done(.failure(error))
+        }
+        let sent = Clock.nowMS()
+        let path = self.path
+        fetcher.http(
+            method: "POST", url: request.url, headers: ["Content-Type: application/x-www-form-urlencoded", "Accept: application/json"],
+            body: request.body, timeoutMS: timeoutMS
+        ) { result in
+            switch result {
+            case .failure(let error):
+                done(
+                    .failure(
+                        TraciaError(error.code, "getting a Google access token for \(path): \(error.message)", statusCode: error.statusCode)
+                    ))
+            case .success(let reply):
+                done(
+                    GoogleTokenExchange.token(status: reply.status, body: reply.body, path: path).map { token in
+                        // Counted from the request: the token's lifetime started at most then.
+                        Credential(
+                            value: .bearer(token.accessToken), expiresAtMS: token.expiresInSeconds.map { sent.saturatingAdding($0 * 1000) })
+                    })
+            }
+        }
     }
 }

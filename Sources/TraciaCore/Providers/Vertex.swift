@@ -160,9 +160,9 @@ struct VertexAdapter: ProviderAdapter {
     private let gemini = GeminiAdapter()
     private let anthropic = AnthropicAdapter()
 
-    func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
+    /// The call's URL, or why it cannot be made.
+    private func url(for call: ResolvedCall) throws(TraciaError) -> String {
         let s = call.settings(VertexSettings.self)
-        let r = call.request
         if let problem = s.credentialsProblem, s.accessToken == nil, call.apiKey == nil { throw problem }
         // An API key is express mode: no project, as google-genai does with one.
         let project = call.apiKey == nil ? s.project : nil
@@ -171,11 +171,20 @@ struct VertexAdapter: ProviderAdapter {
                 "vertex needs a Google Cloud project: set vertex_project, GOOGLE_CLOUD_PROJECT or GCLOUD_PROJECT, or use a service-account file with a project_id"
             )
         }
-        let url = try VertexEndpoint.url(
-            base: call.baseURL, project: project, location: s.location, apiVersion: s.apiVersion, model: r.model, stream: r.stream)
+        return try VertexEndpoint.url(
+            base: call.baseURL, project: project, location: s.location, apiVersion: s.apiVersion, model: call.request.model,
+            stream: call.request.stream)
+    }
+
+    func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
+        let s = call.settings(VertexSettings.self)
+        let r = call.request
+        let url = try url(for: call)
         var headers = ["Content-Type: application/json"]
         if let key = call.apiKey {
             headers.append("x-goog-api-key: \(key)")
+        } else if case .bearer(let token)? = call.credential?.value {
+            headers.append("Authorization: Bearer \(token)")
         } else if let token = s.accessToken {
             headers.append("Authorization: Bearer \(token)")
         }
@@ -194,6 +203,16 @@ struct VertexAdapter: ProviderAdapter {
             body = messages
         }
         return HTTPRequest(url: url, headers: headers, body: body.serializedBytes())
+    }
+
+    /// A credentials file's tokens; none for an API key or a token given as it is. None either
+    /// for a call that cannot be made: its request is then refused before any I/O.
+    func credentialSource(for call: ResolvedCall) -> (any CredentialSource)? {
+        let s = call.settings(VertexSettings.self)
+        guard call.apiKey == nil, s.accessToken == nil, let file = s.credentials, let path = s.credentialsPath,
+            (try? url(for: call)) != nil
+        else { return nil }
+        return GoogleTokenSource(file: file, path: path, tokenURI: s.tokenURI, timeoutMS: min(call.timeoutMS, 60_000))
     }
 
     func decoder(for call: ResolvedCall) -> any ResponseDecoder {
