@@ -464,6 +464,58 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       before they expire (10 minutes before, calls wait for new ones). A
  *       failed fetch ends the call with its error; no metadata service
  *       answering is TRACIA_E_MISSING_PROVIDER_API_KEY naming every source.
+ *   vertex_project: header string (letters, digits, '-', '.', ':').
+ *       Default: the credentials file's project_id (an authorized user's
+ *       quota_project_id). Env: GOOGLE_CLOUD_PROJECT, else GCLOUD_PROJECT,
+ *       else ANTHROPIC_VERTEX_PROJECT_ID.
+ *       The Google Cloud project of vertex calls; without one they are
+ *       refused (TRACIA_E_INVALID_REQUEST), unless they carry an API key.
+ *   vertex_location: lowercase letters, digits and '-'. Default: global.
+ *       Env: GOOGLE_CLOUD_LOCATION, else CLOUD_ML_REGION.
+ *       The host of vertex calls: global → aiplatform.googleapis.com, us and
+ *       eu → aiplatform.{us|eu}.rep.googleapis.com, any other location (a
+ *       region such as us-central1) → {location}-aiplatform.googleapis.com;
+ *       and the locations/{location} of the path.
+ *   vertex_base_url: URL. Default: from vertex_location as above.
+ *       Env: GOOGLE_VERTEX_BASE_URL. Replaces the host only: the path
+ *       /{version}/projects/{project}/locations/{location}/publishers/... is
+ *       appended to it.
+ *   vertex_api_key: header string. Default: none.
+ *       Vertex AI express mode: sent as x-goog-api-key to
+ *       /{version}/publishers/google/models/..., with no project (Gemini
+ *       models only); preferred to a token.
+ *   vertex_access_token: header string. Default: none.
+ *       An OAuth access token sent as it is (Authorization: Bearer), never
+ *       refreshed; preferred to a credentials file.
+ *   google_application_credentials: path. Default: none.
+ *       Env: GOOGLE_APPLICATION_CREDENTIALS, else gcloud's
+ *       $CLOUDSDK_CONFIG/application_default_credentials.json (or
+ *       $HOME/.config/gcloud/...) when it exists.
+ *       A Google credentials file for vertex calls: "service_account" (a JWT
+ *       signed RS256 with its private_key, PKCS#8 or PKCS#1 PEM, exchanged at
+ *       its token_uri) or "authorized_user" (its refresh_token exchanged at
+ *       https://oauth2.googleapis.com/token; calls carry x-goog-user-project
+ *       with its quota_project_id). Other types (external_account,
+ *       impersonated_service_account, ...) are refused. The access token is
+ *       fetched when a call needs it, cached by the client, refreshed in the
+ *       background when less than 3 min 45 s remain and not used in its
+ *       last 10 s; a call refused with HTTP 401 gets a fresh one and is sent
+ *       once more. A refusal by the token endpoint (invalid_grant, ...) ends
+ *       the call with TRACIA_E_UNAUTHORIZED naming the file. A file given
+ *       here that cannot be read or used fails tracia_client_new(); one from
+ *       the environment fails only vertex calls.
+ *   google_token_uri: URL. Default: the file's token_uri (service accounts),
+ *       https://oauth2.googleapis.com/token (authorized users).
+ *       Replaces the token endpoint (a proxy, a test server).
+ *   google_use_vertexai: boolean. Default: false.
+ *       Env: GOOGLE_GENAI_USE_VERTEXAI ("true" or "1").
+ *       Calls to gemini-* models without a provider go to vertex.
+ *   vertex_api_version: letters and digits. Default: v1beta1.
+ *       The API version of Gemini calls on Vertex AI (google-genai's default,
+ *       the version the Gemini request body is documented for first); Claude
+ *       calls always use v1, as Anthropic documents them.
+ *   vertex_anthropic_version: header string. Default: vertex-2023-10-16.
+ *       The anthropic_version field of Claude bodies on Vertex AI.
  *   connect_timeout_ms: integer 1..600000. Default: 10000.
  *       Bound of each connection's setup (name lookup, TCP, TLS).
  *   idle_timeout_ms: integer 1..86400000. Default: 60000.
@@ -584,7 +636,14 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   stream: boolean. Default: false.
  *       true streams the reply chunk by chunk; false asks for it whole.
  *   provider: "openai", "anthropic", "google", "amazon_bedrock",
- *       "openai_compatible" or "mock". Default: told from model.
+ *       "openai_compatible", "vertex" or "mock". Default: told from model
+ *       (gemini-* goes to vertex with google_use_vertexai). vertex: claude-*
+ *       models are Anthropic's on Vertex AI (publishers/anthropic,
+ *       :streamRawPredict or :rawPredict, the Messages body without model and
+ *       with anthropic_version; images and documents as base64 only), every
+ *       other model id is Google's (publishers/google, :streamGenerateContent
+ *       or :generateContent, the Gemini body). Model ids are letters, digits,
+ *       '-', '.', '_' and '@' (claude-sonnet-4-5@20250929).
  *   temperature: number 0..2. Default: the provider's.
  *   max_output_tokens: integer 1..10000000. Default: the provider's, but
  *       Anthropic needs one: the model family's documented maximum output,

@@ -36,11 +36,12 @@ public final class TraciaClient: @unchecked Sendable {
 
     func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {
         _ = try RunRequest.validated(model: request.model)
-        guard let provider = request.provider?.descriptor ?? ProviderRegistry.descriptor(forModel: request.model) else {
+        guard var provider = request.provider?.descriptor ?? ProviderRegistry.descriptor(forModel: request.model) else {
             throw TraciaError(
                 .unsupportedModel,
                 "cannot tell the provider of model '\(request.model)'; pass 'provider' (\(ProviderRegistry.nameList))")
         }
+        if let routed = provider.routedTo?(options) { provider = routed.descriptor }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
         let key = request.providerAPIKey ?? options.providerKeys[provider.kind]

@@ -169,3 +169,18 @@ private final class ReadyFDBox: Sendable {
     func set() { ReadyFD.set(fd) }
     func wait(timeoutMS: Int32) -> Bool { ReadyFD.wait(fd, timeoutMS: timeoutMS) }
 }
+
+@Test func aShortLivedCredentialIsRefreshedInTheSecondHalfOfItsLife() throws {
+    try withCache { cache in
+        let source = ManualSource()
+        let now = Clock.nowMS()
+        cache.credential(from: source, now: now) { _ in }
+        // Given for 240 s: under the 300 s advisory window from the start, yet refreshed only
+        // once half of it has passed.
+        source.complete(.success(token("short", expiresAtMS: now + 240_000)))
+        cache.credential(from: source, now: now + 60_000) { _ in }
+        #expect(source.fetches == 1)
+        cache.credential(from: source, now: now + 121_000) { _ in }
+        #expect(source.fetches == 2)
+    }
+}

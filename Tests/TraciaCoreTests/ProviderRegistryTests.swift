@@ -38,7 +38,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesPrefixesAndOptionKeysAreUnique() {
     let names = ProviderRegistry.all.map(\.name)
     #expect(Set(names).count == names.count)
-    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "mock"])
+    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "vertex", "mock"])
     let prefixes = ProviderRegistry.all.compactMap(\.optionPrefix)
     #expect(Set(prefixes).count == prefixes.count)
     let providerKeys = ProviderRegistry.all.flatMap(\.optionKeys)
@@ -46,9 +46,12 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     #expect(ClientOptions.generalKeys.isDisjoint(with: providerKeys))
 }
 
+/// Vertex AI has no key variable: its calls are authenticated by its settings (a credentials
+/// file or a token), which its hint names.
 @Test func providersThatNeedAKeyNameItsVariable() {
     for provider in ProviderRegistry.all where provider.requiresKey {
-        #expect(!provider.missingKeyHint.isEmpty && !provider.keyVariables.isEmpty && provider.optionPrefix != nil)
+        #expect(!provider.missingKeyHint.isEmpty && provider.optionPrefix != nil)
+        #expect(!provider.keyVariables.isEmpty || provider.settings != nil, "\(provider.name)")
     }
 }
 
@@ -60,7 +63,9 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
-        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "aws_profile", "ca_file",
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "aws_profile", "ca_file", "headers",
+        "vertex_api_key", "vertex_base_url", "vertex_project", "vertex_location", "vertex_access_token", "vertex_api_version",
+        "vertex_anthropic_version", "google_application_credentials", "google_token_uri", "google_use_vertexai",
     ]
     #expect(ClientOptions.keys == documented)
     let unknown = resolveError { () throws(TraciaError) in _ = try ClientOptions.resolve(json: #"{"mock_api_key":"k"}"#) }
@@ -109,7 +114,8 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesInSpansAndOpenTelemetry() {
     let expected: [ProviderKind: (String, String)] = [
         .openai: ("openai", "openai"), .anthropic: ("anthropic", "anthropic"), .google: ("google", "gcp.gemini"),
-        .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .mock: ("mock", "mock"),
+        .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .vertex: ("google", "gcp.vertex_ai"),
+        .mock: ("mock", "mock"),
     ]
     for kind in ProviderKind.allCases {
         #expect(kind.spanName == expected[kind]?.0 && kind.descriptor.openTelemetryName == expected[kind]?.1, "\(kind)")
@@ -227,7 +233,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     func message(_ r: RunRequest) -> String? { resolveError { () throws(TraciaError) in _ = try c.resolve(r) }?.message }
     #expect(
         message(request("llama3"))
-            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible or mock)"
+            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible, vertex or mock)"
     )
     #expect(
         message(request("llama3", provider: .openaiCompatible))
@@ -238,10 +244,10 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         let provider = ProviderKind.resolve(model: model)?.rawValue ?? ""
         #expect(message(request(model)) == "no API key for \(provider): set \(variable) or pass provider_api_key")
     }
-    // Neither a key nor a URL: a server of the caller's choosing may need no key; mock never does.
+    // A base URL of the caller's choosing still needs the provider's key; mock never does.
     var local = request("gpt-4.1-mini")
     local.baseURL = "http://127.0.0.1:9/v1"
-    #expect(message(local) == nil)
+    #expect(message(local) == "no API key for openai: set OPENAI_API_KEY or pass provider_api_key")
     #expect(message(request("mock/echo")) == nil)
 }
 

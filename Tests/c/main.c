@@ -54,7 +54,12 @@
     X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
     X(test_custom_headers_reach_the_provider) X(test_custom_headers_never_replace_the_librarys) \
     X(test_secret_header_values_are_scrubbed) X(test_missing_key_with_a_base_url_is_refused) \
-    X(test_keyless_compatible_server_that_wants_a_key_says_where_it_goes) X(test_bad_base_urls_name_their_source_and_value)
+    X(test_keyless_compatible_server_that_wants_a_key_says_where_it_goes) X(test_bad_base_urls_name_their_source_and_value) \
+    X(test_vertex_gemini_and_claude_with_a_service_account) X(test_vertex_pkcs1_key_and_global_location) \
+    X(test_vertex_tools_with_follow_up) X(test_vertex_errors_in_google_envelope) X(test_vertex_token_refusal_names_the_file) \
+    X(test_vertex_revoked_token_is_refreshed_once) X(test_vertex_tokens_refreshed_ahead_during_a_long_run) \
+    X(test_vertex_authorized_user_file) X(test_vertex_abort) X(test_vertex_configuration_refused_clearly) \
+    X(test_vertex_serves_gemini_models_when_asked)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

@@ -14,10 +14,11 @@ from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
+from fake_vertex import FakeVertex  # noqa: E402
 
 
 def main():
-    servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "google": FakeGemini(), "bedrock": FakeBedrock(), "collector": FakeCollector(),
+    servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "google": FakeGemini(), "bedrock": FakeBedrock(), "vertex": FakeVertex(), "collector": FakeCollector(),
                "aws_credentials": FakeAWSCredentials()}
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()

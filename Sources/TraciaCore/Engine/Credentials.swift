@@ -40,6 +40,9 @@ final class CredentialCache {
 
     private struct Entry {
         var credential: Credential?
+        /// When the fetch of the credential started, to tell how long it was given for.
+        var fetchedAtMS: Int64 = 0
+        var fetchStartedMS: Int64 = 0
         var fetching = false
         var waiters: [Completion] = []
     }
@@ -56,13 +59,18 @@ final class CredentialCache {
         if let credential = entry.credential {
             let left = credential.expiresAtMS.map { $0.saturatingSubtracting(now) } ?? .max
             if left > source.mandatoryRefreshMS {
-                if left <= source.refreshAheadMS && !entry.fetching { startFetch(source) }
+                // A credential given for less than twice the source's advisory window (a
+                // metadata server's short-lived token) is refreshed in the second half of its
+                // life, not on every call.
+                let lifetime = credential.expiresAtMS.map { $0.saturatingSubtracting(entry.fetchedAtMS) } ?? .max
+                let advisory = max(source.mandatoryRefreshMS, min(source.refreshAheadMS, lifetime / 2))
+                if left <= advisory && !entry.fetching { startFetch(source, now: now) }
                 return done(.success(credential))
             }
         }
         entry.waiters.append(done)
         entries[key] = entry
-        if !entry.fetching { startFetch(source) }
+        if !entry.fetching { startFetch(source, now: now) }
     }
 
     /// Forgets `credential` (a provider refused it), unless a newer one replaced it already.
@@ -70,13 +78,17 @@ final class CredentialCache {
         if entries[source.cacheKey]?.credential == credential { entries[source.cacheKey]?.credential = nil }
     }
 
-    private func startFetch(_ source: any CredentialSource) {
+    private func startFetch(_ source: any CredentialSource, now: Int64) {
         let key = source.cacheKey
         entries[key, default: Entry()].fetching = true
+        entries[key, default: Entry()].fetchStartedMS = now
         source.fetch(using: fetcher) { [self] result in
             var entry = entries[key] ?? Entry()
             entry.fetching = false
-            if case .success(let credential) = result { entry.credential = credential }
+            if case .success(let credential) = result {
+                entry.credential = credential
+                entry.fetchedAtMS = entry.fetchStartedMS
+            }
             let waiters = entry.waiters
             entry.waiters = []
             entries[key] = entry

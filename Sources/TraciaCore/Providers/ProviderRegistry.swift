@@ -30,6 +30,8 @@ struct ProviderDescriptor: Sendable {
     let settings: (any ProviderSettings.Type)?
     /// The engine task that carries out one call.
     let makeTask: TaskFactory
+    /// Another provider that serves this one's calls when the client's options say so.
+    var routedTo: (@Sendable (ClientOptions) -> ProviderKind?)? = nil
 
     var name: String { kind.rawValue }
 
@@ -100,7 +102,17 @@ enum ProviderRegistry {
         kind: .google, optionPrefix: "google", keyVariables: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
         baseURLVariables: ["GOOGLE_GEMINI_BASE_URL"], missingKeyHint: "GOOGLE_API_KEY", defaultBaseURL: GeminiAdapter.defaultBaseURL,
         matchesModel: { $0.hasPrefix("gemini-") }, spanName: "google", openTelemetryName: "gcp.gemini", requiresKey: true,
-        requiresBaseURL: false, settings: nil, makeTask: httpCall(GeminiAdapter()))
+        requiresBaseURL: false, settings: nil, makeTask: httpCall(GeminiAdapter()),
+        routedTo: { options in (options.providerSettings[.vertex] as? VertexSettings)?.servesGemini == true ? .vertex : nil })
+
+    /// Gemini and Claude on Vertex AI. Its key option is express mode's API key; calls are
+    /// otherwise authenticated by its settings (a token or a credentials file). Tracia's span API
+    /// knows it as Google's.
+    static let vertex = ProviderDescriptor(
+        kind: .vertex, optionPrefix: "vertex", keyVariables: [], baseURLVariables: ["GOOGLE_VERTEX_BASE_URL"],
+        missingKeyHint: "GOOGLE_APPLICATION_CREDENTIALS (a credentials file), google_application_credentials or vertex_access_token",
+        defaultBaseURL: nil, matchesModel: { _ in false }, spanName: "google", openTelemetryName: "gcp.vertex_ai", requiresKey: true,
+        requiresBaseURL: false, settings: VertexSettings.self, makeTask: httpCall(VertexAdapter()))
 
     static let amazonBedrock = ProviderDescriptor(
         kind: .amazonBedrock, optionPrefix: "bedrock", keyVariables: ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"],
@@ -132,6 +144,7 @@ extension ProviderKind {
         case .google: ProviderRegistry.google
         case .amazonBedrock: ProviderRegistry.amazonBedrock
         case .openaiCompatible: ProviderRegistry.openAICompatible
+        case .vertex: ProviderRegistry.vertex
         case .mock: ProviderRegistry.mock
         }
     }

@@ -70,6 +70,7 @@ class LLMProvider(str, Enum):
     AMAZON_BEDROCK = "amazon_bedrock"
     VOYAGE = "voyage"
     OPENAI_COMPATIBLE = "openai_compatible"
+    VERTEX = "vertex"
     MOCK = "mock"
 
 
