@@ -175,12 +175,12 @@ private final class ReadyFDBox: Sendable {
         let source = ManualSource()
         let now = Clock.nowMS()
         cache.credential(from: source, now: now) { _ in }
-        // Given for 240 s: under the 300 s advisory window from the start, yet refreshed only
-        // once half of it has passed.
+        // Given for 240 s: within the 300 s advisory window from the start, so refreshed
+        // halfway to the 60 s mandatory bound (at 150 s left) rather than on every call.
         source.complete(.success(token("short", expiresAtMS: now + 240_000)))
         cache.credential(from: source, now: now + 60_000) { _ in }
         #expect(source.fetches == 1)
-        cache.credential(from: source, now: now + 121_000) { _ in }
+        cache.credential(from: source, now: now + 91_000) { _ in }
         #expect(source.fetches == 2)
     }
 }

@@ -59,11 +59,14 @@ final class CredentialCache {
         if let credential = entry.credential {
             let left = credential.expiresAtMS.map { $0.saturatingSubtracting(now) } ?? .max
             if left > source.mandatoryRefreshMS {
-                // A credential given for less than twice the source's advisory window (a
-                // metadata server's short-lived token) is refreshed in the second half of its
-                // life, not on every call.
+                // A credential that comes with less time than the advisory window (a
+                // metadata server's short-lived token) would start a refresh on every call: it
+                // is refreshed halfway between its arrival and the mandatory bound instead.
                 let lifetime = credential.expiresAtMS.map { $0.saturatingSubtracting(entry.fetchedAtMS) } ?? .max
-                let advisory = max(source.mandatoryRefreshMS, min(source.refreshAheadMS, lifetime / 2))
+                let advisory =
+                    lifetime > source.refreshAheadMS
+                    ? source.refreshAheadMS
+                    : source.mandatoryRefreshMS + max(0, lifetime - source.mandatoryRefreshMS) / 2
                 if left <= advisory && !entry.fetching { startFetch(source, now: now) }
                 return done(.success(credential))
             }
