@@ -63,7 +63,8 @@ enum Harness: String, CaseIterable {
         case .awsCredentials:
             // What credential_process, the container endpoint and IMDS answer; and their times.
             let body = Array(data)
-            _ = AWSCredentialDocument.parse(body, source: "fuzz", tokenKey: "SessionToken", requiresVersion: true, requiresExpiration: false)
+            _ = AWSCredentialDocument.parse(
+                body, source: "fuzz", tokenKey: "SessionToken", requiresVersion: true, requiresExpiration: false)
             _ = AWSCredentialDocument.parse(body, source: "fuzz", tokenKey: "Token", requiresVersion: false, requiresExpiration: true)
             _ = Timestamp.epochMS(iso8601: String(decoding: data, as: UTF8.self))
         case .googleCredentials:
