@@ -799,6 +799,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       JSON object).
  *   name: string. Default: "response" where the provider needs a name.
  *   description: string. Default: none.
+ *   strict: boolean. Default: none (the provider's default).
+ *       OpenAI's strict schema adherence; sent to OpenAI-shaped APIs only.
  *
  * MOCK_TOOL_CALLS KEYS (each element of mock_tool_calls)
  *   id: non-empty string. Default: "call_mock_<index>".

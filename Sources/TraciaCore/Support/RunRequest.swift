@@ -75,7 +75,7 @@ extension RunRequest {
     static let reasoningKeys: Set<String> = ["effort", "budget_tokens"]
     static let toolKeys: Set<String> = ["name", "description", "parameters", CacheMark.key]
     static let toolChoiceKeys: Set<String> = ["tool"]
-    static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description"]
+    static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description", "strict"]
     static let mockToolCallKeys: Set<String> = ["id", "name", "arguments"]
     static let mockErrorKeys: Set<String> = ["code", "message", "after_chunks", "status_code"]
 
@@ -302,7 +302,8 @@ extension RunRequest {
         let type = try r.requiredString("type")
         guard type == "json" else { throw .invalid("'response_format.type' must be 'json'") }
         return ResponseFormat(
-            schema: try r.object("schema").flatMap(JSONObject.init), name: try r.string("name"), description: try r.string("description"))
+            schema: try r.object("schema").flatMap(JSONObject.init), name: try r.string("name"), description: try r.string("description"),
+            strict: try r.bool("strict"))
     }
 
     private static func parseMock(_ r: ObjectReader, into mock: inout MockBehaviour) throws(TraciaError) {
