@@ -488,6 +488,43 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+# The keys of a dict message the library reads (include/tracia.h, MESSAGE KEYS). Messages made
+# for other SDKs carry more (OpenAI's refusal, annotations, audio, function_call...): they are
+# dropped here, as the official SDK drops them, while the library's JSON boundary stays strict.
+# A test holds this list to the library's.
+MESSAGE_KEYS = ("role", "content", "tool_call_id", "toolCallId", "tool_name", "toolName", "name", "cache_control")
+# The same for the parts the official SDK has; the library's own part kinds pass unchanged.
+PART_KEYS = {"text": ("type", "text", "cache_control"), "tool_call": ("type", "id", "name", "arguments", "cache_control")}
+
+
+def _part_to_json(part: Any) -> Any:
+    if isinstance(part, dict):
+        keys = PART_KEYS.get(part.get("type", ""))
+        if keys is not None:
+            return {k: to_plain(v) for k, v in part.items() if k in keys}
+    return to_plain(part)
+
+
+def _openai_tool_calls(calls: Any) -> List[Any]:
+    """An OpenAI-shaped assistant message's tool_calls as tool_call parts (arguments parsed)."""
+    parts: List[Any] = []
+    for call in calls if isinstance(calls, list) else ():
+        function = call.get("function") if isinstance(call, dict) else None
+        if not isinstance(function, dict):
+            parts.append(call)  # not OpenAI's shape: the library says what is wrong with it
+            continue
+        arguments = function.get("arguments")
+        if isinstance(arguments, str):
+            import json
+
+            try:
+                arguments = json.loads(arguments) if arguments.strip() else {}
+            except ValueError:
+                pass  # kept as text: the library refuses it, naming the message
+        parts.append({"type": "tool_call", "id": call.get("id"), "name": function.get("name"), "arguments": arguments})
+    return parts
+
+
 def message_to_json(message: Any) -> Dict[str, Any]:
     if isinstance(message, LocalPromptMessage):
         out: Dict[str, Any] = {"role": message.role, "content": to_plain(message.content)}
@@ -497,7 +534,58 @@ def message_to_json(message: Any) -> Dict[str, Any]:
             out["tool_name"] = message.tool_name
         return out
     if isinstance(message, dict):
-        out = {k: to_plain(v) for k, v in message.items() if v is not None}
-        out.setdefault("content", "")
+        out = {k: to_plain(v) for k, v in message.items() if v is not None and k in MESSAGE_KEYS and k != "content"}
+        content = message.get("content")
+        if isinstance(content, list):
+            content = [_part_to_json(p) for p in content]
+        elif content is None:
+            content = ""
+        else:
+            content = to_plain(content)
+        calls = message.get("tool_calls")
+        if calls:
+            parts = content if isinstance(content, list) else [{"type": "text", "text": content}] if content else []
+            content = parts + _openai_tool_calls(calls)
+        out["content"] = content
         return out
     raise TypeError(f"a message must be a dict or LocalPromptMessage, not {type(message).__name__}")
+
+
+# OpenAI's and Anthropic's spellings of a tool choice, as the library's.
+_CHOICE_WORDS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
+
+
+def tool_choice_to_json(choice: Any) -> Any:
+    """The SDK's tool choice ("auto", "none", "required", {"tool": name}) and the forms code
+    written for other SDKs passes: {"type": "function", "function": {"name": n}} (Chat
+    Completions), {"type": "function", "name": n} (Responses), {"type": "tool", "name": n}
+    (Anthropic), {"type": "auto" | "none" | "required" | "any"}. Anything else goes to the
+    library unchanged, which names what is wrong with it."""
+    if not isinstance(choice, dict) or "tool" in choice:
+        return choice
+    kind = choice.get("type")
+    if kind in ("function", "tool"):
+        function = choice.get("function")
+        name = function.get("name") if isinstance(function, dict) else choice.get("name")
+        if isinstance(name, str):
+            return {"tool": name}
+    elif kind in _CHOICE_WORDS and len(choice) == 1:
+        return _CHOICE_WORDS[kind]
+    return choice
+
+
+def response_format_to_json(value: Any) -> Any:
+    """The SDK's response formats ({"type": "json", "schema"...}, ResponseFormatJsonSchema) and
+    OpenAI's: {"type": "json_object"}, {"type": "json_schema", "json_schema": {"name", "schema",
+    "description", "strict"}}, as the library's."""
+    value = to_plain(value)
+    if not isinstance(value, dict):
+        return value
+    kind = value.get("type")
+    if kind == "json_object" and len(value) == 1:
+        return {"type": "json"}
+    if kind == "json_schema" and isinstance(value.get("json_schema"), dict) and len(value) == 2:
+        out = {"type": "json"}
+        out.update((k, v) for k, v in value["json_schema"].items() if v is not None)
+        return out
+    return value
