@@ -5,7 +5,7 @@
 #   Tests/run-all.sh SUITE...     the named ones, in the order given (make check: lint swift c python)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-all=(lint swift fuzz-replay integration c load python examples asan tsan valgrind)
+all=(lint swift fuzz-replay integration c load python wheel examples asan tsan valgrind)
 
 run_suite() {
     case "$1" in
@@ -16,6 +16,7 @@ run_suite() {
     c) bash Tests/c/run.sh ;;
     load) bash Tests/load/run.sh ;;
     python) bash bindings/python/run-tests.sh ;;
+    wheel) bash bindings/python/wheel-test.sh ;;
     examples) bash examples/run.sh ;;
     asan) bash Tests/sanitize.sh address ;;
     tsan) bash Tests/sanitize.sh thread ;;
