@@ -36,6 +36,7 @@ final class Engine: @unchecked Sendable {
         case start(EngineTask)
         case cancel(CallStream)
         case resume(CallStream)
+        case perform(() -> Void)
     }
 
     private struct Inbox: @unchecked Sendable {
@@ -103,6 +104,8 @@ final class Engine: @unchecked Sendable {
     func submit(_ task: EngineTask) { post(.start(task)) }
     func cancel(_ stream: CallStream) { post(.cancel(stream)) }
     func resume(_ stream: CallStream) { post(.resume(stream)) }
+    /// Runs `action` on the engine thread, in order with the other commands.
+    func perform(_ action: @escaping () -> Void) { post(.perform(action)) }
 
     func wake() { curl_multi_wakeup(multi) }
 
@@ -198,6 +201,8 @@ final class Engine: @unchecked Sendable {
             if let task = tasks.removeValue(forKey: ObjectIdentifier(stream)) { task.cancel(on: self) }
         case .resume(let stream):
             tasks[ObjectIdentifier(stream)]?.resume(on: self)
+        case .perform(let action):
+            action()
         }
     }
 

@@ -93,9 +93,19 @@ struct BedrockAdapter: ProviderAdapter {
         let modelSegment = SigV4.uriEncode(modelID, keepSlash: false)
         let tail = "/model/\(modelSegment)/" + (call.request.stream ? "converse-stream" : "converse")
         let body = try Self.body(for: call.request).serializedBytes()
-        var headers = ["Content-Type: application/json"]
-        if call.request.stream { headers.append("Accept: application/vnd.amazon.eventstream") }
-        if let key = call.apiKey {
+        let accept = call.request.stream ? ["Accept: application/vnd.amazon.eventstream"] : []
+        return try Self.authorized(
+            endpoint: endpoint, tail: tail, body: body, headers: ["Content-Type: application/json"] + accept, apiKey: call.apiKey,
+            settings: settings)
+    }
+
+    /// A request to the runtime endpoint with its credentials: the API key as a bearer token,
+    /// else the AWS keys' SigV4 signature.
+    static func authorized(
+        endpoint: String, tail: String, body: [UInt8], headers: [String], apiKey: String?, settings: BedrockSettings
+    ) throws(TraciaError) -> HTTPRequest {
+        var headers = headers
+        if let key = apiKey {
             headers.append("Authorization: Bearer \(key)")
         } else if let credentials = settings.credentials {
             guard let (host, basePath) = Self.hostAndPath(endpoint) else {
