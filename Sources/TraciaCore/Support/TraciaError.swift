@@ -72,9 +72,14 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
             )
         case .unauthorized:
             CodeEntry(
-                "UNAUTHORIZED", "The credentials were refused: HTTP 401 or 403 from the provider, 401 from the Tracia span endpoint, or the Tracia API's error.code UNAUTHORIZED.")
+                "UNAUTHORIZED",
+                "The credentials were refused: HTTP 401 or 403 from the provider, 401 from the Tracia span endpoint, or the Tracia API's error.code UNAUTHORIZED."
+            )
         case .notFound:
-            CodeEntry("NOT_FOUND", "The provider answered HTTP 404 (mostly an unknown model or a wrong base URL), or the Tracia API's error.code was NOT_FOUND (no such prompt or span).")
+            CodeEntry(
+                "NOT_FOUND",
+                "The provider answered HTTP 404 (mostly an unknown model or a wrong base URL), or the Tracia API's error.code was NOT_FOUND (no such prompt or span)."
+            )
         case .conflict:
             CodeEntry(
                 "CONFLICT", "The Tracia API's error.code was CONFLICT (a prompt with that slug exists), or mock_error asks.")
