@@ -18,8 +18,24 @@ if TYPE_CHECKING:
     from ._types import ContentPart, ResponseFormat, ToolChoice
 
 
+# The Tracia API's models, imported on first use so that a run_local-only program loads none.
+_API_MODELS = {
+    "_prompts": ("CreatePromptOptions", "Prompt", "PromptListItem", "PromptMessage", "PromptVersion", "RunOptions",
+                 "RunResult", "UpdatePromptOptions"),
+    "_spans": ("CreateSpanPayload", "CreateSpanResult", "EvaluateOptions", "EvaluateResult", "ListSpansOptions",
+               "ListSpansResult", "Span", "SpanListItem"),
+    "_embeddings": ("EmbeddingUsage", "EmbeddingVector", "RunEmbeddingResult"),
+}
+
+
 def __getattr__(name: str) -> object:
-    """ContentPart, ResponseFormat, ToolChoice and StreamEvent: typing aliases, made on first use."""
+    """ContentPart, ResponseFormat, ToolChoice and StreamEvent: typing aliases, made on first use;
+    the Tracia API's models, imported on first use."""
+    for module, names in _API_MODELS.items():
+        if name in names:
+            import importlib
+
+            return getattr(importlib.import_module("." + module, __name__), name)
     if name == "StreamEvent":
         from . import _events
 
@@ -37,4 +53,4 @@ __all__ = [
     "StreamEvent", "StreamResult", "TextDelta", "TextPart", "TokenUsage", "ToolCall", "ToolCallDelta", "ToolCallEnd",
     "ToolCallPart", "ToolCallStart", "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia", "TraciaError",
     "TraciaErrorCode", "TraciaSession", "__version__",
-]
+] + [name for names in _API_MODELS.values() for name in names]
