@@ -2,8 +2,6 @@
 for with a blocking result call (sync) or on the request's descriptor (async)."""
 from __future__ import annotations
 
-import json
-
 from . import _ffi
 from ._encode import dumps
 from ._owner import Owner
@@ -24,6 +22,8 @@ class Request(Owner):
 
     def result(self) -> Any:
         """Waits for the end; the result JSON as Python values, or raises its TraciaError."""
+        import json
+
         return json.loads(_ffi.take_string(_ffi.request_result(self._ptr)))
 
     async def aresult(self) -> Any:
