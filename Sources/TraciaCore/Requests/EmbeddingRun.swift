@@ -98,6 +98,8 @@ final class EmbeddingRun: @unchecked Sendable {
     private let startedUnixNS = Clock.unixNS()
     /// Engine thread only, once started.
     private var embedded = Embedded()
+    /// One span per run, whether the end or an abort records it.
+    private let recorded = Locked(false)
 
     init(_ request: EmbeddingRequest, plan: EmbeddingPlan, pending: PendingRequest, exporter: SpanExporter, options: ClientOptions) {
         self.request = request
@@ -157,17 +159,27 @@ final class EmbeddingRun: @unchecked Sendable {
             "usage": ["total_tokens": JSON(embedded.totalTokens)], "cost": .null, "provider": .string(plan.provider.rawValue),
             "model": .string(request.model),
         ]
-        if pending.complete(.success(result.serialized())) { record(embedded, error: nil) }
+        // The span is queued before the end is visible, so a flush right after the result waits for it.
+        guard !pending.isDone else { return }
+        record(embedded, error: nil)
+        pending.complete(.success(result.serialized()))
     }
 
     private func fail(_ error: TraciaError) {
         var scrubbed = error
         scrubbed.message = Redaction.scrub(error.message, secrets: plan.secrets)
-        if pending.complete(.failure(scrubbed)) { record(nil, error: scrubbed.message) }
+        guard !pending.isDone else { return }
+        record(nil, error: scrubbed.message)
+        pending.complete(.failure(scrubbed))
     }
 
     private func record(_ embedded: Embedded?, error: String?) {
-        guard request.sendTrace else { return }
+        guard request.sendTrace,
+            recorded.withLock({ done in
+                defer { done = true }
+                return !done
+            })
+        else { return }
         exporter.enqueue(
             FinishedEmbedding(
                 request: request, provider: plan.provider, spanID: spanID, traceID: traceID, embedded: embedded, error: error,

@@ -8,7 +8,7 @@ from ._types import _MISSING, _Model
 
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
 if TYPE_CHECKING:
-    from typing import Any, Dict, Optional
+    from typing import Any, Dict, Optional, Union
 
 _COUNTS = (("latency_ms", "latencyMs", _MISSING), ("input_tokens", "inputTokens", _MISSING),
            ("output_tokens", "outputTokens", _MISSING), ("total_tokens", "totalTokens", _MISSING))
@@ -56,6 +56,9 @@ class ListSpansResult(_Model):
 
 class EvaluateOptions(_Model):
     _fields = (("evaluator", "evaluator", _MISSING), ("value", "value", _MISSING), ("note", "note", None))
+    evaluator: str
+    value: Union[int, float]
+    note: Optional[str]
 
 
 class EvaluateResult(_Model):
