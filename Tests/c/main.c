@@ -50,7 +50,12 @@
     X(test_cache_counts_of_every_provider) X(test_cache_marks_reach_each_provider_as_it_takes_them) \
     X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
     X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \
-    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span)
+    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
+    X(test_api_request_prompts_and_spans) X(test_api_request_error_codes) X(test_api_request_refused_before_any_io) \
+    X(test_request_functions_with_null) X(test_request_fd_readiness_and_result_twice) \
+    X(test_request_abort_and_free_in_flight) X(test_embeddings_of_every_wire_format) \
+    X(test_embedding_failures_from_the_providers) X(test_embedding_requests_refused_before_any_io) \
+    X(test_embedding_abort_in_flight_records_an_error_span)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)
@@ -76,7 +81,9 @@ int main(int argc, char **argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (argc > 1 && !strstr(tests[i].name, argv[1])) continue;
+        int chosen = argc == 1;
+        for (int a = 1; a < argc && !chosen; a++) chosen = strstr(tests[i].name, argv[a]) != NULL;
+        if (!chosen) continue;
         current_failures = 0;
         tests[i].fn();
         printf("%s %s\n", current_failures ? "FAIL" : "ok  ", tests[i].name);

@@ -9,7 +9,8 @@ POST /_hang {"seconds": S} makes posts hang for S seconds before answering.
 
 The Tracia REST API in the official shapes (fake_tracia_api.py): /api/v1/prompts (list, create,
 get, update, delete, run) and /api/v1/spans (list, get, evaluations), with the API's error bodies
-{"error": {"code", "message"}}; spans posted above are the ones listed and fetched.
+{"error": {"code", "message"}}; spans posted above are the ones listed and fetched. A call
+for the prompt slug "hold" answers after HOLD_SECONDS (for aborts in flight).
 """
 import json
 import threading
@@ -20,6 +21,7 @@ from fake_provider import key_matches, quiet_handle_error
 from fake_tracia_api import TraciaAPI
 
 API_KEY = "tr-test-key"
+HOLD_SECONDS = 5
 
 
 class FakeCollector(ThreadingHTTPServer):
@@ -59,8 +61,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def api(self, method, body=b""):
-        if not key_matches(self.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
+        if self.path != "/_api_requests" and not key_matches(self.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
             return self.reply(401, {"error": {"code": "UNAUTHORIZED", "message": "Invalid API key"}})
+        if self.path.startswith("/api/v1/prompts/hold"):
+            time.sleep(HOLD_SECONDS)
         with self.server.lock:
             status, value = self.server.api.handle(method, self.path, body, self.headers.get("User-Agent", ""))
         if status == 204:

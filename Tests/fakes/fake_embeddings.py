@@ -3,15 +3,18 @@ OpenAI and Voyage POST /v1/embeddings (Voyage's has no encoding_format), Gemini 
 /v1beta/models/{model}:embedContent and :batchEmbedContents, Bedrock POST /model/{id}/invoke for
 Titan ({"inputText"}) and Cohere ({"texts"}). A text's vector is [its length, its position, 0.5,
 ...] with `dimensions` values (default 3). Scenarios by a path prefix: /unauthorized answers 401,
-/server-error 500 (each provider's error body), /short one vector too few.
-GET /_requests lists what came (path, headers, body)."""
+/server-error 500 (each provider's error body), /short one vector too few, /hold answers
+after HOLD_SECONDS (for aborts in flight).
+GET /_requests lists what came (path, headers, body), as the provider fakes do."""
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fake_provider import quiet_handle_error
 
-SCENARIOS = ("/unauthorized", "/server-error", "/short")
+SCENARIOS = ("/unauthorized", "/server-error", "/short", "/hold")
+HOLD_SECONDS = 5
 
 
 def vector(text, position, dimensions):
@@ -47,7 +50,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_requests":
             with self.server.lock:
-                return self.reply(200, {"requests": self.server.requests})
+                return self.reply(200, self.server.requests)
         self.reply(404, {"error": {"message": self.path}})
 
     def do_POST(self):
@@ -58,6 +61,8 @@ class Handler(BaseHTTPRequestHandler):
             self.server.requests.append({"path": path, "headers": dict(self.headers.items()), "body": body})
         scenario = next((s for s in SCENARIOS if path.startswith(s)), "")
         path = path[len(scenario):]
+        if scenario == "/hold":
+            time.sleep(HOLD_SECONDS)
         kind = ("gemini" if "/v1beta/models/" in path else "bedrock" if path.startswith("/model/")
                 else "openai" if path.endswith("/embeddings") else None)
         if kind is None:
