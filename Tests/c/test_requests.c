@@ -73,6 +73,7 @@ void test_api_request_prompts_and_spans(void) {
     CHECK(int_at(created, "status") == 201);
     CHECK_STR(str_at(created, "body.slug"), slug);
     CHECK(int_at(created, "body.currentVersion") == 1);
+    json_decref(created);
     json_decref(error);
 
     snprintf(req, sizeof req, "{\"method\":\"GET\",\"path\":\"/api/v1/prompts/%s\"}", slug);
@@ -402,7 +403,7 @@ void test_embeddings_of_every_wire_format(void) {
     CHECK_STR(str_at(titan, "provider"), "amazon_bedrock");
     CHECK(int_at(titan, "usage.total_tokens") == 2);
     sent = fake_request(embeddings_url(), "titan-embed");
-    CHECK_STR(str_at(sent, "path"), "/model/amazon.titan-embed-text-v2%3A0/invoke");
+    CHECK_STR(str_at(sent, "path"), "/model/eu.amazon.titan-embed-text-v2%3A0/invoke"); /* eu-central-1's geography */
     CHECK_STR(str_at(sent, "body.inputText"), "be");
     CHECK(int_at(sent, "body.dimensions") == 3);
     json_decref(sent);
@@ -413,6 +414,9 @@ void test_embeddings_of_every_wire_format(void) {
     json_t *cohere = embed(c, "cohere.embed-english-v3", "[\"x\",\"yy\",\"zzz\"]", "", "", &error);
     CHECK_MSG(cohere != NULL, str_at(error, "message"));
     check_vector(cohere, 2, 3, 3);
+    sent = fake_request(embeddings_url(), "cohere.embed");
+    CHECK_STR(str_at(sent, "path"), "/model/eu.cohere.embed-english-v3/invoke");
+    json_decref(sent);
     body = fake_request_body(embeddings_url(), "cohere.embed");
     CHECK_STR(str_at(body, "texts.2"), "zzz");
     CHECK_STR(str_at(body, "input_type"), "search_document");

@@ -83,9 +83,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {"object": "list", "data": data[:len(data) - drop], "model": body["model"],
                                     "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
         if kind == "gemini":
-            if path.endswith(":embedContent"):
-                text = body["content"]["parts"][0]["text"]
-                return self.reply(200, {"embedding": {"values": vector(text, 0, body.get("outputDimensionality", 3))}})
+            if not path.endswith(":batchEmbedContents"):
+                return self.reply(404, {"error": {"code": 404, "message": f"no route {path}", "status": "NOT_FOUND"}})
             out = [{"values": vector(r["content"]["parts"][0]["text"], i, r.get("outputDimensionality", 3))}
                    for i, r in enumerate(body["requests"])]
             return self.reply(200, {"embeddings": out[:len(out) - drop]})

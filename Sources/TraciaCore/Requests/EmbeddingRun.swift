@@ -115,7 +115,7 @@ final class EmbeddingRun: @unchecked Sendable {
     }
 
     func start() {
-        pending.onAbort = { [self] in record(nil, error: "the request was aborted") }
+        pending.onAbort { [self] in record(nil, error: "the request was aborted") }
         send(0)
     }
 

@@ -160,7 +160,9 @@ struct EmbeddingPlan {
                 read: readGemini, error: GeminiAdapter().error, secrets: secrets)
         case .amazonBedrock:
             let endpoint = chosenURL ?? bedrock.endpoint
-            let tail = "/model/\(SigV4.uriEncode(r.model, keepSlash: false))/invoke"
+            // The official SDK gives embedding models the region's geography prefix as it does chat models.
+            let modelID = BedrockAdapter.regionalModelID(r.model, region: bedrock.region)
+            let tail = "/model/\(SigV4.uriEncode(modelID, keepSlash: false))/invoke"
             let headers = json + ["Accept: application/json"]
             let bodies: [[UInt8]]
             let read: (JSONRef, inout Embedded) throws(TraciaError) -> Void

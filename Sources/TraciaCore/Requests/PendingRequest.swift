@@ -5,8 +5,9 @@ public final class PendingRequest: @unchecked Sendable {
     private let outcome = Locked<Result<String, TraciaError>?>(nil)
     private let ready: ReadyFD
     let engine: Engine
-    /// Runs once when an abort ends the request (the embedding's error span, say).
-    var onAbort: (() -> Void)?
+    /// Runs once when an abort ends the request (the embedding's error span, say). Dropped at
+    /// the end: the hook holds its run, which holds this request.
+    private let abortHook = Locked<(() -> Void)?>(nil)
     /// The exchange in flight (engine thread only).
     var current: HTTPExchange?
 
@@ -32,15 +33,22 @@ public final class PendingRequest: @unchecked Sendable {
             o = result
             return true
         }
-        if won { ready.set() }
+        if won {
+            abortHook.withLock { $0 = nil }
+            ready.set()
+        }
         return won
     }
+
+    /// Sets the hook an abort runs; before the request starts.
+    func onAbort(_ hook: @escaping () -> Void) { abortHook.withLock { $0 = hook } }
 
     /// Ends the request with ABORTED and closes its connection. Any thread, idempotent; no
     /// effect once it has ended.
     public func abort() {
+        let hook = abortHook.withLock { $0 }
         guard complete(.failure(TraciaError(.aborted, "the request was aborted"))) else { return }
-        onAbort?()
+        hook?()
         engine.perform { [self] in
             current?.cancel(on: engine)
             current = nil
