@@ -87,6 +87,9 @@ struct EmbeddingRequest {
 struct Embedded {
     var vectors: [[Double]] = []
     var totalTokens = 0
+
+    /// Adds a reply's count; a negative one counts nothing, a sum past Int saturates.
+    mutating func count(tokens: Int?) { totalTokens = totalTokens.saturatingAdding(max(0, tokens ?? 0)) }
 }
 
 /// One provider's embedding wire format: the requests (Titan takes one text per request) and
@@ -214,7 +217,7 @@ struct EmbeddingPlan {
             indexed.append((item["index"]?.int ?? i, try vector(item["embedding"], "'data[\(i)].embedding'")))
         }
         into.vectors += indexed.sorted { $0.0 < $1.0 }.map(\.1)
-        into.totalTokens += root["usage"]?["total_tokens"]?.int ?? 0
+        into.count(tokens: root["usage"]?["total_tokens"]?.int)
     }
 
     /// Gemini's batchEmbedContents: `embeddings[].values`; it counts no tokens.
@@ -228,7 +231,7 @@ struct EmbeddingPlan {
     /// Titan: `embedding` and `inputTextTokenCount`, one text per request.
     static func readTitan(_ root: JSONRef, _ into: inout Embedded) throws(TraciaError) {
         into.vectors.append(try vector(root["embedding"], "'embedding'"))
-        into.totalTokens += root["inputTextTokenCount"]?.int ?? 0
+        into.count(tokens: root["inputTextTokenCount"]?.int)
     }
 
     /// Cohere on Bedrock: `embeddings` as a list of float lists.
