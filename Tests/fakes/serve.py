@@ -8,12 +8,12 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fake_anthropic import FakeAnthropic  # noqa: E402
-from fake_bedrock import FakeBedrock  # noqa: E402
-from fake_collector import FakeCollector  # noqa: E402
-from fake_embeddings import FakeEmbeddings  # noqa: E402
-from fake_gemini import FakeGemini  # noqa: E402
-from fake_openai import FakeOpenAI  # noqa: E402
+from fake_anthropic import FakeAnthropic
+from fake_bedrock import FakeBedrock
+from fake_collector import FakeCollector
+from fake_embeddings import FakeEmbeddings
+from fake_gemini import FakeGemini
+from fake_openai import FakeOpenAI
 
 
 def main():
