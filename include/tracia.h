@@ -1021,7 +1021,8 @@ tracia_request *tracia_api_request(tracia_client *client, const char *request_js
  *   session_id, timeout_ms   as in tracia_run_local()
  * Wire formats: OpenAI and Voyage POST {base}/embeddings; Gemini POST
  * {base}/v1beta/models/{model}:batchEmbedContents; Bedrock POST
- * {endpoint}/model/{model}/invoke, one request per text for Titan
+ * {endpoint}/model/{model}/invoke (the model id with aws_region's geography
+ * prefix, as for chat calls), one request per text for Titan
  * ({"inputText"}) and one for all texts for Cohere ({"texts","input_type":
  * "search_document"}).
  * The result: {"embeddings":[{"values":[...],"index":0},...],"span_id",
