@@ -10,6 +10,11 @@
  *                  tool calls as typed events through
  *                  tracia_stream_next_event(); its final result is a JSON
  *                  document.
+ *   tracia_request one call that is not a stream: a call of the Tracia REST
+ *                  API (tracia_api_request) or an embedding
+ *                  (tracia_run_embedding). It runs on the client's engine
+ *                  like a stream and ends once, with a result JSON or an
+ *                  error.
  *
  * JSON AT THE BOUNDARY
  *   Options, requests and results are UTF-8 JSON strings. The request mirrors
@@ -233,28 +238,31 @@ extern "C" {
  */
 #define TRACIA_E_TIMEOUT (-7)
 
-/* The call was aborted. The C API reports an abort as the stream's end (0,
- * and aborted in the result), so only mock_error returns this code.
+/* The call was aborted. The C API reports a stream's abort as its end (0,
+ * and aborted in the result); an aborted tracia_request fails with this
+ * code, and mock_error may ask for it.
  */
 #define TRACIA_E_ABORTED (-8)
 
 /* The credentials were refused: HTTP 401 or 403 from the provider, 401 from
- * the Tracia span endpoint.
+ * the Tracia span endpoint, or the Tracia API's error.code UNAUTHORIZED.
  */
 #define TRACIA_E_UNAUTHORIZED (-9)
 
-/* The provider answered HTTP 404: mostly an unknown model or a wrong base
- * URL.
+/* The provider answered HTTP 404 (mostly an unknown model or a wrong base
+ * URL), or the Tracia API's error.code was NOT_FOUND (no such prompt or
+ * span).
  */
 #define TRACIA_E_NOT_FOUND (-10)
 
-/* A Tracia SDK code of its prompt API, kept for parity: this library returns
- * it only when mock_error asks.
+/* The Tracia API's error.code was CONFLICT (a prompt with that slug exists),
+ * or mock_error asks.
  */
 #define TRACIA_E_CONFLICT (-11)
 
-/* A Tracia SDK code, kept for parity: this library returns it only when
- * mock_error asks; a {{name}} without a value stays as it is.
+/* The Tracia API's error.code was MISSING_VARIABLES (a prompt run without a
+ * variable it needs), or mock_error asks; a local {{name}} without a value
+ * stays as it is.
  */
 #define TRACIA_E_MISSING_VARIABLES (-12)
 
@@ -271,6 +279,7 @@ extern "C" {
 
 typedef struct tracia_client tracia_client;
 typedef struct tracia_stream tracia_stream;
+typedef struct tracia_request tracia_request;
 
 /*
  * Event types: the type of a tracia_event. Append-only: a value never changes
@@ -1066,6 +1075,130 @@ TRACIA_WARN_UNUSED char *tracia_stream_result(tracia_stream *stream);
  * Since: 0.1.0
  */
 void tracia_stream_free(tracia_stream *stream);
+
+/* ---- requests: the Tracia REST API and embeddings ---------------------- */
+
+/*
+ * Starts a call of the Tracia REST API (prompts, spans, evaluations) with the
+ * client's api_key and base_url, on the client's engine: the same HTTP stack,
+ * TLS and CA options, keep-alive and retry policy as the calls to providers
+ * (retried: connection failures and HTTP 408, 429 and 5xx before max_retries;
+ * never 409, the API's CONFLICT). Returns at once. The request JSON:
+ *   method      "GET", "POST", "PUT", "PATCH" or "DELETE" (required)
+ *   path        string starting with '/', e.g. "/api/v1/prompts/welcome"
+ *               (required; no spaces, control characters, '?' or '#': the
+ *               caller percent-encodes path segments)
+ *   query       object of string, number or boolean values, percent-encoded
+ *               into the URL's query; null values are left out
+ *   body        any JSON value, sent as the JSON body
+ *   timeout_ms  integer 1..86400000 (default: the client's timeout_ms)
+ * The result is {"status":<HTTP status>,"body":<the response's JSON, null
+ * for an empty body>}. An HTTP error status fails the request with the code
+ * of the body's error.code when it is a TRACIA_E_* name (NOT_FOUND,
+ * CONFLICT, UNAUTHORIZED, MISSING_VARIABLES, INVALID_REQUEST, ...), else
+ * TRACIA_E_UNKNOWN, with error.message (else "Unknown error") and
+ * status_code, as the official SDKs read it; a body that is not JSON gives
+ * TRACIA_E_UNKNOWN with its text.
+ * NULL with tracia_last_error() set: TRACIA_E_MISUSE for a NULL client,
+ * TRACIA_E_INVALID_REQUEST for bad JSON, an unknown key, a bad method or
+ * path, or a client without api_key.
+ * Ownership: request_json is copied; the request is owned by the caller,
+ *   free with tracia_request_free().
+ * Thread safety: the client may be shared by threads.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+tracia_request *tracia_api_request(tracia_client *client, const char *request_json);
+
+/*
+ * Starts an embedding request; returns at once. The request mirrors the
+ * Tracia SDK's run_embedding() keyword arguments in snake_case:
+ *   input            string or non-empty array of strings (required; a
+ *                    string must not be blank)
+ *   model            string (required), e.g. "text-embedding-3-small"
+ *   provider         "openai", "google", "amazon_bedrock" or "voyage"
+ *                    (default: told from the model: text-embedding-3*,
+ *                    text-embedding-ada* OpenAI; text-embedding-00*,
+ *                    gemini-embedding*, embedding-* Google; voyage-* Voyage;
+ *                    amazon.titan-embed*, cohere.embed* Bedrock). Anthropic
+ *                    has no embedding models: TRACIA_E_UNSUPPORTED_MODEL.
+ *   provider_api_key header string (default: the client's key option or
+ *                    environment variable of the provider; VOYAGE_API_KEY
+ *                    for Voyage; Bedrock also signs with the AWS keys)
+ *   dimensions       integer 1..100000 (OpenAI dimensions, Gemini
+ *                    outputDimensionality, Titan dimensions; Voyage:
+ *                    TRACIA_E_UNSUPPORTED_MODEL, as the official SDK)
+ *   base_url         URL (default: the client's <provider>_base_url option,
+ *                    else the provider's; Voyage https://api.voyageai.com/v1)
+ *   send_trace, span_id, trace_id, parent_span_id, tags, user_id,
+ *   session_id, timeout_ms   as in tracia_run_local()
+ * Wire formats: OpenAI and Voyage POST {base}/embeddings; Gemini POST
+ * {base}/v1beta/models/{model}:batchEmbedContents; Bedrock POST
+ * {endpoint}/model/{model}/invoke (the model id with aws_region's geography
+ * prefix, as for chat calls), one request per text for Titan
+ * ({"inputText"}) and one for all texts for Cohere ({"texts","input_type":
+ * "search_document"}).
+ * The result: {"embeddings":[{"values":[...],"index":0},...],"span_id",
+ * "trace_id","latency_ms","usage":{"total_tokens"},"cost":null,"provider",
+ * "model"}. A span of kind EMBEDDING is queued at the end (unless send_trace
+ * is false) with input {"text":[...]} and output "{\"dimensions\": d,
+ * \"count\": n}", as the official SDK records it; failed and aborted
+ * requests get an ERROR span.
+ * NULL with tracia_last_error() set, before any I/O: TRACIA_E_MISUSE for a
+ * NULL client, TRACIA_E_INVALID_REQUEST for bad JSON or values,
+ * TRACIA_E_UNSUPPORTED_MODEL, TRACIA_E_MISSING_PROVIDER_API_KEY.
+ * Ownership: request_json is copied; the request is owned by the caller,
+ *   free with tracia_request_free().
+ * Thread safety: the client may be shared by threads.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+tracia_request *tracia_run_embedding(tracia_client *client, const char *request_json);
+
+/*
+ * A file descriptor that becomes readable when the request has ended
+ * (completed, failed or aborted) and stays readable: tracia_request_result()
+ * will not block then. Poll it; never read, write or close it.
+ * TRACIA_E_MISUSE for a NULL request (tracia_last_error() set).
+ * Ownership: borrowed, valid until tracia_request_free().
+ * Thread safety: any thread, any time until free.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+int tracia_request_fd(const tracia_request *request);
+
+/*
+ * Ends the request with TRACIA_E_ABORTED and closes its connection.
+ * Idempotent; a no-op after the end and for NULL.
+ * Ownership: none.
+ * Thread safety: any thread, any time until free.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+void tracia_request_abort(tracia_request *request);
+
+/*
+ * The result JSON (see tracia_api_request() and tracia_run_embedding()).
+ * Waits for the end of the request. NULL when the request failed or was
+ * aborted, with tracia_last_error() set to its error ({"code","message"
+ * [,"status_code"]}); TRACIA_E_MISUSE for a NULL request. May be called more
+ * than once: the same outcome each time.
+ * Ownership: owned by the caller, free with tracia_free().
+ * Thread safety: one thread at a time per request.
+ * Blocks: until the end of the request (abort it to end it early).
+ * Since: 0.1.0
+ */
+TRACIA_WARN_UNUSED char *tracia_request_result(tracia_request *request);
+
+/*
+ * Aborts the request if it is still running and frees it. NULL is a no-op.
+ * Ownership: the handle is invalid after it.
+ * Thread safety: one thread at a time per request; not while another thread
+ *   is blocked in tracia_request_result() on it.
+ * Blocks: never.
+ * Since: 0.1.0
+ */
+void tracia_request_free(tracia_request *request);
 
 /* ---- errors, memory, versions ------------------------------------------ */
 

@@ -2,7 +2,7 @@
 public final class TraciaClient: @unchecked Sendable {
     public let options: ClientOptions
     let engine: Engine
-    private let exporter: SpanExporter
+    let exporter: SpanExporter
 
     public init(options: ClientOptions) throws(TraciaError) {
         self.options = options

@@ -17,6 +17,8 @@ enum Harness: String, CaseIterable {
     case awsSharedFile = "aws-shared-file"
     case awsCredentials = "aws-credentials"
     case googleCredentials = "google-credentials"
+    case embeddingReply = "embedding-reply"
+    case apiReply = "api-reply"
 
     func run(_ data: UnsafeRawBufferPointer) {
         switch self {
@@ -73,6 +75,31 @@ enum Harness: String, CaseIterable {
             _ = try? GoogleCredentialsFile.parse(body, path: "fuzz")
             _ = GoogleTokenExchange.token(status: 200, body: body, path: "fuzz")
             _ = GoogleTokenExchange.token(status: 400, body: body, path: "fuzz")
+        case .embeddingReply:
+            // Every provider's reader over the same reply, and the same reply twice (Titan's
+            // replies add up).
+            guard let doc = JSONDocument.parse(bytes: data) else { return }
+            for reader in 0..<4 {
+                var embedded = Embedded()
+                for _ in 0..<2 {
+                    do throws(TraciaError) {
+                        switch reader {
+                        case 0: try EmbeddingPlan.readOpenAI(doc.root, &embedded)
+                        case 1: try EmbeddingPlan.readGemini(doc.root, &embedded)
+                        case 2: try EmbeddingPlan.readTitan(doc.root, &embedded)
+                        default: try EmbeddingPlan.readCohere(doc.root, &embedded)
+                        }
+                    } catch {
+                        break
+                    }
+                }
+            }
+        case .apiReply:
+            // The first byte picks the status, the rest is the body.
+            guard let first = data.first else { return }
+            let statuses = [200, 201, 204, 400, 401, 404, 409, 418, 500, 502]
+            let status = statuses[Int(first) % statuses.count]
+            _ = TraciaAPIReply.read(ExchangeReply(status: status, body: Array(data.dropFirst())))
         }
     }
 

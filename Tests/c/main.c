@@ -59,7 +59,12 @@
     X(test_vertex_tools_with_follow_up) X(test_vertex_errors_in_google_envelope) X(test_vertex_token_refusal_names_the_file) \
     X(test_vertex_revoked_token_is_refreshed_once) X(test_vertex_tokens_refreshed_ahead_during_a_long_run) \
     X(test_vertex_authorized_user_file) X(test_vertex_abort) X(test_vertex_configuration_refused_clearly) \
-    X(test_vertex_serves_gemini_models_when_asked)
+    X(test_vertex_serves_gemini_models_when_asked) \
+    X(test_api_request_prompts_and_spans) X(test_api_request_error_codes) X(test_api_request_refused_before_any_io) \
+    X(test_request_functions_with_null) X(test_request_fd_readiness_and_result_twice) \
+    X(test_request_abort_and_free_in_flight) X(test_embeddings_of_every_wire_format) \
+    X(test_embedding_failures_from_the_providers) X(test_embedding_requests_refused_before_any_io) \
+    X(test_embedding_abort_in_flight_records_an_error_span)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)
@@ -85,7 +90,9 @@ int main(int argc, char **argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (argc > 1 && !strstr(tests[i].name, argv[1])) continue;
+        int chosen = argc == 1;
+        for (int a = 1; a < argc && !chosen; a++) chosen = strstr(tests[i].name, argv[a]) != NULL;
+        if (!chosen) continue;
         current_failures = 0;
         tests[i].fn();
         printf("%s %s\n", current_failures ? "FAIL" : "ok  ", tests[i].name);

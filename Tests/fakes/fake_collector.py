@@ -6,6 +6,11 @@ POST /v1/traces takes an OTLP/HTTP JSON export, and GET /_traces lists those rec
 POST /_fail {"count": N, "status": S} makes the next N posts fail with status S (the error body
 repeats the request headers, credentials included);
 POST /_hang {"seconds": S} makes posts hang for S seconds before answering.
+
+The Tracia REST API in the official shapes (fake_tracia_api.py): /api/v1/prompts (list, create,
+get, update, delete, run) and /api/v1/spans (list, get, evaluations), with the API's error bodies
+{"error": {"code", "message"}}; spans posted above are the ones listed and fetched. A call
+for the prompt slug "hold" answers after HOLD_SECONDS (for aborts in flight).
 """
 import json
 import threading
@@ -13,8 +18,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fake_provider import key_matches, quiet_handle_error
+from fake_tracia_api import TraciaAPI
 
 API_KEY = "tr-test-key"
+HOLD_SECONDS = 5
 
 
 class FakeCollector(ThreadingHTTPServer):
@@ -29,6 +36,7 @@ class FakeCollector(ThreadingHTTPServer):
         self.fail_count = 0
         self.fail_status = 500
         self.hang_seconds = 0.0
+        self.api = TraciaAPI(self.spans)
 
     @property
     def url(self):
@@ -52,7 +60,30 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def api(self, method, body=b""):
+        if self.path != "/_api_requests" and not key_matches(self.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
+            return self.reply(401, {"error": {"code": "UNAUTHORIZED", "message": "Invalid API key"}})
+        if self.path.startswith("/api/v1/prompts/hold"):
+            time.sleep(HOLD_SECONDS)
+        with self.server.lock:
+            status, value = self.server.api.handle(method, self.path, body, self.headers.get("User-Agent", ""))
+        if status == 204:
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        return self.reply(status, value)
+
+    def do_PUT(self):
+        self.api("PUT", self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+
+    def do_DELETE(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.api("DELETE")
+
     def do_GET(self):
+        if self.path.startswith("/api/v1/") or self.path == "/_api_requests":
+            return self.api("GET")
         if self.path == "/_spans":
             with self.server.lock:
                 return self.reply(200, {"spans": self.server.spans, "attempts": self.server.attempts})
@@ -77,6 +108,8 @@ class Handler(BaseHTTPRequestHandler):
             with server.lock:
                 server.traces.append(json.loads(body))
             return self.reply(200, {})
+        if self.path.startswith("/api/v1/") and self.path != "/api/v1/spans":
+            return self.api("POST", body)
         if self.path != "/api/v1/spans":
             return self.reply(404, {"error": {"code": "NOT_FOUND", "message": self.path}})
         with server.lock:

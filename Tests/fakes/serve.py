@@ -12,6 +12,7 @@ from fake_anthropic import FakeAnthropic  # noqa: E402
 from fake_aws_credentials import FakeAWSCredentials  # noqa: E402
 from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
+from fake_embeddings import FakeEmbeddings  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
 from fake_vertex import FakeVertex  # noqa: E402
@@ -19,7 +20,7 @@ from fake_vertex import FakeVertex  # noqa: E402
 
 def main():
     servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "google": FakeGemini(), "bedrock": FakeBedrock(), "vertex": FakeVertex(), "collector": FakeCollector(),
-               "aws_credentials": FakeAWSCredentials()}
+               "aws_credentials": FakeAWSCredentials(), "embeddings": FakeEmbeddings()}
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({name: s.server_address[1] for name, s in servers.items()}), flush=True)

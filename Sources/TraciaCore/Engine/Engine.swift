@@ -106,7 +106,7 @@ final class Engine: @unchecked Sendable {
     func submit(_ task: EngineTask) { post(.start(task)) }
     func cancel(_ stream: CallStream) { post(.cancel(stream)) }
     func resume(_ stream: CallStream) { post(.resume(stream)) }
-    /// Runs `action` on the engine thread.
+    /// Runs `action` on the engine thread, in order with the other commands.
     func perform(_ action: @escaping () -> Void) { post(.perform(action)) }
 
     func wake() { curl_multi_wakeup(multi) }

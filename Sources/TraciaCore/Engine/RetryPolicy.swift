@@ -49,6 +49,8 @@ struct RetryPolicy: Equatable, Sendable {
         case transientFailures
         /// Span posts: every failure, whatever the status or transport error.
         case everyFailure
+        /// Tracia API calls: as `transientFailures`, but a 409 is an answer (CONFLICT).
+        case apiAnswers
     }
 
     var maxRetries: Int
@@ -103,13 +105,14 @@ struct RetryPolicy: Equatable, Sendable {
         switch eligibility {
         case .everyFailure:
             return true
-        case .transientFailures:
+        case .transientFailures, .apiAnswers:
             if let failure = outcome.transportFailure {
                 // A status line means the server answered; what broke after it is not transient,
                 // unless the answer never began.
                 return (outcome.status == nil || failure == .noContentInTime) && failure.isTransient
             }
             guard let status = outcome.status else { return false }
+            if eligibility == .apiAnswers && status == 409 { return false }
             return outcome.hints.shouldRetry ?? Self.isRetryable(status: status)
         }
     }

@@ -132,11 +132,22 @@ struct BedrockAdapter: ProviderAdapter {
         let modelSegment = SigV4.uriEncode(modelID, keepSlash: false)
         let tail = "/model/\(modelSegment)/" + (call.request.stream ? "converse-stream" : "converse")
         let body = try Self.body(for: call.request).serializedBytes()
-        var headers = ["Content-Type: application/json"]
-        if call.request.stream { headers.append("Accept: application/vnd.amazon.eventstream") }
-        if let key = call.apiKey {
+        let accept = call.request.stream ? ["Accept: application/vnd.amazon.eventstream"] : []
+        return try Self.authorized(
+            endpoint: endpoint, tail: tail, body: body, headers: ["Content-Type: application/json"] + accept, apiKey: call.apiKey,
+            settings: settings, fetched: call.credential)
+    }
+
+    /// A request to the runtime endpoint with its credentials: the API key as a bearer token,
+    /// else the AWS keys' SigV4 signature.
+    static func authorized(
+        endpoint: String, tail: String, body: [UInt8], headers: [String], apiKey: String?, settings: BedrockSettings,
+        fetched: Credential?
+    ) throws(TraciaError) -> HTTPRequest {
+        var headers = headers
+        if let key = apiKey {
             headers.append("Authorization: Bearer \(key)")
-        } else if let credentials = try Self.signingCredentials(for: call, settings) {
+        } else if let credentials = try Self.signingCredentials(fetched: fetched, settings) {
             guard let (host, basePath) = Self.hostAndPath(endpoint) else {
                 throw TraciaError(.invalidRequest, "cannot sign a request to '\(endpoint)'")
             }
@@ -170,13 +181,13 @@ struct BedrockAdapter: ProviderAdapter {
 
     /// The keys a call is signed with: the client's own, or those its source fetched; nil for
     /// a call sent unsigned (no credentials anywhere, to a base URL of the caller's choosing).
-    static func signingCredentials(for call: ResolvedCall, _ settings: BedrockSettings) throws(TraciaError) -> AWSCredentials? {
+    static func signingCredentials(fetched: Credential?, _ settings: BedrockSettings) throws(TraciaError) -> AWSCredentials? {
         switch settings.plan {
         case .keys(let keys, _): return keys
         case .unusable(let error): throw error
         case .none: return nil
         case .process, .container, .instanceMetadata:
-            guard case .aws(let keys)? = call.credential?.value else {
+            guard case .aws(let keys)? = fetched?.value else {
                 throw TraciaError(.unknown, "AWS credentials were not fetched before the request was built")
             }
             return keys

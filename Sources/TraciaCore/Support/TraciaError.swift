@@ -68,20 +68,25 @@ public enum ErrorCode: Int32, Sendable, CaseIterable {
         case .aborted:
             CodeEntry(
                 "ABORTED",
-                "The call was aborted. The C API reports an abort as the stream's end (0, and aborted in the result), so only mock_error returns this code."
+                "The call was aborted. The C API reports a stream's abort as its end (0, and aborted in the result); an aborted tracia_request fails with this code, and mock_error may ask for it."
             )
         case .unauthorized:
             CodeEntry(
-                "UNAUTHORIZED", "The credentials were refused: HTTP 401 or 403 from the provider, 401 from the Tracia span endpoint.")
+                "UNAUTHORIZED",
+                "The credentials were refused: HTTP 401 or 403 from the provider, 401 from the Tracia span endpoint, or the Tracia API's error.code UNAUTHORIZED."
+            )
         case .notFound:
-            CodeEntry("NOT_FOUND", "The provider answered HTTP 404: mostly an unknown model or a wrong base URL.")
+            CodeEntry(
+                "NOT_FOUND",
+                "The provider answered HTTP 404 (mostly an unknown model or a wrong base URL), or the Tracia API's error.code was NOT_FOUND (no such prompt or span)."
+            )
         case .conflict:
             CodeEntry(
-                "CONFLICT", "A Tracia SDK code of its prompt API, kept for parity: this library returns it only when mock_error asks.")
+                "CONFLICT", "The Tracia API's error.code was CONFLICT (a prompt with that slug exists), or mock_error asks.")
         case .missingVariables:
             CodeEntry(
                 "MISSING_VARIABLES",
-                "A Tracia SDK code, kept for parity: this library returns it only when mock_error asks; a {{name}} without a value stays as it is."
+                "The Tracia API's error.code was MISSING_VARIABLES (a prompt run without a variable it needs), or mock_error asks; a local {{name}} without a value stays as it is."
             )
         case .missingProviderSDK:
             CodeEntry(

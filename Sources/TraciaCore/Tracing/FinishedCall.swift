@@ -1,7 +1,13 @@
 import Glibc
 
+/// What the exporter holds of something that ended: its span id, and its span in each format.
+protocol FinishedSpan: Sendable {
+    var spanID: String { get }
+    func render(_ format: SpanDestination.Format) -> [UInt8]
+}
+
 /// Everything a span needs about a call that has ended, captured once at the end.
-struct FinishedCall: @unchecked Sendable {
+struct FinishedCall: FinishedSpan, @unchecked Sendable {
     let call: ResolvedCall
     let spanID: String
     let traceID: String
@@ -17,6 +23,14 @@ struct FinishedCall: @unchecked Sendable {
 
     /// The usage the span reports, as the result does.
     var usage: Usage { accumulator.bestKnownUsage(outcome) }
+
+    func render(_ format: SpanDestination.Format) -> [UInt8] {
+        switch format {
+        case .tracia: SpanPayload.build(self)
+        case .traciaLine: SpanPayload.build(self, withTimes: true)
+        case .otlp(let serviceName): OTLPEncoder.encode(self, serviceName: serviceName)
+        }
+    }
 }
 
 extension Clock {

@@ -22,13 +22,7 @@ struct SpanDestination {
     let kind: Kind
     let format: Format
 
-    func render(_ finished: FinishedCall) -> [UInt8] {
-        switch format {
-        case .tracia: SpanPayload.build(finished)
-        case .traciaLine: SpanPayload.build(finished, withTimes: true)
-        case .otlp(let serviceName): OTLPEncoder.encode(finished, serviceName: serviceName)
-        }
-    }
+    func render(_ finished: any FinishedSpan) -> [UInt8] { finished.render(format) }
 
     var name: String {
         switch kind {
@@ -42,7 +36,7 @@ struct SpanDestination {
     static func all(for options: ClientOptions) -> [SpanDestination] {
         var destinations: [SpanDestination] = []
         if let key = options.apiKey {
-            let headers = Curl.headerList(["Content-Type: application/json", "Authorization: Bearer \(key)"])
+            let headers = Curl.headerList(traciaAPIHeaders(key: key))
             destinations.append(SpanDestination(kind: .http(url: options.baseURL + "/api/v1/spans", headers: headers), format: .tracia))
         }
         if let path = options.spansFile {
@@ -57,6 +51,9 @@ struct SpanDestination {
         }
         return destinations
     }
+
+    /// The headers of every request to the Tracia API.
+    static func traciaAPIHeaders(key: String) -> [String] { ["Content-Type: application/json", "Authorization: Bearer \(key)"] }
 
     func release() {
         if case .http(_, let headers) = kind { curl_slist_free_all(headers) }

@@ -24,7 +24,7 @@ final class SpanExporter: @unchecked Sendable {
     }
 
     private struct State: @unchecked Sendable {
-        var finished: [FinishedCall] = []
+        var finished: [any FinishedSpan] = []
         var queue: [Item] = []
         var inFlight = 0
         var stats = SpanStats()
@@ -91,7 +91,7 @@ final class SpanExporter: @unchecked Sendable {
     // MARK: any thread
 
     /// Takes a finished call; its spans are rendered and sent on the engine thread.
-    func enqueue(_ finished: FinishedCall) {
+    func enqueue(_ finished: any FinishedSpan) {
         guard !destinations.isEmpty else { return }
         state.withLock { s in
             makeRoom(for: destinations.count, in: &s)
@@ -154,7 +154,7 @@ final class SpanExporter: @unchecked Sendable {
     func pump(on engine: Engine, now: Int64) -> Int64 {
         // One batch at a time: what waits for the worker stays droppable, so the spans held
         // stay within the capacity however slow rendering is.
-        let finished = state.withLock { s -> [FinishedCall] in
+        let finished = state.withLock { s -> [any FinishedSpan] in
             guard s.rendering == 0 else { return [] }
             defer {
                 s.rendering = s.finished.count
@@ -201,7 +201,7 @@ final class SpanExporter: @unchecked Sendable {
 
     /// On the worker: renders each call's span for every destination and queues them, the
     /// oldest dropped (and reported by the next pump) past the capacity.
-    private func queue(_ finished: [FinishedCall]) {
+    private func queue(_ finished: [any FinishedSpan]) {
         var rendered: [Item] = []
         for call in finished {
             for (index, destination) in destinations.enumerated() {

@@ -38,6 +38,8 @@ _LAZY.update((name, "_api_types") for name in (
     "UpdatePromptOptions"))
 
 
+
+
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:

@@ -57,6 +57,11 @@ class Tracia(Owner):
         # client may call it until its last stream is freed: each stream keeps a reference.
         self._span_errors = span_error_callback(on_span_error)
         _ffi.set_span_error_callback(ptr, self._span_errors, None)
+        from ._prompts import Prompts
+        from ._spans import Spans
+
+        self.prompts = Prompts(self)
+        self.spans = Spans(self)
 
     def _use(self) -> Any:
         """The client pointer, counted as in use until _done(); raises once the client is closed
@@ -142,6 +147,29 @@ class Tracia(Owner):
                 call.abort()
                 raise
             return _finished(call)
+
+    def run_embedding(self, *, input: Union[str, List[str]], model: str, provider: Optional[LLMProvider] = None,
+                      provider_api_key: Optional[str] = None, dimensions: Optional[int] = None,
+                      send_trace: Optional[bool] = None, span_id: Optional[str] = None, tags: Optional[List[str]] = None,
+                      user_id: Optional[str] = None, session_id: Optional[str] = None, trace_id: Optional[str] = None,
+                      parent_span_id: Optional[str] = None, timeout_ms: Optional[int] = None) -> Any:
+        """Embeds one text or several; returns a RunEmbeddingResult and records an EMBEDDING span."""
+        from . import _embeddings
+
+        fields = dict(locals())
+        return _embeddings.run(self, input, model, {k: fields[k] for k in _embeddings.FIELDS})
+
+    async def arun_embedding(self, *, input: Union[str, List[str]], model: str, provider: Optional[LLMProvider] = None,
+                             provider_api_key: Optional[str] = None, dimensions: Optional[int] = None,
+                             send_trace: Optional[bool] = None, span_id: Optional[str] = None,
+                             tags: Optional[List[str]] = None, user_id: Optional[str] = None,
+                             session_id: Optional[str] = None, trace_id: Optional[str] = None,
+                             parent_span_id: Optional[str] = None, timeout_ms: Optional[int] = None) -> Any:
+        """run_embedding without blocking the event loop."""
+        from . import _embeddings
+
+        fields = dict(locals())
+        return await _embeddings.arun(self, input, model, {k: fields[k] for k in _embeddings.FIELDS})
 
     def create_session(self, trace_id: Optional[str] = None, parent_span_id: Optional[str] = None) -> TraciaSession:
         """A session links its calls: one trace id, each call the child of the previous one."""

@@ -21,8 +21,13 @@ class Stream(ctypes.Structure):
     pass
 
 
+class Request(ctypes.Structure):
+    pass
+
+
 ClientPtr = POINTER(Client)
 StreamPtr = POINTER(Stream)
+RequestPtr = POINTER(Request)
 
 # void (*tracia_span_error_fn)(const char *span_id, const char *error_json, void *user_data);
 SPAN_ERROR_FN = ctypes.CFUNCTYPE(None, c_char_p, c_char_p, c_void_p)
@@ -97,6 +102,18 @@ stream_abort = _declare("tracia_stream_abort", None, StreamPtr)
 stream_result = _declare("tracia_stream_result", c_void_p, StreamPtr)
 # void tracia_stream_free(tracia_stream *stream);
 stream_free = _declare("tracia_stream_free", None, StreamPtr)
+# tracia_request *tracia_api_request(tracia_client *client, const char *request_json);
+api_request = _declare("tracia_api_request", RequestPtr, ClientPtr, c_char_p)
+# tracia_request *tracia_run_embedding(tracia_client *client, const char *request_json);
+run_embedding = _declare("tracia_run_embedding", RequestPtr, ClientPtr, c_char_p)
+# int tracia_request_fd(const tracia_request *request);
+request_fd = _declare("tracia_request_fd", c_int, RequestPtr)
+# void tracia_request_abort(tracia_request *request);
+request_abort = _declare("tracia_request_abort", None, RequestPtr)
+# char *tracia_request_result(tracia_request *request);
+request_result = _declare("tracia_request_result", c_void_p, RequestPtr)
+# void tracia_request_free(tracia_request *request);
+request_free = _declare("tracia_request_free", None, RequestPtr)
 # const char *tracia_last_error(void);
 last_error = _declare("tracia_last_error", c_char_p)
 # const char *tracia_strerror(int code);

@@ -56,3 +56,13 @@ class TraciaSession:
     async def arun_local(self, *, messages: list, model: str, stream: bool = False, **kwargs: Any) -> Any:
         self._link(kwargs)
         return self._follow(await self._tracia.arun_local(messages=messages, model=model, stream=stream, **kwargs))
+
+    def run_embedding(self, *, input: Any, model: str, **kwargs: Any) -> Any:
+        self._link(kwargs)
+        tracia: Any = self._tracia  # the client, whose keywords are checked there
+        return self._follow(tracia.run_embedding(input=input, model=model, **kwargs))
+
+    async def arun_embedding(self, *, input: Any, model: str, **kwargs: Any) -> Any:
+        self._link(kwargs)
+        tracia: Any = self._tracia
+        return self._follow(await tracia.arun_embedding(input=input, model=model, **kwargs))
