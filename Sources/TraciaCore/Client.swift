@@ -41,6 +41,10 @@ public final class TraciaClient: @unchecked Sendable {
                 .unsupportedModel,
                 "cannot tell the provider of model '\(request.model)'; pass 'provider' (\(ProviderRegistry.nameList))")
         }
+        if request.api != nil && !provider.choosesOpenAIAPI {
+            throw TraciaError(
+                .invalidRequest, "'api' chooses an OpenAI API: it is for openai, openai_compatible and azure, not \(provider.name)")
+        }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
         let key = request.providerAPIKey ?? options.providerKeys[provider.kind]

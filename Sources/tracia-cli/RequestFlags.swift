@@ -27,7 +27,8 @@ enum RequestFlags {
 
     static let rows: [Row] = [
         Row(
-            flag: "--provider", key: "provider", value: .text, help: "openai, anthropic, google, amazon_bedrock, openai_compatible or mock"),
+            flag: "--provider", key: "provider", value: .text,
+            help: "openai, anthropic, google, amazon_bedrock, openai_compatible, azure or mock"),
         Row(flag: "--base-url", key: "base_url", value: .text, help: "the provider's base URL for this call"),
         Row(flag: "--provider-api-key", key: "provider_api_key", value: .text, help: "the provider's key for this call"),
         Row(flag: "--temperature", key: "temperature", value: .number, help: "0 to 2"),

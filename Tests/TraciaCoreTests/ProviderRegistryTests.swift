@@ -219,7 +219,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     func message(_ r: RunRequest) -> String? { resolveError { () throws(TraciaError) in _ = try c.resolve(r) }?.message }
     #expect(
         message(request("llama3"))
-            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible or mock)"
+            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible, azure or mock)"
     )
     #expect(
         message(request("llama3", provider: .openaiCompatible))
