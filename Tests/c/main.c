@@ -50,7 +50,10 @@
     X(test_cache_counts_of_every_provider) X(test_cache_marks_reach_each_provider_as_it_takes_them) \
     X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
     X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \
-    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span)
+    X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
+    X(test_responses_text_streamed_and_whole) X(test_responses_tools_with_reasoning_follow_up_statelessly) \
+    X(test_responses_usage_and_stop_reasons) X(test_responses_failures_keep_partial_text) \
+    X(test_responses_chosen_for_models_only_it_serves) X(test_responses_abort_keeps_what_came)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)
