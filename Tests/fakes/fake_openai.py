@@ -142,8 +142,12 @@ class OpenAIDialect:
     def check(self, handler, request, raw):
         if not key_matches(handler.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
             return 401, "Incorrect API key provided: " + handler.headers.get("Authorization", "(none)")[-6:]
-        if handler.headers.get("Content-Type") != "application/json" or not isinstance(request, dict) \
-                or "model" not in request or "messages" not in request:
+        if handler.headers.get("Content-Type") != "application/json":
+            return 400, "body must be JSON with model and messages"
+        return self.body_problem(request)
+
+    def body_problem(self, request):
+        if not isinstance(request, dict) or "model" not in request or "messages" not in request:
             return 400, "body must be JSON with model and messages"
         if responses_only(request["model"]):
             return 404, RESPONSES_ONLY
