@@ -38,7 +38,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesPrefixesAndOptionKeysAreUnique() {
     let names = ProviderRegistry.all.map(\.name)
     #expect(Set(names).count == names.count)
-    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "mock"])
+    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "azure", "mock"])
     let prefixes = ProviderRegistry.all.compactMap(\.optionPrefix)
     #expect(Set(prefixes).count == prefixes.count)
     let providerKeys = ProviderRegistry.all.flatMap(\.optionKeys)
@@ -61,6 +61,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "ca_file",
+        "azure_api_key", "azure_base_url", "azure_endpoint", "azure_api_version", "azure_ad_token",
     ]
     #expect(ClientOptions.keys == documented)
     let unknown = resolveError { () throws(TraciaError) in _ = try ClientOptions.resolve(json: #"{"mock_api_key":"k"}"#) }
@@ -109,7 +110,8 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesInSpansAndOpenTelemetry() {
     let expected: [ProviderKind: (String, String)] = [
         .openai: ("openai", "openai"), .anthropic: ("anthropic", "anthropic"), .google: ("google", "gcp.gemini"),
-        .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .mock: ("mock", "mock"),
+        .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .azure: ("azure", "azure.ai.openai"),
+        .mock: ("mock", "mock"),
     ]
     for kind in ProviderKind.allCases {
         #expect(kind.spanName == expected[kind]?.0 && kind.descriptor.openTelemetryName == expected[kind]?.1, "\(kind)")
