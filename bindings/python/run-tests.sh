@@ -8,7 +8,7 @@ venv=$root/build/venv-python
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff
+"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff openai
 # A fresh install each run, so the tests see this tree's library and code.
 TRACIA_LIBRARY=$root/build/lib/libtracia.so "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 # The package is typed (py.typed): its annotations must hold.
