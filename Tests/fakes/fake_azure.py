@@ -7,7 +7,7 @@ paths, with Azure's credentials, versions, content-filter annotations and error 
     POST [/s/<scenario>/...]/openai/v1/responses
 
 Credentials: `api-key: azure-test-key` (or that key followed by "-sentinel-…"), or
-`Authorization: Bearer azure-ad-test-token` (an Entra ID token); on the v1 paths the key also
+`Authorization: Bearer azure-ad-test-token` (an Entra ID token, also with "-sentinel-…"); on the v1 paths the key also
 as a Bearer token, as the plain OpenAI client sends it. Anything else gets Azure's 401 body. The
 deployment paths need an api-version (Azure's 404 "Resource not found" without one); the v1
 paths take none but `preview`/`latest`. Deployments: gpt-4o-mini, gpt-5, gpt-5-codex; any other
@@ -69,7 +69,7 @@ class AzurePaths:
     def azure_problem(self, handler, request, v1):
         key = handler.headers.get("api-key")
         bearer = handler.headers.get("Authorization", "").removeprefix("Bearer ")
-        if not (key_matches(key, API_KEY) or bearer == AD_TOKEN or (v1 and key_matches(bearer, API_KEY))):
+        if not (key_matches(key, API_KEY) or key_matches(bearer, AD_TOKEN) or (v1 and key_matches(bearer, API_KEY))):
             return 401, "azure:401"
         version = parse_qs(urlsplit(handler.path).query).get("api-version", [None])[0]
         if (v1 and version not in V1_VERSIONS) or (not v1 and not version):
