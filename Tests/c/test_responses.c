@@ -296,3 +296,32 @@ void test_responses_abort_keeps_what_came(void) {
     free(req);
     tracia_client_free(c);
 }
+
+/* Images and documents as Responses input parts; the fake describes what it received. */
+void test_responses_media_parts(void) {
+    tracia_client *c = client();
+    const char *parts =
+        "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Describe\"},"
+        "{\"type\":\"image\",\"data\":\"iVBORw0KGgo=\",\"media_type\":\"image/png\",\"detail\":\"low\"},"
+        "{\"type\":\"document\",\"data\":\"JVBERi0xLjQK\",\"media_type\":\"application/pdf\",\"filename\":\"q3.pdf\"},"
+        "{\"type\":\"image_url\",\"image_url\":\"https://x.test/cat.png\"},"
+        "{\"type\":\"file\",\"file\":{\"file_id\":\"file-abc123\"}}]}]";
+    for (int stream = 0; stream <= 1; stream++) {
+        char scenario[96];
+        snprintf(scenario, sizeof scenario, "describe/%s", unique_token());
+        struct outcome o = call(c, scenario, stream, parts, "");
+        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
+        CHECK_STR(o.text, "image image/png 8 bytes, document application/pdf 9 bytes, image https://x.test/cat.png, document file-abc123");
+        json_t *body = fake_request_body(openai_url(), scenario);
+        CHECK_STR(str_at(body, "input.0.content.0.type"), "input_text");
+        CHECK_STR(str_at(body, "input.0.content.1.type"), "input_image");
+        CHECK_STR(str_at(body, "input.0.content.1.image_url"), "data:image/png;base64,iVBORw0KGgo=");
+        CHECK_STR(str_at(body, "input.0.content.1.detail"), "low");
+        CHECK_STR(str_at(body, "input.0.content.2.type"), "input_file");
+        CHECK_STR(str_at(body, "input.0.content.2.filename"), "q3.pdf");
+        CHECK_STR(str_at(body, "input.0.content.4.file_id"), "file-abc123");
+        json_decref(body);
+        outcome_free(&o);
+    }
+    tracia_client_free(c);
+}
