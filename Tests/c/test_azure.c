@@ -37,7 +37,14 @@ static struct outcome azure_call(tracia_client *c, const char *model, const char
 
 static json_t *last_request(const char *fragment) { return fake_request(azure_url(), fragment); }
 
+/* Azure settings of this machine's environment would change what the tests send. */
+static void without_azure_environment(void) {
+    const char *names[] = {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) unsetenv(names[i]);
+}
+
 void test_azure_paths_of_each_api_and_version(void) {
+    without_azure_environment();
     struct {
         const char *options, *api, *model, *path;
     } cases[] = {
@@ -75,6 +82,7 @@ void test_azure_paths_of_each_api_and_version(void) {
 }
 
 void test_azure_credentials_token_key_and_errors(void) {
+    without_azure_environment();
     /* An Entra ID token is a Bearer token and wins over a key from the environment, as in the SDK. */
     setenv("AZURE_OPENAI_API_KEY", "azure-env-key", 1);
     setenv("AZURE_OPENAI_AD_TOKEN", "azure-ad-test-token", 1);
@@ -130,6 +138,7 @@ void test_azure_credentials_token_key_and_errors(void) {
 }
 
 void test_azure_content_filter(void) {
+    without_azure_environment();
     tracia_client *c = azure_client("\"azure_api_key\":\"azure-test-key\",\"azure_api_version\":\"2024-10-21\"");
     for (int stream = 0; stream <= 1; stream++) {
         struct outcome o = azure_call(c, "gpt-4o-mini", "prompt-filtered", stream, HELLO, "");
@@ -151,6 +160,7 @@ void test_azure_content_filter(void) {
 }
 
 void test_azure_tool_follow_up_and_abort(void) {
+    without_azure_environment();
     tracia_client *c = azure_client("\"azure_api_key\":\"azure-test-key\"");
     /* gpt-5-codex is served by Responses only: chosen without asking. */
     struct outcome o = azure_call(c, "gpt-5-codex", "thinking-tools", 1, "[{\"role\":\"user\",\"content\":\"Weather?\"}]",

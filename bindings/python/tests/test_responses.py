@@ -52,6 +52,7 @@ def test_responses_tool_follow_up_carries_the_reasoning_item(openai_server, stre
 
 
 def test_azure_through_the_binding(azure_server, monkeypatch):
+    monkeypatch.delenv("AZURE_OPENAI_AD_TOKEN", raising=False)
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", azure_server.url)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-test-key")
     monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
@@ -99,9 +100,10 @@ def test_official_sdk_reads_the_fake_responses_stream(openai_server):
     assert whole.output_text == "Il fait beau" and whole.usage.output_tokens_details.reasoning_tokens == 41
 
 
-def test_official_azure_client_reads_the_fake_azure_stream(azure_server):
+def test_official_azure_client_reads_the_fake_azure_stream(azure_server, monkeypatch):
     import openai
 
+    monkeypatch.delenv("AZURE_OPENAI_AD_TOKEN", raising=False)
     sdk = openai.AzureOpenAI(api_key="azure-test-key", azure_endpoint=azure_server.url, api_version="2024-10-21", max_retries=0)
     chunks = list(sdk.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Il fait beau"}],
                                               stream=True, stream_options={"include_usage": True}))
