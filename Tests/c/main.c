@@ -53,7 +53,7 @@
     X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
     X(test_responses_text_streamed_and_whole) X(test_responses_tools_with_reasoning_follow_up_statelessly) \
     X(test_responses_usage_and_stop_reasons) X(test_responses_failures_keep_partial_text) \
-    X(test_responses_chosen_for_models_only_it_serves) X(test_responses_abort_keeps_what_came) X(test_responses_media_parts) \
+    X(test_responses_chosen_for_models_only_it_serves) X(test_responses_abort_keeps_what_came) X(test_responses_media_parts) X(test_responses_events_in_item_order) \
     X(test_azure_paths_of_each_api_and_version) X(test_azure_credentials_token_key_and_errors) X(test_azure_content_filter) \
     X(test_azure_tool_follow_up_and_abort)
 

@@ -325,3 +325,39 @@ void test_responses_media_parts(void) {
     }
     tracia_client_free(c);
 }
+
+/* The Responses stream read as typed events: the reasoning summary, then each call started, its
+ * argument fragments and its end (output_item.done), in the order of the output items. */
+void test_responses_events_in_item_order(void) {
+    tracia_client *c = client();
+    char *req = request("thinking-tools", 1, WEATHER, "");
+    tracia_stream *s = tracia_run_local(c, req);
+    CHECK(s != NULL);
+    tracia_event e;
+    char order[256] = "", reasoning[128] = "", arguments[2][64] = {"", ""};
+    int rc;
+    while ((rc = tracia_stream_next_event(s, &e)) == 1 && e.type != TRACIA_EVENT_END) {
+        const char *mark = "";
+        switch (e.type) {
+        case TRACIA_EVENT_REASONING:
+            strncat(reasoning, e.data, e.length);
+            mark = strstr(order, "R") ? "" : "R";
+            break;
+        case TRACIA_EVENT_TOOL_CALL_START: mark = e.index == 0 ? "S0" : "S1"; break;
+        case TRACIA_EVENT_TOOL_CALL_DELTA:
+            if (e.index < 2) strncat(arguments[e.index], e.data, e.length);
+            break;
+        case TRACIA_EVENT_TOOL_CALL_END: mark = e.index == 0 ? "E0" : "E1"; break;
+        case TRACIA_EVENT_TEXT: mark = "T"; break;
+        }
+        strcat(order, mark);
+    }
+    CHECK(rc >= 0);
+    CHECK_STR(order, "RS0E0S1E1");
+    CHECK_STR(reasoning, REASONING_TEXT);
+    CHECK_STR(arguments[0], "{\"city\": \"Paris\"}");
+    CHECK_STR(arguments[1], "{\"city\": \"Rome\"}");
+    tracia_stream_free(s);
+    free(req);
+    tracia_client_free(c);
+}
