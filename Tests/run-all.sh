@@ -5,6 +5,10 @@
 #   Tests/run-all.sh SUITE...     the named ones, in the order given (make check: lint swift c python)
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Every suite is hermetic about AWS: credentials come only from what a test sets, never from
+# this machine's profile files, and no suite waits on an instance metadata probe.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 all=(lint swift fuzz-replay integration c load python examples asan tsan valgrind)
 
 run_suite() {

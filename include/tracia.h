@@ -451,13 +451,93 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *   aws_access_key_id: header string. Default: none. Env: AWS_ACCESS_KEY_ID.
  *   aws_secret_access_key: header string. Default: none.
  *       Env: AWS_SECRET_ACCESS_KEY.
- *   aws_session_token: header string. Default: none. Env: AWS_SESSION_TOKEN.
- *       With both a key id and a secret key, Bedrock calls without a
- *       Bedrock API key are signed with SigV4 (the token for temporary
- *       credentials).
+ *   aws_session_token: header string. Default: none. Env: AWS_SESSION_TOKEN
+ *       (legacy AWS_SECURITY_TOKEN).
+ *   aws_profile: header string. Default: AWS_DEFAULT_PROFILE, else
+ *       AWS_PROFILE, else "default". The profile of the shared files; given
+ *       as an option, the environment's keys are left out.
  *   aws_region: lowercase letters, digits and '-'. Default: eu-central-1.
- *       Env: AWS_REGION, else AWS_DEFAULT_REGION.
- *       Bedrock's region: its host and its model ids' geography prefix.
+ *       Env: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region.
+ *       Bedrock's region: its host and its model ids' geography prefix
+ *       (us-gov-* us-gov., us-* us., eu-* eu., ap-* and me-central-1
+ *       apac., others none; ids that name a geography are kept).
+ *       Bedrock calls without a Bedrock API key are signed with SigV4 (the
+ *       token for temporary credentials), with the first AWS credentials found,
+ *       in the AWS SDKs' order, when the client is made:
+ *         1. the aws_access_key_id and aws_secret_access_key options, then
+ *            AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (not with aws_profile);
+ *         2. the profile's keys in the credentials file (AWS_SHARED_CREDENTIALS_FILE,
+ *            default ~/.aws/credentials), then its credential_process (run
+ *            without a shell, its Version 1 JSON read; refreshed before its
+ *            Expiration), then its keys in the config file (AWS_CONFIG_FILE,
+ *            default ~/.aws/config, sections [default] and [profile NAME]);
+ *            profiles that assume a role, use SSO, web identity or 'aws login'
+ *            fail with a hint to use credential_process =
+ *            aws configure export-credentials --profile NAME;
+ *         3. container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, or
+ *            AWS_CONTAINER_CREDENTIALS_FULL_URI (https, loopback, or an ECS/EKS
+ *            host), with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read at each
+ *            fetch) or AWS_CONTAINER_AUTHORIZATION_TOKEN;
+ *         4. EC2 instance metadata (IMDSv2, v1 when the token is refused),
+ *            unless AWS_EC2_METADATA_DISABLED=true; AWS_EC2_METADATA_SERVICE_ENDPOINT,
+ *            AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 and
+ *            AWS_METADATA_SERVICE_TIMEOUT (seconds, default 1) as in the SDKs.
+ *       Fetched credentials are cached per client and refreshed 15 minutes
+ *       before they expire (10 minutes before, calls wait for new ones). A
+ *       failed fetch ends the call with its error; no metadata service
+ *       answering is TRACIA_E_MISSING_PROVIDER_API_KEY naming every source.
+ *   vertex_project: header string (letters, digits, '-', '.', ':').
+ *       Default: the credentials file's project_id (an authorized user's
+ *       quota_project_id). Env: GOOGLE_CLOUD_PROJECT, else GCLOUD_PROJECT,
+ *       else ANTHROPIC_VERTEX_PROJECT_ID.
+ *       The Google Cloud project of vertex calls; without one they are
+ *       refused (TRACIA_E_INVALID_REQUEST), unless they carry an API key.
+ *   vertex_location: lowercase letters, digits and '-'. Default: global.
+ *       Env: GOOGLE_CLOUD_LOCATION, else CLOUD_ML_REGION.
+ *       The host of vertex calls: global → aiplatform.googleapis.com, us and
+ *       eu → aiplatform.{us|eu}.rep.googleapis.com, any other location (a
+ *       region such as us-central1) → {location}-aiplatform.googleapis.com;
+ *       and the locations/{location} of the path.
+ *   vertex_base_url: URL. Default: from vertex_location as above.
+ *       Env: GOOGLE_VERTEX_BASE_URL. Replaces the host only: the path
+ *       /{version}/projects/{project}/locations/{location}/publishers/... is
+ *       appended to it.
+ *   vertex_api_key: header string. Default: none.
+ *       Vertex AI express mode: sent as x-goog-api-key to
+ *       /{version}/publishers/google/models/..., with no project (Gemini
+ *       models only); preferred to a token.
+ *   vertex_access_token: header string. Default: none.
+ *       An OAuth access token sent as it is (Authorization: Bearer), never
+ *       refreshed; preferred to a credentials file.
+ *   google_application_credentials: path. Default: none.
+ *       Env: GOOGLE_APPLICATION_CREDENTIALS, else gcloud's
+ *       $CLOUDSDK_CONFIG/application_default_credentials.json (or
+ *       $HOME/.config/gcloud/...) when it exists.
+ *       A Google credentials file for vertex calls: "service_account" (a JWT
+ *       signed RS256 with its private_key, PKCS#8 or PKCS#1 PEM, exchanged at
+ *       its token_uri) or "authorized_user" (its refresh_token exchanged at
+ *       https://oauth2.googleapis.com/token; calls carry x-goog-user-project
+ *       with its quota_project_id). Other types (external_account,
+ *       impersonated_service_account, ...) are refused. The access token is
+ *       fetched when a call needs it, cached by the client, refreshed in the
+ *       background when less than 3 min 45 s remain and not used in its
+ *       last 10 s; a call refused with HTTP 401 gets a fresh one and is sent
+ *       once more. A refusal by the token endpoint (invalid_grant, ...) ends
+ *       the call with TRACIA_E_UNAUTHORIZED naming the file. A file given
+ *       here that cannot be read or used fails tracia_client_new(); one from
+ *       the environment fails only vertex calls.
+ *   google_token_uri: URL. Default: the file's token_uri (service accounts),
+ *       https://oauth2.googleapis.com/token (authorized users).
+ *       Replaces the token endpoint (a proxy, a test server).
+ *   google_use_vertexai: boolean. Default: false.
+ *       Env: GOOGLE_GENAI_USE_VERTEXAI ("true" or "1").
+ *       Calls to gemini-* models without a provider go to vertex.
+ *   vertex_api_version: letters and digits. Default: v1beta1.
+ *       The API version of Gemini calls on Vertex AI (google-genai's default,
+ *       the version the Gemini request body is documented for first); Claude
+ *       calls always use v1, as Anthropic documents them.
+ *   vertex_anthropic_version: header string. Default: vertex-2023-10-16.
+ *       The anthropic_version field of Claude bodies on Vertex AI.
  *   connect_timeout_ms: integer 1..600000. Default: 10000.
  *       Bound of each connection's setup (name lookup, TCP, TLS).
  *   idle_timeout_ms: integer 1..86400000. Default: 60000.
@@ -482,6 +562,22 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       the call with TRACIA_E_PROVIDER_ERROR.
  *   ca_file: path of a readable PEM file. Default: the system's authorities.
  *       Certificate authorities to trust instead of the system's.
+ *   headers: object (HEADERS). Default: none.
+ *       Headers added to every provider request (a gateway's key, OpenRouter's
+ *       HTTP-Referer and X-Title); a request's headers of the same name win.
+ *
+ * HEADERS, in options and requests: {"Name": "value"} or
+ * {"Name": {"value": "...", "secret": true}}. A name is an HTTP token; a value
+ * has no control characters. A secret value is scrubbed from errors and spans
+ * like a key. Custom headers add to what the library sends and never replace
+ * it: a name the provider's request already carries (its auth header -
+ * Authorization, x-api-key, api-key, x-goog-api-key -, Content-Type, Accept,
+ * anthropic-version, the SigV4 headers) fails the call with
+ * TRACIA_E_INVALID_REQUEST naming it, before any I/O. They are not sent to the
+ * Tracia span API or the OTLP endpoint (otlp_headers is for that).
+ *
+ * A URL that is not http:// or https:// is TRACIA_E_INVALID_REQUEST naming
+ * the option, request key or environment variable it came from, and its value.
  */
 tracia_client *tracia_client_new(const char *options_json);
 
@@ -562,8 +658,15 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   stream: boolean. Default: false.
  *       true streams the reply chunk by chunk; false asks for it whole.
  *   provider: "openai", "anthropic", "google", "amazon_bedrock",
- *       "openai_compatible", "azure" or "mock". Default: told from model
- *       (never azure, whose model is the deployment's name).
+ *       "openai_compatible", "azure", "vertex" or "mock". Default: told from
+ *       model (gemini-* goes to vertex with google_use_vertexai; never azure,
+ *       whose model is the deployment's name). vertex: claude-*
+ *       models are Anthropic's on Vertex AI (publishers/anthropic,
+ *       :streamRawPredict or :rawPredict, the Messages body without model and
+ *       with anthropic_version; images and documents as base64 only), every
+ *       other model id is Google's (publishers/google, :streamGenerateContent
+ *       or :generateContent, the Gemini body). Model ids are letters, digits,
+ *       '-', '.', '_' and '@' (claude-sonnet-4-5@20250929).
  *   api: "chat" or "responses"; for openai, openai_compatible and azure
  *       (others: TRACIA_E_INVALID_REQUEST). Default: "responses" on openai
  *       and azure for the models only OpenAI's Responses API serves (the
@@ -615,8 +718,11 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       KEYS). Default: the provider's.
  *   response_format: object (RESPONSE_FORMAT KEYS). Default: text.
  *   base_url: URL. Default: the client's <provider>_base_url.
- *       The provider's base URL for this call (a provider key is then
- *       optional).
+ *       The provider's base URL for this call. It still needs the provider's
+ *       key (a proxy in front of the provider wants one too); only
+ *       openai_compatible calls go without one.
+ *   headers: object (HEADERS). Default: the client's headers.
+ *       Headers added to this call's provider request, over the client's.
  *   custom_options: object. Default: none.
  *       Fields set in the provider's request body last, replacing any field
  *       of the same name.

@@ -36,11 +36,12 @@ public final class TraciaClient: @unchecked Sendable {
 
     func resolve(_ request: RunRequest) throws(TraciaError) -> ResolvedCall {
         _ = try RunRequest.validated(model: request.model)
-        guard let provider = request.provider?.descriptor ?? ProviderRegistry.descriptor(forModel: request.model) else {
+        guard var provider = request.provider?.descriptor ?? ProviderRegistry.descriptor(forModel: request.model) else {
             throw TraciaError(
                 .unsupportedModel,
                 "cannot tell the provider of model '\(request.model)'; pass 'provider' (\(ProviderRegistry.nameList))")
         }
+        if let routed = provider.routedTo?(options) { provider = routed.descriptor }
         if request.api != nil && !provider.choosesOpenAIAPI {
             throw TraciaError(
                 .invalidRequest, "'api' chooses an OpenAI API: it is for openai, openai_compatible and azure, not \(provider.name)")
@@ -56,19 +57,23 @@ public final class TraciaClient: @unchecked Sendable {
             )
         }
         let settings = options.providerSettings[provider.kind]
-        // A call to a base URL of the caller's choosing may go to a server that needs no key.
-        if provider.requiresKey && key == nil && chosenURL == nil && !(settings?.signsRequests ?? false) {
+        // Also with a base URL: a proxy or gateway in front of the provider still wants its key,
+        // and a request without one would only come back as a 401. Keyless servers are what
+        // openai_compatible is for.
+        if provider.requiresKey && key == nil && !(settings?.signsRequests ?? false) {
             throw TraciaError(
                 .missingProviderAPIKey, "no API key for \(provider.name): set \(provider.missingKeyHint) or pass provider_api_key")
         }
-        var secrets = options.secrets
+        var secrets = options.secrets + request.headers.filter { $0.secret && $0.value.count >= 4 }.map(\.value)
         if let key, key.count >= 4 { secrets.append(key) }
-        return ResolvedCall(
+        var call = ResolvedCall(
             request: request, provider: provider.kind, apiKey: key, baseURL: chosenURL ?? provider.defaultBaseURL,
             timeoutMS: request.timeoutMS ?? options.timeoutMS, idleTimeoutMS: options.idleTimeoutMS,
             firstChunkTimeoutMS: request.firstChunkTimeoutMS ?? options.firstChunkTimeoutMS,
             connectTimeoutMS: options.connectTimeoutMS, caFile: options.caFile, maxRetries: options.maxRetries,
             maxResponseBytes: options.maxResponseBytes, providerSettings: settings, secrets: secrets)
+        call.headers = CustomHeader.merged(client: options.headers, call: request.headers)
+        return call
     }
 }
 

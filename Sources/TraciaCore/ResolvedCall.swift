@@ -18,6 +18,10 @@ public struct ResolvedCall: Sendable {
     let providerSettings: (any ProviderSettings)?
     /// Secrets to scrub from anything this call reports.
     let secrets: [String]
+    /// The client's and the call's custom headers, added to the provider request.
+    var headers: [CustomHeader] = []
+    /// What the provider's credential source gave, for the adapter's request (nil: it has none).
+    var credential: Credential?
 
     /// The failure of a call whose content did not come within firstChunkTimeoutMS.
     var noContentInTime: TraciaError {

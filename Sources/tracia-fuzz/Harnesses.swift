@@ -16,6 +16,9 @@ enum Harness: String, CaseIterable {
     case numericExtremes = "numeric-extremes"
     case request
     case options
+    case awsSharedFile = "aws-shared-file"
+    case awsCredentials = "aws-credentials"
+    case googleCredentials = "google-credentials"
 
     func run(_ data: UnsafeRawBufferPointer) {
         switch self {
@@ -58,6 +61,24 @@ enum Harness: String, CaseIterable {
             _ = try? RunRequest.parse(json: String(decoding: data, as: UTF8.self))
         case .options:
             _ = try? ClientOptions.resolve(json: String(decoding: data, as: UTF8.self), environment: { _ in nil })
+        case .awsSharedFile:
+            // A profile file, and each of its lines as a credential_process command line.
+            let text = String(decoding: data, as: UTF8.self)
+            _ = try? AWSINIFile.parse(text, path: "fuzz")
+            for line in text.split(separator: "\n") { _ = try? ShellWords.split(String(line)) }
+        case .awsCredentials:
+            // What credential_process, the container endpoint and IMDS answer; and their times.
+            let body = Array(data)
+            _ = AWSCredentialDocument.parse(
+                body, source: "fuzz", tokenKey: "SessionToken", requiresVersion: true, requiresExpiration: false)
+            _ = AWSCredentialDocument.parse(body, source: "fuzz", tokenKey: "Token", requiresVersion: false, requiresExpiration: true)
+            _ = Timestamp.epochMS(iso8601: String(decoding: data, as: UTF8.self))
+        case .googleCredentials:
+            // A credentials file, and a token endpoint's answer.
+            let body = Array(data)
+            _ = try? GoogleCredentialsFile.parse(body, path: "fuzz")
+            _ = GoogleTokenExchange.token(status: 200, body: body, path: "fuzz")
+            _ = GoogleTokenExchange.token(status: 400, body: body, path: "fuzz")
         }
     }
 

@@ -38,7 +38,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesPrefixesAndOptionKeysAreUnique() {
     let names = ProviderRegistry.all.map(\.name)
     #expect(Set(names).count == names.count)
-    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "azure", "mock"])
+    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "azure", "vertex", "mock"])
     let prefixes = ProviderRegistry.all.compactMap(\.optionPrefix)
     #expect(Set(prefixes).count == prefixes.count)
     let providerKeys = ProviderRegistry.all.flatMap(\.optionKeys)
@@ -46,9 +46,12 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     #expect(ClientOptions.generalKeys.isDisjoint(with: providerKeys))
 }
 
+/// Vertex AI has no key variable: its calls are authenticated by its settings (a credentials
+/// file or a token), which its hint names.
 @Test func providersThatNeedAKeyNameItsVariable() {
     for provider in ProviderRegistry.all where provider.requiresKey {
-        #expect(!provider.missingKeyHint.isEmpty && !provider.keyVariables.isEmpty && provider.optionPrefix != nil)
+        #expect(!provider.missingKeyHint.isEmpty && provider.optionPrefix != nil)
+        #expect(!provider.keyVariables.isEmpty || provider.settings != nil, "\(provider.name)")
     }
 }
 
@@ -60,7 +63,9 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         "span_max_attempts",
         "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers", "service_name",
         "openai_compatible_api_key", "openai_compatible_base_url", "anthropic_version",
-        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "ca_file",
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "aws_profile", "ca_file", "headers",
+        "vertex_api_key", "vertex_base_url", "vertex_project", "vertex_location", "vertex_access_token", "vertex_api_version",
+        "vertex_anthropic_version", "google_application_credentials", "google_token_uri", "google_use_vertexai",
         "azure_api_key", "azure_base_url", "azure_endpoint", "azure_api_version", "azure_ad_token",
     ]
     #expect(ClientOptions.keys == documented)
@@ -111,6 +116,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     let expected: [ProviderKind: (String, String)] = [
         .openai: ("openai", "openai"), .anthropic: ("anthropic", "anthropic"), .google: ("google", "gcp.gemini"),
         .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .azure: ("azure", "azure.ai.openai"),
+        .vertex: ("google", "gcp.vertex_ai"),
         .mock: ("mock", "mock"),
     ]
     for kind in ProviderKind.allCases {
@@ -169,7 +175,8 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     }
     #expect(badRegion?.message == "the AWS region must be lowercase letters, digits and '-' (as in us-east-1)")
     let newline = resolveError { () throws(TraciaError) in
-        _ = try ClientOptions.resolve(json: nil, environment: { $0 == "AWS_SESSION_TOKEN" ? "tok\n" : nil })
+        _ = try ClientOptions.resolve(
+            json: nil, environment: { ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "tok\n"][$0] })
     }
     #expect(newline?.message == "the AWS session token must not contain control characters")
 }
@@ -205,14 +212,21 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     let http = try BedrockAdapter().httpRequest(for: call)
     #expect(http.url == "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude-3-haiku-20240307-v1%3A0/converse")
     #expect(http.headers.contains { $0.hasPrefix("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") })
-    let unsigned = try client(#"{"spans_file":"/dev/null"}"#)
+    // With nothing configured the instance metadata service is the last source; without it, none is left.
+    let probing = try client(#"{"spans_file":"/dev/null"}"#)
+    defer { probing.close() }
+    let viaIMDS = try probing.resolve(request("anthropic.claude-3-haiku-20240307-v1:0"))
+    #expect(BedrockAdapter().credentialSource(for: viaIMDS) is AWSInstanceMetadataSource)
+    let unsigned = try client(#"{"spans_file":"/dev/null"}"#, ["AWS_EC2_METADATA_DISABLED": "true"])
     defer { unsigned.close() }
     let missing = resolveError { () throws(TraciaError) in _ = try unsigned.resolve(request("anthropic.claude-3-haiku-20240307-v1:0")) }
     #expect(missing?.code == .missingProviderAPIKey)
-    #expect(
-        missing?.message
-            == "no API key for amazon_bedrock: set BEDROCK_API_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or pass provider_api_key"
-    )
+    for source in [
+        "AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY", "AWS_ACCESS_KEY_ID", "aws_profile", "AWS_PROFILE", "~/.aws/credentials",
+        "~/.aws/config", "credential_process", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "EC2 instance metadata", "provider_api_key",
+    ] {
+        #expect(missing?.message.contains(source) == true, "\(source)")
+    }
 }
 
 @Test func resolutionErrorsKeepTheirWording() throws {
@@ -221,7 +235,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     func message(_ r: RunRequest) -> String? { resolveError { () throws(TraciaError) in _ = try c.resolve(r) }?.message }
     #expect(
         message(request("llama3"))
-            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible, azure or mock)"
+            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible, azure, vertex or mock)"
     )
     #expect(
         message(request("llama3", provider: .openaiCompatible))
@@ -232,10 +246,10 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         let provider = ProviderKind.resolve(model: model)?.rawValue ?? ""
         #expect(message(request(model)) == "no API key for \(provider): set \(variable) or pass provider_api_key")
     }
-    // Neither a key nor a URL: a server of the caller's choosing may need no key; mock never does.
+    // A base URL of the caller's choosing still needs the provider's key; mock never does.
     var local = request("gpt-4.1-mini")
     local.baseURL = "http://127.0.0.1:9/v1"
-    #expect(message(local) == nil)
+    #expect(message(local) == "no API key for openai: set OPENAI_API_KEY or pass provider_api_key")
     #expect(message(request("mock/echo")) == nil)
 }
 

@@ -20,6 +20,7 @@
     X(test_ids_known_before_the_first_chunk) X(test_mock_provider) X(test_error_names_and_versions) \
     X(test_providers_stream_utf8_bytewise) X(test_providers_non_streaming) X(test_providers_tool_calls_and_follow_up) \
     X(test_providers_length_stop) X(test_providers_fault_matrix) X(test_providers_retry_after) X(test_providers_abort) X(test_bedrock_auth_and_model_ids) \
+    X(test_aws_chain_order) X(test_aws_credential_process) X(test_aws_container_credentials) X(test_aws_instance_metadata) \
     X(test_anthropic_version_and_sampling) X(test_hostile_requests) X(test_hostile_options) X(test_model_names_with_control_characters_or_spaces) \
     X(test_free_while_another_thread_is_in_next) X(test_process_exit_never_hangs_or_crashes) X(test_out_of_file_descriptors) \
     X(test_slow_reader_pauses_the_transfer) X(test_result_of_a_long_stream_without_reading) \
@@ -55,7 +56,15 @@
     X(test_responses_usage_and_stop_reasons) X(test_responses_failures_keep_partial_text) \
     X(test_responses_chosen_for_models_only_it_serves) X(test_responses_abort_keeps_what_came) X(test_responses_media_parts) X(test_responses_events_in_item_order) \
     X(test_azure_paths_of_each_api_and_version) X(test_azure_credentials_token_key_and_errors) X(test_azure_content_filter) \
-    X(test_azure_tool_follow_up_and_abort)
+    X(test_azure_tool_follow_up_and_abort) \
+    X(test_custom_headers_reach_the_provider) X(test_custom_headers_never_replace_the_librarys) \
+    X(test_secret_header_values_are_scrubbed) X(test_missing_key_with_a_base_url_is_refused) \
+    X(test_keyless_compatible_server_that_wants_a_key_says_where_it_goes) X(test_bad_base_urls_name_their_source_and_value) \
+    X(test_vertex_gemini_and_claude_with_a_service_account) X(test_vertex_pkcs1_key_and_global_location) \
+    X(test_vertex_tools_with_follow_up) X(test_vertex_errors_in_google_envelope) X(test_vertex_token_refusal_names_the_file) \
+    X(test_vertex_revoked_token_is_refreshed_once) X(test_vertex_tokens_refreshed_ahead_during_a_long_run) \
+    X(test_vertex_authorized_user_file) X(test_vertex_abort) X(test_vertex_configuration_refused_clearly) \
+    X(test_vertex_serves_gemini_models_when_asked)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

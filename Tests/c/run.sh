@@ -38,4 +38,7 @@ $cc -std=c99 -Wall -Wextra -Werror -g ${TEST_CFLAGS:-} -Iinclude Tests/c/*.c -L"
 
 source Tests/fakes/start.sh
 export TRACIA_API_KEY= OPENAI_API_KEY= TRACIA_SPANS_FILE=/dev/null
+# AWS credentials come only from what a test sets: no profile files, no instance metadata probe.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 timeout 600 ${TEST_WRAPPER:-} "$out/c-tests" "$@"

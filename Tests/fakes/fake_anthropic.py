@@ -207,6 +207,10 @@ class AnthropicDialect:
             return 400, "anthropic-version header is required"
         if not isinstance(request, dict) or not {"model", "max_tokens", "messages"} <= set(request):
             return 400, "model, max_tokens and messages are required"
+        return self.check_body(handler, request)
+
+    def check_body(self, handler, request):
+        """What the service checks of a well-formed body (thinking, media, cache marks)."""
         interleaved = INTERLEAVED_BETA in handler.headers.get("anthropic-beta", "")
         problem = parameter_problem(request.get("thinking"), request.get("max_tokens"), request.get("temperature"),
                                     forces_tool(request), interleaved) or media_of(request["messages"])[0] or anthropic_problem(request)

@@ -1,8 +1,9 @@
 """A fake Amazon Bedrock runtime (POST .../model/{modelId}/converse and /converse-stream), in the
 exact wire format: application/vnd.amazon.eventstream frames with real CRCs (zlib.crc32),
 exception frames, and Bedrock error bodies. It accepts `Authorization: Bearer bedrock-test-key`,
-or a SigV4 signature that it recomputes with the secret below (service bedrock). Scenarios: see
-fake_provider.py.
+or a SigV4 signature that it recomputes with the secret below (service bedrock), or with the
+secret of temporary keys fake_aws_credentials.py issued, refusing them once expired; a session
+token must be signed and be the one that goes with the key. Scenarios: see fake_provider.py.
 
 Claude's reasoning: scenario `thinking` streams reasoningContent text deltas and one signature
 delta (block 0, no contentBlockStart), then the text as block 1; `thinking-tools` the same
@@ -24,6 +25,9 @@ import struct
 import urllib.parse
 import zlib
 
+import datetime
+
+from fake_aws_credentials import issued
 from fake_cache import bedrock_problem, bedrock_usage
 from fake_claude_thinking import INTERLEAVED_BETA, parameter_problem, replay_problem
 from fake_media import decoded, description, inline, referenced
@@ -33,6 +37,9 @@ from fake_reasoning import REASONING_PIECES, REASONING_TEXT, REDACTED_THINKING_D
 API_KEY = "bedrock-test-key"
 ACCESS_KEY_ID = "AKIDEXAMPLE"
 SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+# The session token that goes with ACCESS_KEY_ID when one is sent (keys the credential fakes
+# issue have their own).
+SESSION_TOKEN = "SESSIONTOKEN"
 EXCEPTIONS = {400: "ValidationException", 403: "AccessDeniedException", 404: "ResourceNotFoundException",
               429: "ThrottlingException", 500: "InternalServerException", 503: "ServiceUnavailableException"}
 
@@ -60,16 +67,32 @@ def sigv4_problem(handler, raw):
         return "missing signature"
     fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
     key_id, date, region, service, _ = fields["Credential"].split("/")
-    if key_id != ACCESS_KEY_ID or service != "bedrock":
-        return f"wrong credential scope {fields['Credential']}"
     names = fields["SignedHeaders"].split(";")
+    token = handler.headers.get("x-amz-security-token")
+    if token is not None and "x-amz-security-token" not in names:
+        return "the session token is not signed"
+    temporary = issued(key_id)
+    if temporary:
+        secret, expected_token, expiry = temporary
+        if token != expected_token:
+            return "The security token included in the request is invalid."
+        if datetime.datetime.now(datetime.timezone.utc) >= expiry:
+            return "The security token included in the request is expired"
+    elif key_id == ACCESS_KEY_ID:
+        secret = SECRET_ACCESS_KEY
+        if token is not None and not key_matches(token, SESSION_TOKEN):
+            return "The security token included in the request is invalid."
+    else:
+        return f"wrong credential scope {fields['Credential']}"
+    if service != "bedrock":
+        return f"wrong credential scope {fields['Credential']}"
     headers = "".join(f"{n}:{handler.headers.get(n, '').strip()}\n" for n in names)
     path = urllib.parse.quote(handler.path.split("?")[0], safe="/-_.~")
     canonical = "\n".join(["POST", path, "", headers, fields["SignedHeaders"], hashlib.sha256(raw).hexdigest()])
     amz_date = handler.headers.get("x-amz-date", "")
     scope = f"{date}/{region}/{service}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    key = ("AWS4" + SECRET_ACCESS_KEY).encode()
+    key = ("AWS4" + secret).encode()
     for part in (date, region, service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()

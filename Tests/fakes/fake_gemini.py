@@ -130,6 +130,10 @@ class GeminiDialect:
     def check(self, handler, request, raw):
         if not key_matches(handler.headers.get("x-goog-api-key"), API_KEY):
             return 403, "API key not valid. Please pass a valid API key."
+        return self.check_body(request)
+
+    def check_body(self, request):
+        """What the service checks of a body (contents, thinking config, media)."""
         if not isinstance(request, dict) or "contents" not in request:
             return 400, "contents is required"
         config = thinking_config(request)

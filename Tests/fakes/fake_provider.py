@@ -126,8 +126,8 @@ class FakeProvider(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024
 
-    def __init__(self, dialect, address=("127.0.0.1", 0)):
-        super().__init__(address, Handler)
+    def __init__(self, dialect, address=("127.0.0.1", 0), handler=None):
+        super().__init__(address, handler or Handler)
         self.dialect = dialect
         self.lock = threading.Lock()
         self.requests = []

@@ -10,15 +10,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fake_anthropic import FakeAnthropic  # noqa: E402
 from fake_azure import FakeAzure  # noqa: E402
+from fake_aws_credentials import FakeAWSCredentials  # noqa: E402
 from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
+from fake_vertex import FakeVertex  # noqa: E402
 
 
 def main():
     servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "google": FakeGemini(), "bedrock": FakeBedrock(), "azure": FakeAzure(),
-               "collector": FakeCollector()}
+               "vertex": FakeVertex(), "collector": FakeCollector(), "aws_credentials": FakeAWSCredentials()}
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({name: s.server_address[1] for name, s in servers.items()}), flush=True)

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
+# AWS credentials come only from what a test sets (as in Tests/run-all.sh).
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 venv=$root/build/venv-python
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"

@@ -3,22 +3,33 @@ import Glibc
 
 /// The one place where curl's codes become library errors.
 enum Curl {
-    static func error(_ code: CURLcode) -> TraciaError {
+    /// The error for a failed transfer to `url`; the message names its host.
+    static func error(_ code: CURLcode, url: String) -> TraciaError {
         let text = String(cString: curl_easy_strerror(code))
+        let host = host(of: url)
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            return TraciaError(.timeout, "connection timed out: \(text)")
+            return TraciaError(.timeout, "connection to \(host) timed out: \(text)")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
-            return TraciaError(.networkError, "could not connect: \(text)")
+            return TraciaError(.networkError, "could not connect to \(host): \(text)")
         case CURLE_GOT_NOTHING:
-            return TraciaError(.networkError, "the server closed the connection without a response")
+            return TraciaError(.networkError, "\(host) closed the connection without a response")
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_HTTP2, CURLE_HTTP2_STREAM:
-            return TraciaError(.networkError, "the connection was dropped: \(text)")
+            return TraciaError(.networkError, "the connection to \(host) was dropped: \(text)")
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
-            return TraciaError(.networkError, "TLS failed: \(text)")
+            return TraciaError(.networkError, "TLS with \(host) failed: \(text)")
         default:
-            return TraciaError(.networkError, "transfer failed: \(text)")
+            return TraciaError(.networkError, "the transfer to \(host) failed: \(text)")
         }
+    }
+
+    /// `host:port` of a URL as it was given (no userinfo, which may hold a secret), for messages.
+    static func host(of url: String) -> String {
+        var rest = Substring(url)
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        return host.isEmpty ? "'\(url)'" : String(host)
     }
 
     /// The transport failure a code stands for, as the retry policy sees it; nil for success.

@@ -36,6 +36,7 @@ final class Engine: @unchecked Sendable {
         case start(EngineTask)
         case cancel(CallStream)
         case resume(CallStream)
+        case perform(() -> Void)
     }
 
     private struct Inbox: @unchecked Sendable {
@@ -64,6 +65,8 @@ final class Engine: @unchecked Sendable {
     var turn: Int { turns.load(ordering: .relaxed) }
     /// Transfers that used their share of this turn, continued in the next one.
     private var yielded: [CallStream] = []
+    /// The credentials that take I/O to obtain, shared by the client's calls.
+    private(set) lazy var credentials = CredentialCache(fetcher: CredentialFetcher(engine: self))
 
     init(exporter: SpanExporter) throws(TraciaError) {
         guard curlReady, let multi = curl_multi_init() else { throw TraciaError(.unknown, "libcurl failed to initialise") }
@@ -103,6 +106,8 @@ final class Engine: @unchecked Sendable {
     func submit(_ task: EngineTask) { post(.start(task)) }
     func cancel(_ stream: CallStream) { post(.cancel(stream)) }
     func resume(_ stream: CallStream) { post(.resume(stream)) }
+    /// Runs `action` on the engine thread.
+    func perform(_ action: @escaping () -> Void) { post(.perform(action)) }
 
     func wake() { curl_multi_wakeup(multi) }
 
@@ -198,6 +203,8 @@ final class Engine: @unchecked Sendable {
             if let task = tasks.removeValue(forKey: ObjectIdentifier(stream)) { task.cancel(on: self) }
         case .resume(let stream):
             tasks[ObjectIdentifier(stream)]?.resume(on: self)
+        case .perform(let action):
+            action()
         }
     }
 

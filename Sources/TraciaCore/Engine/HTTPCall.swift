@@ -6,9 +6,16 @@ import Glibc
 final class HTTPCall: EngineTask, CurlOwner {
     let stream: CallStream
     private let adapter: any ProviderAdapter
-    private let body: BodyBuffer
-    private let url: String
-    private let headers: UnsafeMutablePointer<curl_slist>?
+    /// Set once the request is built: at once, or when the credential it needs came.
+    private var body = BodyBuffer([])
+    private var url = ""
+    private var headers: UnsafeMutablePointer<curl_slist>?
+    /// Where the call's credential comes from, when it takes I/O to obtain; nil: the call's
+    /// own key or keys are enough.
+    private let credentialSource: (any CredentialSource)?
+    private var credential: Credential?
+    /// Whether the provider refused a fetched credential once already.
+    private var refusedCredential = false
     private let totalDeadline: Int64
     private let policy: RetryPolicy
 
@@ -31,20 +38,53 @@ final class HTTPCall: EngineTask, CurlOwner {
     init(stream: CallStream, adapter: any ProviderAdapter) throws(TraciaError) {
         self.stream = stream
         self.adapter = adapter
-        let request = try adapter.httpRequest(for: stream.call)
-        url = request.url
-        body = BodyBuffer(request.body)
-        headers = Curl.headerList(request.headers)
+        credentialSource = adapter.credentialSource(for: stream.call)
         attempt = Attempt(decoder: adapter.decoder(for: stream.call))
         totalDeadline = Clock.nowMS().saturatingAdding(Int64(stream.call.timeoutMS))
         policy = .providerCalls(maxRetries: stream.call.maxRetries)
+        if credentialSource == nil { try build(stream.call) }
     }
 
     deinit { curl_slist_free_all(headers) }
 
     func start(on engine: Engine) {
         self.engine = engine
-        startAttempt(on: engine)
+        guard credentialSource != nil else { return startAttempt(on: engine) }
+        obtainCredential(on: engine)
+    }
+
+    private func build(_ call: ResolvedCall) throws(TraciaError) {
+        var request = try adapter.httpRequest(for: call)
+        if let taken = CustomHeader.conflict(call.headers, with: request.headers) {
+            throw TraciaError(
+                .invalidRequest,
+                "custom header '\(taken.name)' is one the library sets for \(call.provider.rawValue) calls; custom headers add to a request and never replace its own"
+            )
+        }
+        request.headers += call.headers.map(\.line)
+        url = request.url
+        body = BodyBuffer(request.body)
+        curl_slist_free_all(headers)
+        headers = Curl.headerList(request.headers)
+    }
+
+    /// The credential from the client's cache or a fetch, then the request with it, then the
+    /// first attempt. The total deadline runs meanwhile.
+    private func obtainCredential(on engine: Engine) {
+        guard let credentialSource else { return }
+        engine.credentials.credential(from: credentialSource) { [self] result in
+            guard stream.isLive else { return engine.taskEnded(self) }
+            do throws(TraciaError) {
+                let credential = try result.get()
+                self.credential = credential
+                var call = stream.call
+                call.credential = credential
+                try build(call)
+                startAttempt(on: engine)
+            } catch {
+                finish(error, on: engine)
+            }
+        }
     }
 
     func cancel(on engine: Engine) {
@@ -207,14 +247,34 @@ final class HTTPCall: EngineTask, CurlOwner {
                 }
                 return
             }
-            error = adapter.error(status: attempt.status, body: attempt.errorBody)
+            if let credentialSource, let credential, !refusedCredential,
+                adapter.refusesCredential(status: attempt.status, body: attempt.errorBody)
+            {
+                // A token the provider no longer takes (revoked, or the clocks disagree): one
+                // more try with a fresh one, as the Google and AWS SDKs do.
+                refusedCredential = true
+                engine.credentials.invalidate(credential, of: credentialSource)
+                return obtainCredential(on: engine)
+            }
+            error = unauthorizedWithoutKeyHint(adapter.error(status: attempt.status, body: attempt.errorBody))
             if attempt.hints.retryAfterMS == nil {
                 attempt.hints.retryAfterMS = adapter.retryAfterMS(status: attempt.status, body: attempt.errorBody)
             }
         } else {
-            error = Curl.error(code)
+            error = Curl.error(code, url: url)
         }
         retryOrFinish(error, attempt.outcome(transportFailure: transportFailure), on: engine)
+    }
+
+    /// A server that answers 401 to a call sent without a key (openai_compatible's may): the
+    /// error says where the key goes.
+    private func unauthorizedWithoutKeyHint(_ error: TraciaError) -> TraciaError {
+        guard attempt.status == 401, stream.call.apiKey == nil, credentialSource == nil else { return error }
+        let provider = stream.call.provider.descriptor
+        guard !provider.missingKeyHint.isEmpty, !(stream.call.providerSettings?.signsRequests ?? false) else { return error }
+        var hinted = error
+        hinted.message += " (no API key was sent: set \(provider.missingKeyHint) or pass provider_api_key)"
+        return hinted
     }
 
     private func retryOrFinish(_ error: TraciaError, _ outcome: AttemptOutcome, on engine: Engine) {
@@ -230,7 +290,7 @@ final class HTTPCall: EngineTask, CurlOwner {
         if let easy { engine.remove(easy) }
         easy = nil
         var scrubbed = error
-        scrubbed?.message = Redaction.scrub(error?.message ?? "", secrets: stream.call.secrets)
+        scrubbed?.message = Redaction.scrub(error?.message ?? "", secrets: stream.call.secrets + (credential?.secrets ?? []))
         stream.complete(scrubbed)
         engine.taskEnded(self)
     }

@@ -38,12 +38,17 @@ struct AnthropicAdapter: ProviderAdapter {
         return httpError(status: status, message: "\(kind): \(error["message"]?.string ?? "")")
     }
 
-    /// Throws for a reasoning request the API would refuse.
-    static func body(for r: RunRequest, samplingAllowed: Bool) throws(TraciaError) -> JSONObject {
-        try MediaSupport.anthropic.check(r.messages)
+    /// Throws for a reasoning request the API would refuse. `media`: what the platform takes;
+    /// `replaying`: the provider whose reasoning and server-tool blocks are sent back.
+    static func body(
+        for r: RunRequest, samplingAllowed: Bool, media: MediaSupport = .anthropic, replaying own: ProviderKind = .anthropic
+    ) throws(TraciaError) -> JSONObject {
+        try media.check(r.messages)
         let conversation = Conversation(r.messages)
         var thinking: ClaudeThinking?
-        if let reasoning = r.reasoning { thinking = try ClaudeThinking(reasoning, of: r, provider: "anthropic") }
+        if let reasoning = r.reasoning {
+            thinking = try ClaudeThinking(reasoning, of: r, provider: own == .anthropic ? "anthropic" : "Claude on \(own.rawValue)")
+        }
         // The API requires one: without the caller's, the model's maximum.
         let maxTokens = thinking?.maxTokens ?? r.maxOutputTokens ?? OutputBudget.claudeDefault(of: r.model)
         var body: JSONObject = ["model": .string(r.model), "max_tokens": JSON(maxTokens)]
@@ -51,7 +56,7 @@ struct AnthropicAdapter: ProviderAdapter {
         body["system"] = system(of: conversation)
         body["messages"] = .array(
             conversation.turns.map { turn in
-                let blocks = turn.parts.indices.compactMap { i in block(turn.parts[i]).map { marked($0, turn.mark(at: i)) } }
+                let blocks = turn.parts.indices.compactMap { i in block(turn.parts[i], own: own).map { marked($0, turn.mark(at: i)) } }
                 return ["role": turn.fromAssistant ? "assistant" : "user", "content": .array(blocks)]
             })
         if samplingAllowed {
@@ -99,15 +104,15 @@ struct AnthropicAdapter: ProviderAdapter {
     }
 
     /// Nil for another provider's reasoning or server tool blocks, which Anthropic would refuse.
-    private static func block(_ part: Conversation.Part) -> JSON? {
+    private static func block(_ part: Conversation.Part, own: ProviderKind) -> JSON? {
         switch part {
         case .reasoning(let r):
-            guard r.provider == .anthropic else { return nil }
+            guard r.provider == own else { return nil }
             if let data = r.redactedData { return .object(["type": "redacted_thinking", "data": .string(data)]) }
             return .object(["type": "thinking", "thinking": .string(r.text), "signature": .string(r.signature ?? "")])
         case .text(let text): return .object(["type": "text", "text": .string(text)])
         case .media(let m): return AnthropicMedia.block(m)
-        case .serverTool(let t): return t.provider == .anthropic ? .object(t.block) : nil
+        case .serverTool(let t): return t.provider == own ? .object(t.block) : nil
         case .toolCall(let call):
             return .object(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": .object(call.arguments)])
         case .toolResult(let id, _, let content):

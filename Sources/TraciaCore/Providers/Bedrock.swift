@@ -1,18 +1,19 @@
-/// Bedrock's own client settings: SigV4 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-/// AWS_SESSION_TOKEN, or the `aws_*` options) and the region (AWS_REGION, else AWS_DEFAULT_REGION,
-/// else eu-central-1 as the Tracia SDKs). With credentials, calls need no API key: they are signed.
+/// Bedrock's own client settings: where its AWS credentials come from (`AWSCredentialChain`:
+/// the `aws_*` options, the environment, a profile of the shared files, `credential_process`,
+/// container credentials, IMDS) and the region (the `aws_region` option, AWS_REGION,
+/// AWS_DEFAULT_REGION, the profile's `region`, else eu-central-1 as the Tracia SDKs). With
+/// credentials, calls need no API key: they are signed.
 struct BedrockSettings: ProviderSettings {
-    static let optionKeys = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region"]
+    static let optionKeys = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "aws_profile"]
     static let defaults = BedrockSettings()
 
-    var accessKeyID: String?
-    var secretAccessKey: String?
-    var sessionToken: String?
+    var plan = AWSCredentialPlan.none
     var region = "eu-central-1"
 
+    /// Keys known when the client was made; nil when they come from a source (or nowhere).
     var credentials: AWSCredentials? {
-        guard let accessKeyID, let secretAccessKey else { return nil }
-        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+        if case .keys(let keys, _) = plan { return keys }
+        return nil
     }
 
     /// The runtime endpoint of the region, used unless a base URL is configured.
@@ -20,37 +21,60 @@ struct BedrockSettings: ProviderSettings {
 
     static func read(options: ObjectReader?, environment: (String) -> String?) throws(TraciaError) -> BedrockSettings {
         func nonEmpty(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
-        var s = BedrockSettings()
-        s.accessKeyID = nonEmpty("AWS_ACCESS_KEY_ID")
-        s.secretAccessKey = nonEmpty("AWS_SECRET_ACCESS_KEY")
-        s.sessionToken = nonEmpty("AWS_SESSION_TOKEN")
-        s.region = nonEmpty("AWS_REGION") ?? nonEmpty("AWS_DEFAULT_REGION") ?? s.region
+        var explicit = AWSCredentialChain.Explicit()
+        var explicitRegion: String?
         if let r = options {
-            s.accessKeyID = try r.headerValue("aws_access_key_id") ?? s.accessKeyID
-            s.secretAccessKey = try r.headerValue("aws_secret_access_key") ?? s.secretAccessKey
-            s.sessionToken = try r.headerValue("aws_session_token") ?? s.sessionToken
-            s.region = try r.headerValue("aws_region") ?? s.region
+            explicit.accessKeyID = try r.headerValue("aws_access_key_id")
+            explicit.secretAccessKey = try r.headerValue("aws_secret_access_key")
+            explicit.sessionToken = try r.headerValue("aws_session_token")
+            explicit.profile = try r.headerValue("aws_profile")
+            explicitRegion = try r.headerValue("aws_region")
         }
+        // The shared files are read when they may matter: not when the options give both keys.
+        let needsFiles = explicit.accessKeyID == nil || explicit.secretAccessKey == nil
+        let files = needsFiles ? try AWSSharedFiles.load(environment: environment) : .none
+        let choice = AWSCredentialChain.choose(explicit: explicit, environment: environment, files: files)
+        var s = BedrockSettings()
+        s.plan = choice.plan
+        s.region = explicitRegion ?? nonEmpty("AWS_REGION") ?? nonEmpty("AWS_DEFAULT_REGION") ?? choice.profileRegion ?? s.region
         return s
     }
 
-    /// Values from the environment too: a stray newline from a .env file must not reach a header.
+    /// Values from the environment and files too: a stray newline must not reach a header.
     func validate() throws(TraciaError) {
-        for (name, value) in [
-            ("the AWS access key id", accessKeyID), ("the AWS secret key", secretAccessKey), ("the AWS session token", sessionToken),
-            ("the AWS region", region),
-        ] {
-            if let value { try ObjectReader.checkHeaderValue(value, name: name) }
+        if let credentials {
+            for (name, value) in [
+                ("the AWS access key id", credentials.accessKeyID), ("the AWS secret key", credentials.secretAccessKey),
+                ("the AWS session token", credentials.sessionToken),
+            ] {
+                if let value { try ObjectReader.checkHeaderValue(value, name: name) }
+            }
         }
+        try ObjectReader.checkHeaderValue(region, name: "the AWS region")
         // The region becomes part of a host name.
         if region.isEmpty || region.utf8.contains(where: { !(97...122 ~= $0 || 48...57 ~= $0 || $0 == 45) }) {
             throw .invalid("the AWS region must be lowercase letters, digits and '-' (as in us-east-1)")
         }
     }
 
-    var secrets: [String] { credentials.map { [$0.secretAccessKey, $0.sessionToken].compactMap { $0 } } ?? [] }
+    var secrets: [String] {
+        switch plan {
+        case .keys(let keys, _): [keys.secretAccessKey, keys.sessionToken].compactMap { $0 }
+        case .container(let endpoint): [endpoint.token].compactMap { $0 }
+        case .process, .instanceMetadata, .unusable, .none: []
+        }
+    }
 
-    var signsRequests: Bool { credentials != nil }
+    /// A plan that cannot be used counts too: its call fails with the plan's own error.
+    var signsRequests: Bool { plan != .none }
+
+    /// Every place credentials can come from, for the error of a call that found none.
+    static let missingKeyHint =
+        "AWS_BEARER_TOKEN_BEDROCK or BEDROCK_API_KEY (a Bedrock API key), or AWS credentials: the aws_access_key_id and "
+        + "aws_secret_access_key options, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile (aws_profile, AWS_PROFILE) "
+        + "with keys or credential_process in ~/.aws/credentials or ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE), "
+        + "container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI), "
+        + "or the EC2 instance metadata service (not when AWS_EC2_METADATA_DISABLED=true),"
 }
 
 /// Bedrock model ids: a vendor's model, optionally behind the geography of a cross-Region
@@ -68,6 +92,21 @@ enum BedrockModelID {
         guard let dot = model.firstIndex(of: ".") else { return nil }
         let prefix = String(model[..<dot])
         return geographies.contains(prefix) ? prefix : nil
+    }
+
+    /// The geography of the system-defined profiles a region's calls go through, by region
+    /// prefix (an entry without a trailing '-' is one region), first match winning; AWS CDK's
+    /// table (`CrossRegionInferenceProfileRegion`). Asia-Pacific regions get `apac.`, not `jp.` or
+    /// `au.`: `apac.` is sourced from every one of them (Tokyo and Sydney included) and offered for
+    /// more models, while the in-country profiles exist for fewer; an id written with `jp.` or
+    /// `au.` is kept as it is. AWS documents no Canadian (`ca.`) or South American geography, so
+    /// those regions, and any region not listed, call the model itself.
+    static let profileGeographies: [(region: String, geography: String)] = [
+        ("us-gov-", "us-gov"), ("us-", "us"), ("eu-", "eu"), ("ap-", "apac"), ("me-central-1", "apac"),
+    ]
+
+    static func profileGeography(region: String) -> String? {
+        profileGeographies.first { $0.region.hasSuffix("-") ? region.hasPrefix($0.region) : region == $0.region }?.geography
     }
 
     static func isModelID(_ model: String) -> Bool {
@@ -97,7 +136,7 @@ struct BedrockAdapter: ProviderAdapter {
         if call.request.stream { headers.append("Accept: application/vnd.amazon.eventstream") }
         if let key = call.apiKey {
             headers.append("Authorization: Bearer \(key)")
-        } else if let credentials = settings.credentials {
+        } else if let credentials = try Self.signingCredentials(for: call, settings) {
             guard let (host, basePath) = Self.hostAndPath(endpoint) else {
                 throw TraciaError(.invalidRequest, "cannot sign a request to '\(endpoint)'")
             }
@@ -120,12 +159,49 @@ struct BedrockAdapter: ProviderAdapter {
         return httpError(status: status, message: type + message)
     }
 
-    /// Tracia's rule: the model id gets the region's geography as its prefix (eu-central-1 → eu.).
-    /// Ids that already name a geography keep it; global and apac profiles and ARNs are left alone.
+    /// AWS refuses expired or revoked temporary keys with a 403 (ExpiredTokenException,
+    /// UnrecognizedClientException) rather than a 401; those messages are how it tells.
+    func refusesCredential(status: Int, body: [UInt8]) -> Bool {
+        guard status == 401 || status == 403 else { return false }
+        let text = String(decoding: body.prefix(2000), as: UTF8.self)
+        return ["security token included in the request is expired", "security token included in the request is invalid"]
+            .contains(where: text.contains)
+    }
+
+    /// The keys a call is signed with: the client's own, or those its source fetched; nil for
+    /// a call sent unsigned (no credentials anywhere, to a base URL of the caller's choosing).
+    static func signingCredentials(for call: ResolvedCall, _ settings: BedrockSettings) throws(TraciaError) -> AWSCredentials? {
+        switch settings.plan {
+        case .keys(let keys, _): return keys
+        case .unusable(let error): throw error
+        case .none: return nil
+        case .process, .container, .instanceMetadata:
+            guard case .aws(let keys)? = call.credential?.value else {
+                throw TraciaError(.unknown, "AWS credentials were not fetched before the request was built")
+            }
+            return keys
+        }
+    }
+
+    /// The source of a call signed with credentials that take I/O; none for a call with an API key.
+    func credentialSource(for call: ResolvedCall) -> (any CredentialSource)? {
+        guard call.apiKey == nil else { return nil }
+        switch call.settings(BedrockSettings.self).plan {
+        case .process(let argv, let profile): return AWSProcessSource(argv: argv, profile: profile)
+        case .container(let endpoint): return AWSContainerSource(endpoint: endpoint)
+        case .instanceMetadata(let endpoint): return AWSInstanceMetadataSource(endpoint: endpoint)
+        case .keys, .unusable, .none: return nil
+        }
+    }
+
+    /// The model id with the geography of the region's cross-Region inference profiles as its
+    /// prefix (eu-central-1 → eu.), from `BedrockModelID.profileGeography`. Ids that already name
+    /// a geography keep it; ARNs and regions of no known geography are left alone.
     static func regionalModelID(_ model: String, region: String) -> String {
-        guard !model.hasPrefix("arn:"), BedrockModelID.geography(of: model) == nil else { return model }
-        let geography = String(region.split(separator: "-").first ?? "")
-        return geography.isEmpty ? model : "\(geography).\(model)"
+        guard !model.hasPrefix("arn:"), BedrockModelID.geography(of: model) == nil,
+            let geography = BedrockModelID.profileGeography(region: region)
+        else { return model }
+        return "\(geography).\(model)"
     }
 
     static func hostAndPath(_ url: String) -> (String, String)? {

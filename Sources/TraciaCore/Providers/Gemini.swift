@@ -52,14 +52,16 @@ struct GeminiAdapter: ProviderAdapter {
         return name
     }
 
-    static func body(for r: RunRequest) throws(TraciaError) -> JSONObject {
+    /// `replaying`: the provider whose reasoning parts are sent back (Gemini API or Vertex AI,
+    /// whose signatures are their own).
+    static func body(for r: RunRequest, replaying own: ProviderKind = .google) throws(TraciaError) -> JSONObject {
         try MediaSupport.gemini.check(r.messages)
         let conversation = Conversation(r.messages)
         var body = JSONObject()
         if let system = conversation.system { body["systemInstruction"] = ["parts": [textPart(system)]] }
         body["contents"] = .array(
             conversation.turns.map { turn in
-                ["role": turn.fromAssistant ? "model" : "user", "parts": .array(parts(of: turn, in: conversation))]
+                ["role": turn.fromAssistant ? "model" : "user", "parts": .array(parts(of: turn, in: conversation, own: own))]
             })
         if !r.tools.isEmpty {
             let declarations = r.tools.map { JSON.object(RequestPieces.tool($0, schemaKey: "parametersJsonSchema")) }
@@ -127,13 +129,13 @@ struct GeminiAdapter: ProviderAdapter {
     /// thought summary is not sent back); a signature with no part of its own to ride on (last
     /// in the turn, or followed by another signature) goes on an empty text part, as Gemini
     /// sends it. Other providers' reasoning is left out.
-    private static func parts(of turn: Conversation.Turn, in conversation: Conversation) -> [JSON] {
+    private static func parts(of turn: Conversation.Turn, in conversation: Conversation, own: ProviderKind) -> [JSON] {
         var parts: [JSON] = []
         var signature: String?
         for p in turn.parts {
             if case .serverTool = p { continue }  // another provider's
             if case .reasoning(let r) = p {
-                if r.provider == .google, let s = r.signature {
+                if r.provider == own, let s = r.signature {
                     if let pending = signature { parts.append(["text": "", "thoughtSignature": .string(pending)]) }
                     signature = s
                 }

@@ -135,6 +135,13 @@ extension MediaSupport {
             sources: [.base64, .http], mediaTypes: ["application/pdf", "text/plain"], urlMediaTypes: ["application/pdf"],
             textMediaTypes: ["text/plain"]))
 
+    /// Claude on Vertex AI: Anthropic's types and limits, base64 sources only ("On Amazon Bedrock
+    /// and Google Cloud, only base64-encoded sources are currently available").
+    static let claudeOnVertex = MediaSupport(
+        name: "Claude on Vertex AI",
+        image: Rules(sources: [.base64], mediaTypes: anthropic.image.mediaTypes, maxBase64Length: anthropic.image.maxBase64Length),
+        document: Rules(sources: [.base64], mediaTypes: anthropic.document.mediaTypes, textMediaTypes: anthropic.document.textMediaTypes))
+
     /// Gemini: inline data, or a file URI (Files API, public HTTPS, registered gs://). Its
     /// inline limits differ between its pages, so none is checked.
     static let gemini = MediaSupport(

@@ -15,10 +15,18 @@ protocol ProviderAdapter: Sendable {
     /// A wait before retrying that the provider gives in an error body rather than in headers;
     /// read with `RetryHints`' parsers, so hostile values give no wait rather than a trap.
     func retryAfterMS(status: Int, body: [UInt8]) -> Int64?
+    /// Where the call's credential comes from when obtaining it takes I/O; the engine gets it
+    /// (from the client's cache or by fetching) and sets `call.credential` before `httpRequest`.
+    func credentialSource(for call: ResolvedCall) -> (any CredentialSource)?
+    /// Whether an error response says the credential itself was refused (expired, revoked), so
+    /// that one more try with a fresh one may succeed.
+    func refusesCredential(status: Int, body: [UInt8]) -> Bool
 }
 
 extension ProviderAdapter {
     func retryAfterMS(status: Int, body: [UInt8]) -> Int64? { nil }
+    func credentialSource(for call: ResolvedCall) -> (any CredentialSource)? { nil }
+    func refusesCredential(status: Int, body: [UInt8]) -> Bool { status == 401 }
 
     /// The usual mapping of HTTP statuses; `message` is the provider's own text.
     func httpError(status: Int, message: String) -> TraciaError {

@@ -32,6 +32,8 @@ struct ProviderDescriptor: Sendable {
     let makeTask: TaskFactory
     /// Whether a call may choose between OpenAI's Chat Completions and Responses (`api`).
     var choosesOpenAIAPI = false
+    /// Another provider that serves this one's calls when the client's options say so.
+    var routedTo: (@Sendable (ClientOptions) -> ProviderKind?)? = nil
 
     var name: String { kind.rawValue }
 
@@ -118,12 +120,22 @@ enum ProviderRegistry {
         kind: .google, optionPrefix: "google", keyVariables: ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
         baseURLVariables: ["GOOGLE_GEMINI_BASE_URL"], missingKeyHint: "GOOGLE_API_KEY", defaultBaseURL: GeminiAdapter.defaultBaseURL,
         matchesModel: { $0.hasPrefix("gemini-") }, spanName: "google", openTelemetryName: "gcp.gemini", requiresKey: true,
-        requiresBaseURL: false, settings: nil, makeTask: httpCall(GeminiAdapter()))
+        requiresBaseURL: false, settings: nil, makeTask: httpCall(GeminiAdapter()),
+        routedTo: { options in (options.providerSettings[.vertex] as? VertexSettings)?.servesGemini == true ? .vertex : nil })
+
+    /// Gemini and Claude on Vertex AI. Its key option is express mode's API key; calls are
+    /// otherwise authenticated by its settings (a token or a credentials file). Tracia's span API
+    /// knows it as Google's.
+    static let vertex = ProviderDescriptor(
+        kind: .vertex, optionPrefix: "vertex", keyVariables: [], baseURLVariables: ["GOOGLE_VERTEX_BASE_URL"],
+        missingKeyHint: "GOOGLE_APPLICATION_CREDENTIALS (a credentials file), google_application_credentials or vertex_access_token",
+        defaultBaseURL: nil, matchesModel: { _ in false }, spanName: "google", openTelemetryName: "gcp.vertex_ai", requiresKey: true,
+        requiresBaseURL: false, settings: VertexSettings.self, makeTask: httpCall(VertexAdapter()))
 
     static let amazonBedrock = ProviderDescriptor(
         kind: .amazonBedrock, optionPrefix: "bedrock", keyVariables: ["AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_API_KEY"],
         baseURLVariables: ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"],
-        missingKeyHint: "BEDROCK_API_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)", defaultBaseURL: nil,
+        missingKeyHint: BedrockSettings.missingKeyHint, defaultBaseURL: nil,
         matchesModel: BedrockModelID.isModelID, spanName: "amazon_bedrock", openTelemetryName: "aws.bedrock", requiresKey: true,
         requiresBaseURL: false, settings: BedrockSettings.self, makeTask: httpCall(BedrockAdapter()))
 
@@ -161,6 +173,7 @@ extension ProviderKind {
         case .amazonBedrock: ProviderRegistry.amazonBedrock
         case .openaiCompatible: ProviderRegistry.openAICompatible
         case .azure: ProviderRegistry.azure
+        case .vertex: ProviderRegistry.vertex
         case .mock: ProviderRegistry.mock
         }
     }

@@ -9,6 +9,9 @@ public struct ClientOptions: Sendable {
     var spansFileUnavailable: String?
     public var providerKeys: [ProviderKind: String] = [:]
     public var providerBaseURLs: [ProviderKind: String] = [:]
+    /// Where each base URL came from (an option or a variable), for the errors that name it.
+    var baseURLSources: [ProviderKind: String] = [:]
+    var traciaBaseURLSource = "the default"
     public var connectTimeoutMS = 10_000
     public var idleTimeoutMS = 60_000
     public var timeoutMS = 120_000
@@ -28,6 +31,8 @@ public struct ClientOptions: Sendable {
     /// Certificate authorities to trust instead of the system's (PEM). TLS verification itself
     /// is always on: no option or environment variable turns it off.
     public var caFile: String?
+    /// Headers added to every provider request.
+    var headers: [CustomHeader] = []
 
     public init() {}
 
@@ -38,19 +43,28 @@ public struct ClientOptions: Sendable {
         "api_key", "base_url", "spans_file", "connect_timeout_ms", "idle_timeout_ms", "timeout_ms", "first_chunk_timeout_ms", "max_retries",
         "span_queue_size",
         "span_max_attempts", "span_retry_base_ms", "flush_timeout_ms", "max_response_bytes", "otlp_endpoint", "otlp_headers",
-        "service_name", "ca_file",
+        "service_name", "ca_file", CustomHeader.key,
     ]
 
     /// Options from JSON text (nil: defaults and environment only).
     public static func resolve(json: String?, environment: (String) -> String? = Environment.get) throws(TraciaError) -> ClientOptions {
         var o = ClientOptions()
         o.apiKey = environment("TRACIA_API_KEY").flatMap { $0.isEmpty ? nil : $0 }
-        if let url = environment("TRACIA_BASE_URL"), !url.isEmpty { o.baseURL = url }
+        if let url = environment("TRACIA_BASE_URL"), !url.isEmpty {
+            o.baseURL = url
+            o.traciaBaseURLSource = "TRACIA_BASE_URL"
+        }
         o.spansFile = environment("TRACIA_SPANS_FILE").flatMap { $0.isEmpty ? nil : $0 }
-        func firstSet(_ variables: [String]) -> String? { variables.lazy.compactMap(environment).first(where: { !$0.isEmpty }) }
+        func firstSet(_ variables: [String]) -> (name: String, value: String)? {
+            for name in variables { if let value = environment(name), !value.isEmpty { return (name, value) } }
+            return nil
+        }
         for provider in ProviderRegistry.all {
-            if let key = firstSet(provider.keyVariables) { o.providerKeys[provider.kind] = key }
-            if let url = firstSet(provider.baseURLVariables) { o.providerBaseURLs[provider.kind] = url }
+            if let key = firstSet(provider.keyVariables) { o.providerKeys[provider.kind] = key.value }
+            if let url = firstSet(provider.baseURLVariables) {
+                o.providerBaseURLs[provider.kind] = url.value
+                o.baseURLSources[provider.kind] = url.name
+            }
         }
         var explicitSpansFile = false
         if let json {
@@ -58,7 +72,10 @@ public struct ClientOptions: Sendable {
             let r = try ObjectReader(doc.root, context: "options")
             try r.rejectUnknown(allowed: keys)
             if let v = try r.string("api_key") { o.apiKey = v.isEmpty ? nil : v }
-            if let v = try r.string("base_url", nonEmpty: true) { o.baseURL = v }
+            if let v = try r.string("base_url", nonEmpty: true) {
+                o.baseURL = v
+                o.traciaBaseURLSource = "'base_url' in options"
+            }
             if let v = try r.string("spans_file", nonEmpty: true) {
                 o.spansFile = v
                 explicitSpansFile = true
@@ -66,7 +83,10 @@ public struct ClientOptions: Sendable {
             for provider in ProviderRegistry.all {
                 guard let prefix = provider.optionPrefix else { continue }
                 if let v = try r.headerValue("\(prefix)_api_key") { o.providerKeys[provider.kind] = v }
-                if let v = try r.string("\(prefix)_base_url", nonEmpty: true) { o.providerBaseURLs[provider.kind] = v }
+                if let v = try r.string("\(prefix)_base_url", nonEmpty: true) {
+                    o.providerBaseURLs[provider.kind] = v
+                    o.baseURLSources[provider.kind] = "'\(prefix)_base_url' in options"
+                }
             }
             o.connectTimeoutMS = try r.int("connect_timeout_ms", in: 1...600_000) ?? o.connectTimeoutMS
             o.idleTimeoutMS = try r.int("idle_timeout_ms", in: 1...86_400_000) ?? o.idleTimeoutMS
@@ -84,6 +104,7 @@ public struct ClientOptions: Sendable {
                 else { continue }
                 o.providerBaseURLs[provider.kind] = url
             }
+            o.headers = try CustomHeader.parse(r) ?? []
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
             if let path = try r.string("ca_file", nonEmpty: true) {
                 guard access(path, R_OK) == 0 else { throw .invalid("'ca_file' in options: cannot read \(path)") }
@@ -96,9 +117,9 @@ public struct ClientOptions: Sendable {
         if let key = o.apiKey { try ObjectReader.checkHeaderValue(key, name: "the Tracia API key") }
         for provider in ProviderRegistry.all { try o.providerSettings[provider.kind]?.validate() }
         for (kind, key) in o.providerKeys { try ObjectReader.checkHeaderValue(key, name: "the \(kind.rawValue) API key") }
-        o.baseURL = try RunRequest.validated(url: o.baseURL, key: "base_url")
+        o.baseURL = try RunRequest.validated(url: o.baseURL, from: o.traciaBaseURLSource)
         for (kind, url) in o.providerBaseURLs {
-            o.providerBaseURLs[kind] = try RunRequest.validated(url: url, key: "\(kind.rawValue)_base_url")
+            o.providerBaseURLs[kind] = try RunRequest.validated(url: url, from: o.baseURLSources[kind] ?? "the \(kind.rawValue) base URL")
         }
         if o.apiKey == nil && o.spansFile == nil {
             o.spansFile = Self.defaultSpansFile(environment)
@@ -142,7 +163,8 @@ public struct ClientOptions: Sendable {
 
     /// Every secret the client knows, for redaction.
     var secrets: [String] {
-        ([apiKey].compactMap { $0 } + providerSettings.values.flatMap(\.secrets) + providerKeys.values).filter { $0.count >= 4 }
+        ([apiKey].compactMap { $0 } + providerSettings.values.flatMap(\.secrets) + providerKeys.values
+            + headers.filter(\.secret).map(\.value)).filter { $0.count >= 4 }
     }
 }
 

@@ -97,6 +97,23 @@ enum Base64 {
         return out
     }
 
+    /// The URL-safe alphabet without padding (RFC 4648 §5), as JSON Web Tokens take it.
+    static func urlEncoded(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i < bytes.count {
+            let n = min(3, bytes.count - i)
+            var group = UInt32(bytes[i]) << 16
+            if n > 1 { group |= UInt32(bytes[i + 1]) << 8 }
+            if n > 2 { group |= UInt32(bytes[i + 2]) }
+            for k in 0...n { out.append(alphabet[Int(group >> UInt32(18 - 6 * k) & 63)]) }
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static func value(of c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): c - UInt8(ascii: "A")

@@ -9,6 +9,8 @@ public enum ProviderKind: String, Sendable, CaseIterable {
     case openaiCompatible = "openai_compatible"
     /// Azure OpenAI: OpenAI's wire formats on an Azure resource.
     case azure
+    /// Google Vertex AI: Gemini and Claude models in a Google Cloud project.
+    case vertex
     case mock
 
     /// The provider as the Tracia span API names it.

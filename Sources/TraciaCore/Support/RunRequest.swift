@@ -45,6 +45,8 @@ public struct RunRequest: Sendable {
     /// The OpenAI API the call uses (`api`); nil: chosen by `OpenAIAPI.of`.
     public var api: OpenAIAPI?
     public var mock = MockBehaviour()
+    /// Headers added to the provider request, over the client's.
+    var headers: [CustomHeader] = []
 
     public init(model: String, messages: [Message]) {
         self.model = model
@@ -58,7 +60,7 @@ extension RunRequest {
         "timeout_ms", "first_chunk_timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
         "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "mock_reasoning", "reasoning",
-        CacheMark.key, "api",
+        CacheMark.key, CustomHeader.key, "api",
     ]
     // The keys of the request's nested objects; include/tracia.h documents each set. A part
     // kind that can be cached lists CacheMark.key among its keys.
@@ -138,7 +140,7 @@ extension RunRequest {
         }
         if let choice = r.value("tool_choice") { req.toolChoice = try parseToolChoice(choice) }
         if let format = r.value("response_format") { req.responseFormat = try parseResponseFormat(format) }
-        if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, key: "base_url") }
+        if let url = try r.string("base_url", nonEmpty: true) { req.baseURL = try validated(url: url, from: "'base_url' in request") }
         req.customOptions = try r.object("custom_options").flatMap(JSONObject.init)
         if let reasoning = r.value("reasoning") { req.reasoning = try parseReasoning(reasoning) }
         req.cacheMark = try CacheMark.parse(r.value(CacheMark.key), context: "request")
@@ -146,6 +148,7 @@ extension RunRequest {
             guard let api = OpenAIAPI(rawValue: name) else { throw .invalid("unknown api '\(name)' (expected chat or responses)") }
             req.api = api
         }
+        req.headers = try CustomHeader.parse(r) ?? []
         try parseMock(r, into: &req.mock)
         return req
     }
@@ -358,9 +361,11 @@ extension RunRequest {
         return id
     }
 
-    public static func validated(url: String, key: String) throws(TraciaError) -> String {
+    /// `source` says where the URL came from (an option, a variable), for the error.
+    public static func validated(url: String, from source: String) throws(TraciaError) -> String {
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.utf8.contains(where: { $0 <= 32 }) else {
-            throw .invalid("'\(key)' must be an http:// or https:// URL without spaces")
+            let shown = String(decoding: url.utf8.prefix(200).map { $0 < 32 || $0 == 127 ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+            throw .invalid("\(source) must be an http:// or https:// URL without spaces; it is '\(shown)'")
         }
         return url.hasSuffix("/") ? String(url.dropLast()) : url
     }

@@ -7,10 +7,13 @@ public struct OTLPOptions: Sendable {
 
     static func resolve(json: String?, environment: (String) -> String?) throws(TraciaError) -> OTLPOptions? {
         var endpoint: String?
+        var endpointSource = ""
         if let traces = environment("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), !traces.isEmpty {
             endpoint = traces
+            endpointSource = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
         } else if let base = environment("OTEL_EXPORTER_OTLP_ENDPOINT"), !base.isEmpty {
             endpoint = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/v1/traces"
+            endpointSource = "OTEL_EXPORTER_OTLP_ENDPOINT"
         }
         var headers =
             parseHeaders(environment("OTEL_EXPORTER_OTLP_HEADERS") ?? "")
@@ -19,7 +22,10 @@ public struct OTLPOptions: Sendable {
         if let json {
             let doc = try JSONDocument.parse(json)
             let r = try ObjectReader(doc.root, context: "options")
-            if let url = try r.string("otlp_endpoint", nonEmpty: true) { endpoint = url }
+            if let url = try r.string("otlp_endpoint", nonEmpty: true) {
+                endpoint = url
+                endpointSource = "'otlp_endpoint' in options"
+            }
             if let extra = try r.stringMap("otlp_headers") { headers += extra }
             if let name = try r.string("service_name", nonEmpty: true) { serviceName = name }
         }
@@ -28,7 +34,7 @@ public struct OTLPOptions: Sendable {
             throw TraciaError.invalid("OTLP header '\(name)' is not a valid header")
         }
         guard let endpoint else { return nil }
-        let url = try RunRequest.validated(url: endpoint, key: "otlp_endpoint")
+        let url = try RunRequest.validated(url: endpoint, from: endpointSource)
         return OTLPOptions(endpoint: url, headers: headers, serviceName: serviceName)
     }
 

@@ -235,6 +235,11 @@ final class SpanExporter: @unchecked Sendable {
         }
     }
 
+    private func destinationURL(_ item: Item) -> String {
+        if case .http(let url, _) = destinations[item.destination].kind { return url }
+        return ""
+    }
+
     fileprivate func recycle(_ easy: UnsafeMutableRawPointer) {
         if idleHandles.count < Self.maxInFlight { idleHandles.append(easy) } else { curl_easy_cleanup(easy) }
     }
@@ -244,7 +249,7 @@ final class SpanExporter: @unchecked Sendable {
         if transportFailure == nil && (200..<300).contains(status) { return settle(item, error: nil) }
         let error =
             transportFailure != nil
-            ? Curl.error(code)
+            ? Curl.error(code, url: destinationURL(item))
             : TraciaError(
                 status == 401 ? .unauthorized : .unknown, "the server answered HTTP \(status)",
                 statusCode: status)

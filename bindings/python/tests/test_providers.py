@@ -56,3 +56,31 @@ def test_tool_calling_example_on_every_provider(tool_scenario, model, stream):
     assert final.text == "What's the weather in Paris?"  # the fake answers with the question
     assert final.usage.total_tokens > 0
     client.close()
+
+
+def test_bedrock_keys_from_an_aws_profile(tmp_path, monkeypatch, provider_servers):
+    """A profile in the shared credentials file, as `aws configure` writes it: the call is signed
+    with the profile's keys (the fake checks the signature), region from the config file."""
+    (tmp_path / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAWRONGPROFILE\naws_secret_access_key = nope\n\n"
+        "[work]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n"
+        "aws_session_token = SESSIONTOKEN\n")
+    (tmp_path / "config").write_text("[profile work]\nregion = us-west-2\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_PROFILE", "work")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BEDROCK_API_KEY",
+                 "AWS_BEARER_TOKEN_BEDROCK", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    url = provider_servers["bedrock"].url
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url)
+    with Tracia() as client:
+        result = client.run_local(model="anthropic.claude-3-haiku-20240307-v1:0",
+                                  messages=[{"role": "user", "content": "hello from a profile"}])
+    assert result.text == "hello from a profile"
+    import urllib.request
+    seen = json.loads(urllib.request.urlopen(url + "/_requests").read())[-1]
+    assert "Credential=AKIDEXAMPLE/" in seen["headers"]["Authorization"]
+    assert "/us-west-2/bedrock/" in seen["headers"]["Authorization"]
+    # The region's geography prefix, from the profile's region.
+    assert "/model/us.anthropic.claude-3-haiku" in seen["path"]

@@ -71,6 +71,7 @@ class LLMProvider(str, Enum):
     VOYAGE = "voyage"
     OPENAI_COMPATIBLE = "openai_compatible"
     AZURE = "azure"
+    VERTEX = "vertex"
     MOCK = "mock"
 
 
