@@ -35,10 +35,12 @@ example-deps:
 	[ -z "$$missing" ] || { echo "installing$$missing"; $(APT_INSTALL) $$missing; }
 
 # What only the test command needs beyond the build: valgrind for the memcheck suite, venv for
-# the Python suites' virtual environments, and the examples' toolchains.
+# the Python suites' virtual environments, PyPy for the wheel suite (a Python other than the
+# build's that Debian has), and the examples' toolchains.
 test-deps: example-deps
 	@missing=; command -v valgrind >/dev/null || missing="$$missing valgrind"; \
 	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v pypy3 >/dev/null || missing="$$missing pypy3"; \
 	[ -z "$$missing" ] || { echo "installing$$missing"; $(APT_INSTALL) $$missing; }
 
 build: deps

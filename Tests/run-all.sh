@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # this machine's profile files, and no suite waits on an instance metadata probe.
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
 export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-all=(lint swift fuzz-replay integration c load python examples asan tsan valgrind)
+all=(lint swift fuzz-replay integration c load python wheel examples asan tsan valgrind)
 
 run_suite() {
     case "$1" in
@@ -20,6 +20,7 @@ run_suite() {
     c) bash Tests/c/run.sh ;;
     load) bash Tests/load/run.sh ;;
     python) bash bindings/python/run-tests.sh ;;
+    wheel) bash bindings/python/wheel-test.sh ;;
     examples) bash examples/run.sh ;;
     asan) bash Tests/sanitize.sh address ;;
     tsan) bash Tests/sanitize.sh thread ;;

@@ -710,9 +710,14 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   send_trace: boolean. Default: true.
  *       false exports no span for this call; its ids exist all the same.
  *   span_id: "sp_" (or "tr_") and 16 hex digits. Default: generated.
- *   trace_id: "tr_" and 16 hex digits. Default: generated.
- *   parent_span_id: "sp_" (or "tr_") and 16 hex digits. Default: none.
- *       The span this call's span belongs under (calls of a session).
+ *   trace_id: any non-empty string without control characters (the
+ *       library's own are "tr_" and 16 hex digits). Default: generated.
+ *   parent_span_id: any non-empty string without control characters.
+ *       Default: none. The span this call's span belongs under (calls of a
+ *       session, or a span of another tracer). Spans keep both as given;
+ *       OTLP takes the hex digits of "tr_"/"sp_" ids, a W3C id (32 or 16
+ *       hex digits) as it is, and any other text as the leading 16 (trace)
+ *       or 8 (span) bytes of its SHA-256 in hex.
  *   tools: array of tools (TOOL KEYS). Default: none.
  *   tool_choice: "auto", "none", "required", or an object (TOOL_CHOICE
  *       KEYS). Default: the provider's.
@@ -951,6 +956,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       JSON object).
  *   name: string. Default: "response" where the provider needs a name.
  *   description: string. Default: none.
+ *   strict: boolean. Default: none (the provider's default).
+ *       OpenAI's strict schema adherence; sent to OpenAI-shaped APIs only.
  *
  * MOCK_TOOL_CALLS KEYS (each element of mock_tool_calls)
  *   id: non-empty string. Default: "call_mock_<index>".

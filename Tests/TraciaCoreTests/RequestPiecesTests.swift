@@ -88,3 +88,12 @@ private let hi = #""messages":[{"role":"user","content":"hi"}]"#
             #""outputConfig":{"textFormat":{"type":"json_schema","structure":{"jsonSchema":{"schema":"{\"type\":\"object\",\"b\":1}","name":"a"}}}}"#
         ))
 }
+
+@Test func strictSchemaGoesToOpenAIOnly() throws {
+    let r = try request(#"{"model":"m",\#(hi),"response_format":{"type":"json","schema":{"type":"object"},"strict":true}}"#)
+    #expect(
+        try OpenAIAdapter.body(for: r, officialHost: true).serialized().contains(
+            #""response_format":{"type":"json_schema","json_schema":{"name":"response","schema":{"type":"object"},"strict":true}}"#))
+    #expect(try !AnthropicAdapter.body(for: r, samplingAllowed: true).serialized().contains("strict"))
+    #expect(try !GeminiAdapter.body(for: r).serialized().contains("strict"))
+}

@@ -12,7 +12,7 @@
     X(test_dropped_mid_stream) X(test_dropped_before_headers) X(test_malformed_event) X(test_mid_stream_error_event) \
     X(test_truncated_stream) X(test_stall_hits_idle_timeout) X(test_no_headers_hits_total_timeout) \
     X(test_connection_refused) X(test_next_after_failure_repeats) \
-    X(test_span_payload_of_a_success) X(test_span_of_tool_calls) X(test_span_of_a_failure) X(test_span_of_an_abort) \
+    X(test_span_payload_of_a_success) X(test_free_form_trace_ids) X(test_span_of_tool_calls) X(test_span_of_a_failure) X(test_span_of_an_abort) \
     X(test_collector_fails_then_recovers) X(test_span_error_callback) X(test_flush_times_out_when_the_collector_hangs) \
     X(test_concurrent_flushes_each_report_the_failure) X(test_jsonl_sink) \
     X(test_null_arguments) X(test_invalid_requests) X(test_missing_provider_key) X(test_invalid_options) \

@@ -74,7 +74,9 @@ void test_hostile_requests(void) {
         {"10,", "99999999999999999999,"}, {"\"top_p\":1", "\"top_p\":2"}, {"[\"END\"]", "\"END\""}, {"[\"END\"]", "[1]"},
         {"1000", "0"}, {"1000", "\"soon\""}, {"{\"a\":\"b\"}", "{\"a\":1}"}, {"{\"a\":\"b\"}", "[\"a\"]"}, {"[\"t\"]", "[null]"},
         {"\"u\"", "7"}, {"\"s\"", "{}"}, {"false", "0"}, {"\"sp_0123456789abcdef\"", "\"sp_xyz\""},
-        {"\"sp_0123456789abcdef\"", "\"sp_0123456789abcdeg\""}, {"\"tr_0123456789abcdef\"", "\"sp_0123456789abcdef\""},
+        {"\"sp_0123456789abcdef\"", "\"sp_0123456789abcdeg\""},
+        /* Any text is a trace id, but not an empty one or one with a control character. */
+        {"\"tr_0123456789abcdef\"", "\"tr_01\\u0001\""}, {"\"tr_0123456789abcdef\"", "\"\""},
         {"\"tools\":[", "\"tools\":{\"x\":["}, {"{\"name\":\"f\",", "{\"name\":5,"}, {"{\"type\":\"object\"}}", "\"object\"}"},
         {"\"auto\"", "\"sometimes\""}, {"\"auto\"", "{\"tool\":3}"}, {"{\"type\":\"json\"}", "{\"type\":\"xml\"}"},
         {"{\"type\":\"json\"}", "\"json\""}, {"\"role\":\"user\"", "\"role\":\"admin\""}, {"\"role\":\"user\"", "\"role\":null"},

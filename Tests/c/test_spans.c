@@ -68,6 +68,62 @@ void test_span_payload_of_a_success(void) {
     tracia_client_free(c);
 }
 
+/* The OTLP span of a Tracia span id, or NULL. */
+static json_t *otlp_span(const char *span_id) {
+    char url[512];
+    snprintf(url, sizeof url, "%s/_traces", collector_url());
+    json_t *all = get_json(url), *found = NULL;
+    size_t i, j;
+    json_t *trace, *kv;
+    json_array_foreach(json_object_get(all, "traces"), i, trace) {
+        json_t *span = at(trace, "resourceSpans.0.scopeSpans.0.spans.0");
+        json_array_foreach(json_object_get(span, "attributes"), j, kv) {
+            if (strcmp(str_at(kv, "key") ?: "", "tracia.span_id") == 0 && strcmp(str_at(kv, "value.stringValue") ?: "", span_id) == 0)
+                found = json_incref(span);
+        }
+    }
+    json_decref(all);
+    return found;
+}
+
+/* Any text links a call to a trace, as the official SDK allows; the Tracia span keeps it as
+ * given and OTLP gets W3C ids hashed from it (SHA-256's leading bytes, the same for every call). */
+void test_free_form_trace_ids(void) {
+    char options[512];
+    snprintf(options, sizeof options, "\"otlp_endpoint\":\"%s/v1/traces\"", collector_url());
+    tracia_client *c = traced_client(options);
+    char *req = request_json("s/text", "Hi", "\"trace_id\":\"conversation-42\",\"parent_span_id\":\"step 3\"");
+    struct outcome first = run_call(c, req), second = run_call(c, req);
+    CHECK(first.rc == 0 && second.rc == 0);
+    CHECK(tracia_flush(c, 5000) == 0);
+    json_t *all;
+    json_t *span = wait_for_span(first.span_id, &all, 2000);
+    CHECK_STR(str_at(span, "traceId"), "conversation-42");
+    CHECK_STR(str_at(span, "parentSpanId"), "step 3");
+    json_decref(all);
+    json_t *a = otlp_span(first.span_id), *b = otlp_span(second.span_id);
+    CHECK(a != NULL && b != NULL);
+    CHECK_STR(str_at(a, "traceId"), "c5119362c78ef8e9b008218e214e3ac8");
+    CHECK_STR(str_at(a, "parentSpanId"), "6602bd1d9766873f");
+    CHECK_STR(str_at(b, "traceId"), "c5119362c78ef8e9b008218e214e3ac8");
+    CHECK(strlen(str_at(a, "spanId") ?: "") == 16 && strcmp(str_at(a, "spanId") ?: "", first.span_id + 3) == 0);
+    json_decref(a);
+    json_decref(b);
+    outcome_free(&first);
+    outcome_free(&second);
+    free(req);
+
+    const char *refused[][2] = {{"\"trace_id\":\"\"", "'trace_id' must not be empty"},
+                                {"\"parent_span_id\":\"a\\u0001b\"", "'parent_span_id' must not contain control characters"},
+                                {"\"trace_id\":7", "'trace_id' in request must be a string"}};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        char *bad = request_json("s/text", "Hi", refused[i][0]);
+        expect_run_refused(c, bad, refused[i][1]);
+        free(bad);
+    }
+    tracia_client_free(c);
+}
+
 void test_span_of_tool_calls(void) {
     tracia_client *c = traced_client("");
     char *req = request_json("s/tools", "weather?", "\"tools\":[{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}]");

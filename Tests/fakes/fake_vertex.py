@@ -7,7 +7,7 @@ x-goog-api-key vertex-test-key), answered by fake_gemini's dialect; Claude at
     POST .../v1/projects/{project}/locations/{location}/publishers/anthropic/models/{model}:streamRawPredict
 (and :rawPredict), answered by fake_anthropic's dialect. Scenarios as fake_provider.py, in the
 path before the version (/s/tools/v1/projects/...). Claude bodies must carry
-"anthropic_version":"vertex-2023-10-16" and no "model"; :streamRawPredict needs "stream":true.
+"anthropic_version" (vertex-2023-10-16, or 2026-10-21 as the anthropic SDK sends) and no "model"; :streamRawPredict needs "stream":true.
 Errors come in Google's envelope; a Claude error's message is Anthropic's error JSON as a string,
 as Vertex sends it. Calls need `Authorization: Bearer <token>` with a token this server minted and
 that has not expired (else 401 UNAUTHENTICATED).
@@ -46,6 +46,9 @@ PROJECT = "fake-project"
 KEY_ID = "fake-key-id-1"
 API_KEY = "vertex-test-key"
 ANTHROPIC_VERSION = "vertex-2023-10-16"
+# Anthropic's documentation gives vertex-2023-10-16; the anthropic SDK (2.16) sends its API
+# version, 2026-10-21, in the same field. Both are taken.
+ANTHROPIC_VERSIONS = (ANTHROPIC_VERSION, "2026-10-21")
 USER = {"type": "authorized_user", "client_id": "fake-client.apps.googleusercontent.com", "client_secret": "fake-client-secret-d0n7",
         "refresh_token": "1//fake-refresh-token-5ecret", "quota_project_id": "fake-quota-project"}
 UNAUTHENTICATED = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid "
@@ -152,7 +155,7 @@ class VertexDialect:
             return self.google.check_body(request)
         if self.local.version != "v1" or self.local.method not in ("rawPredict", "streamRawPredict"):
             return 404, f"{self.local.version} {self.local.method} not found for Anthropic models"
-        if not isinstance(request, dict) or request.get("anthropic_version") != ANTHROPIC_VERSION:
+        if not isinstance(request, dict) or request.get("anthropic_version") not in ANTHROPIC_VERSIONS:
             return 400, f"anthropic_version: Input should be '{ANTHROPIC_VERSION}'"
         if "model" in request:
             return 400, "model: Extra inputs are not permitted"

@@ -11,7 +11,13 @@ venv=$root/build/venv-python
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff openai
+"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff pydantic anthropic google-genai openai
+# The official SDK, apart from this package (same import name): the tests compare its exported
+# names and its pydantic models with this package's. Only its types module is ever imported.
+official=$root/build/official-tracia
+if [ ! -d "$official/tracia" ]; then
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --target "$official" tracia==0.3.1
+fi
 # A fresh install each run, so the tests see this tree's library and code.
 TRACIA_LIBRARY=$root/build/lib/libtracia.so "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 # The package is typed (py.typed): its annotations must hold.

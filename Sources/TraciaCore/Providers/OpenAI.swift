@@ -101,6 +101,7 @@ struct OpenAIAdapter: ProviderAdapter {
         var jsonSchema: JSONObject = ["name": .string(format.name ?? "response")]
         jsonSchema["description"] = format.description.map(JSON.string)
         jsonSchema["schema"] = .object(schema)
+        jsonSchema["strict"] = format.strict.map(JSON.bool)
         return ["type": "json_schema", "json_schema": .object(jsonSchema)]
     }
 

@@ -138,11 +138,14 @@ public struct ResponseFormat: Sendable, Equatable {
     public var schema: JSONObject?
     public var name: String?
     public var description: String?
+    /// OpenAI's structured-output `strict`; other providers have no such switch.
+    public var strict: Bool?
 
-    public init(schema: JSONObject? = nil, name: String? = nil, description: String? = nil) {
+    public init(schema: JSONObject? = nil, name: String? = nil, description: String? = nil, strict: Bool? = nil) {
         self.schema = schema
         self.name = name
         self.description = description
+        self.strict = strict
     }
 }
 

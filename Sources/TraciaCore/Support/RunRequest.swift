@@ -79,7 +79,7 @@ extension RunRequest {
     static let reasoningKeys: Set<String> = ["effort", "budget_tokens"]
     static let toolKeys: Set<String> = ["name", "description", "parameters", CacheMark.key]
     static let toolChoiceKeys: Set<String> = ["tool"]
-    static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description"]
+    static let responseFormatKeys: Set<String> = ["type", "schema", "name", "description", "strict"]
     static let mockToolCallKeys: Set<String> = ["id", "name", "arguments"]
     static let mockErrorKeys: Set<String> = ["code", "message", "after_chunks", "status_code"]
 
@@ -130,10 +130,8 @@ extension RunRequest {
         req.sessionID = try r.string("session_id")
         req.sendTrace = try r.bool("send_trace") ?? true
         if let s = try r.string("span_id") { req.spanID = try validated(id: s, key: "span_id", prefixes: ["sp_", "tr_"]) }
-        if let s = try r.string("trace_id") { req.traceID = try validated(id: s, key: "trace_id", prefixes: ["tr_"]) }
-        if let s = try r.string("parent_span_id") {
-            req.parentSpanID = try validated(id: s, key: "parent_span_id", prefixes: ["sp_", "tr_"])
-        }
+        if let s = try r.string("trace_id") { req.traceID = try validated(linkID: s, key: "trace_id") }
+        if let s = try r.string("parent_span_id") { req.parentSpanID = try validated(linkID: s, key: "parent_span_id") }
         if let tools = r.value("tools") {
             guard tools.isArray else { throw .invalid("'tools' must be an array") }
             for (i, t) in tools.array.enumerated() { req.tools.append(try parseTool(t, index: i)) }
@@ -313,7 +311,8 @@ extension RunRequest {
         let type = try r.requiredString("type")
         guard type == "json" else { throw .invalid("'response_format.type' must be 'json'") }
         return ResponseFormat(
-            schema: try r.object("schema").flatMap(JSONObject.init), name: try r.string("name"), description: try r.string("description"))
+            schema: try r.object("schema").flatMap(JSONObject.init), name: try r.string("name"), description: try r.string("description"),
+            strict: try r.bool("strict"))
     }
 
     private static func parseMock(_ r: ObjectReader, into mock: inout MockBehaviour) throws(TraciaError) {
@@ -358,6 +357,16 @@ extension RunRequest {
         guard utf8.count == 19, prefixes.contains(where: id.hasPrefix), utf8[3...].allSatisfy(isHex) else {
             throw .invalid("'\(key)' must look like \(prefixes[0])<16 hex digits>, got '\(id.prefix(64))'")
         }
+        return id
+    }
+
+    /// A trace or parent span id names a span made elsewhere (another SDK, an OpenTelemetry
+    /// tracer, the caller's own scheme), so any text is taken, as the official SDK takes it;
+    /// only what would break a header or a log line is refused. OTLP derives W3C ids from it
+    /// (`W3CIDs`).
+    static func validated(linkID id: String, key: String) throws(TraciaError) -> String {
+        if id.isEmpty { throw .invalid("'\(key)' must not be empty") }
+        if id.utf8.contains(where: { $0 < 32 || $0 == 127 }) { throw .invalid("'\(key)' must not contain control characters") }
         return id
     }
 

@@ -1,11 +1,10 @@
 /// One call as an OTLP/HTTP JSON export request, with the OpenTelemetry GenAI semantic
-/// conventions. W3C ids come from the Tracia ids: the span id is the 16 hex digits of the
-/// Tracia span id; the trace id is those of the Tracia trace id, zero-extended to 32.
+/// conventions. W3C ids come from the Tracia ids (`W3CIDs`).
 enum OTLPEncoder {
     static func encode(_ f: FinishedCall, serviceName: String) -> [UInt8] {
         let r = f.call.request
-        var span: JSONObject = ["traceId": .string(traceID(f.traceID)), "spanId": .string(spanID(f.spanID))]
-        span["parentSpanId"] = r.parentSpanID.map { .string(spanID($0)) }
+        var span: JSONObject = ["traceId": .string(W3CIDs.traceID(f.traceID)), "spanId": .string(W3CIDs.spanID(f.spanID))]
+        span["parentSpanId"] = r.parentSpanID.map { .string(W3CIDs.spanID($0)) }
         span["name"] = "chat \(r.model)"
         span["kind"] = 3  // SPAN_KIND_CLIENT
         span["startTimeUnixNano"] = .string(String(f.startUnixNS))
@@ -66,11 +65,6 @@ enum OTLPEncoder {
         let request: JSON = ["resourceSpans": [["resource": resource, "scopeSpans": [scopeSpans]]]]
         return request.serializedBytes()
     }
-
-    static func traceID(_ tracia: String) -> String { String(repeating: "0", count: 16) + hexDigits(tracia) }
-    static func spanID(_ tracia: String) -> String { hexDigits(tracia) }
-
-    private static func hexDigits(_ id: String) -> String { String(id.dropFirst(3)).lowercased() }
 
     private static func keyValues(_ pairs: [(String, JSON)]) -> JSON {
         .array(pairs.map { key, value in ["key": .string(key), "value": value] })

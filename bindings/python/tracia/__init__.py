@@ -11,30 +11,54 @@ from ._types import (DocumentPart, Eval, ImagePart, JsonSchemaProperty, LLMProvi
 from ._ffi import version as _version
 
 __version__ = _version().decode()
+# The official SDK's name for its version (the User-Agent's); here the library's version.
+SDK_VERSION = __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._events import StreamEvent
-    from ._types import ContentPart, ResponseFormat, ToolChoice
+    from ._api_types import (CreatePromptOptions, CreateSpanPayload, CreateSpanResult, EmbeddingUsage, EmbeddingVector,
+                             EvaluateOptions, EvaluateResult, ListSpansOptions, ListSpansResult, Prompt, PromptListItem,
+                             PromptMessage, PromptVersion, ResponsesEvent, ResponsesFunctionCall, ResponsesFunctionCallOutput,
+                             ResponsesInputItem, ResponsesInputMessage, ResponsesMessage, ResponsesOutputItem,
+                             ResponsesToolCall, RunEmbeddingInput, RunEmbeddingResult, RunLocalInput, RunOptions,
+                             RunResponsesInput, RunResponsesResult, RunResult, Span, SpanListItem, UpdatePromptOptions)
+    from ._types import ContentPart, FinishReason, ResponseFormat, ToolChoice
+
+# Names made on first use: typing aliases (they need typing), and the types of the REST API,
+# embeddings and the Responses API (a module of their own, which a local run never loads).
+_LAZY = {"StreamEvent": "_events", "ContentPart": "_types", "FinishReason": "_types", "ResponseFormat": "_types",
+         "ToolChoice": "_types"}
+_LAZY.update((name, "_api_types") for name in (
+    "CreatePromptOptions", "CreateSpanPayload", "CreateSpanResult", "EmbeddingUsage", "EmbeddingVector", "EvaluateOptions",
+    "EvaluateResult", "ListSpansOptions", "ListSpansResult", "Prompt", "PromptListItem", "PromptMessage", "PromptVersion",
+    "ResponsesEvent", "ResponsesFunctionCall", "ResponsesFunctionCallOutput", "ResponsesInputItem", "ResponsesInputMessage",
+    "ResponsesMessage", "ResponsesOutputItem", "ResponsesToolCall", "RunEmbeddingInput", "RunEmbeddingResult",
+    "RunLocalInput", "RunOptions", "RunResponsesInput", "RunResponsesResult", "RunResult", "Span", "SpanListItem",
+    "UpdatePromptOptions"))
 
 
 def __getattr__(name: str) -> object:
-    """ContentPart, ResponseFormat, ToolChoice and StreamEvent: typing aliases, made on first use."""
-    if name == "StreamEvent":
-        from . import _events
-
-        return _events.StreamEvent
-    if name not in ("ContentPart", "ResponseFormat", "ToolChoice"):
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import _types
+    from importlib import import_module
 
-    return getattr(_types, name)
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
-    "AsyncLocalStream", "ContentPart", "DocumentPart", "Eval", "ImagePart", "JsonSchemaProperty", "LLMProvider", "LocalPromptMessage",
-    "LocalStream", "ReasoningDelta", "ReasoningPart", "ResponseFormat", "ResponseFormatJsonSchema", "RunLocalResult", "ServerToolPart",
-    "StreamEvent", "StreamResult", "TextDelta", "TextPart", "TokenUsage", "ToolCall", "ToolCallDelta", "ToolCallEnd",
-    "ToolCallPart", "ToolCallStart", "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia", "TraciaError",
-    "TraciaErrorCode", "TraciaSession", "__version__",
+    "AsyncLocalStream", "ContentPart", "CreatePromptOptions", "CreateSpanPayload", "CreateSpanResult", "DocumentPart",
+    "EmbeddingUsage", "EmbeddingVector", "Eval", "EvaluateOptions", "EvaluateResult", "FinishReason", "ImagePart",
+    "JsonSchemaProperty", "LLMProvider", "ListSpansOptions", "ListSpansResult", "LocalPromptMessage", "LocalStream", "Prompt",
+    "PromptListItem", "PromptMessage", "PromptVersion", "ReasoningDelta", "ReasoningPart", "ResponseFormat",
+    "ResponseFormatJsonSchema", "ResponsesEvent", "ResponsesFunctionCall", "ResponsesFunctionCallOutput",
+    "ResponsesInputItem", "ResponsesInputMessage", "ResponsesMessage", "ResponsesOutputItem", "ResponsesToolCall",
+    "RunEmbeddingInput", "RunEmbeddingResult", "RunLocalInput", "RunLocalResult", "RunOptions", "RunResponsesInput",
+    "RunResponsesResult", "RunResult", "SDK_VERSION", "ServerToolPart", "Span", "SpanListItem", "StreamEvent", "StreamResult",
+    "TextDelta", "TextPart", "TokenUsage", "ToolCall", "ToolCallDelta", "ToolCallEnd", "ToolCallPart", "ToolCallStart",
+    "ToolChoice", "ToolDefinition", "ToolParameters", "Tracia", "TraciaError", "TraciaErrorCode", "TraciaSession",
+    "UpdatePromptOptions", "__version__",
 ]

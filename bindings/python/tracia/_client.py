@@ -11,8 +11,8 @@ from ._owner import Owner, forked_error
 from ._session import TraciaSession
 from ._span_errors import span_error_callback
 from ._streaming import AsyncLocalStream, LocalStream
-from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json, result_from_json,
-                     to_plain)
+from ._types import (LocalPromptMessage, LLMProvider, RunLocalResult, ToolDefinition, message_to_json,
+                     response_format_to_json, result_from_json, to_plain, tool_choice_to_json)
 from ._waiting import wait_readable
 
 TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only by type checkers
@@ -77,10 +77,15 @@ class Tracia(Owner):
 
     def _start(self, messages: List[Union[Dict[str, Any], LocalPromptMessage]], model: str, stream: bool,
                fields: Dict[str, Any]) -> Call:
+        # The official SDK's checks and words, before anything else can fail on the value.
+        if not isinstance(model, str) or not model.strip():
+            raise TraciaError(code_of("INVALID_REQUEST"), "model is required and cannot be empty")
+        if not messages or not isinstance(messages, (list, tuple)):
+            raise TraciaError(code_of("INVALID_REQUEST"), "messages is required and cannot be empty")
         request: Dict[str, Any] = {"model": model, "messages": [message_to_json(m) for m in messages], "stream": stream}
         for name, value in fields.items():
             if value is not None:
-                request[name] = to_plain(value)
+                request[name] = _CONVERSIONS.get(name, to_plain)(value)
         body = dumps(request).encode()
         client = self._use()
         try:
@@ -191,6 +196,19 @@ class Tracia(Owner):
         if owned:
             self._release(ptr)
 
+    def __del__(self) -> None:
+        # As the official SDK does, a client dropped without close() is told as a ResourceWarning
+        # (shown with -W default, python -X dev, or pytest); its handle is freed all the same.
+        try:
+            if self._owned():
+                import warnings
+
+                warnings.warn("Unclosed Tracia client. Use 'client.close()' or 'with Tracia(...) as client:'.",
+                              ResourceWarning, stacklevel=1, source=self)
+        except Exception:  # noqa: BLE001 - at interpreter shutdown the modules may be gone
+            pass
+        super().__del__()
+
     async def aclose(self) -> None:
         import asyncio
 
@@ -201,6 +219,9 @@ class Tracia(Owner):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
+
+
+_CONVERSIONS = {"tool_choice": tool_choice_to_json, "response_format": response_format_to_json}
 
 
 def _fields(local_values: Dict[str, Any], extra: Dict[str, Any]) -> Dict[str, Any]:

@@ -8,8 +8,8 @@ if TYPE_CHECKING:
 
 try:
     from _json import encode_basestring_ascii as _quote
-except ImportError:  # an interpreter without the C accelerator
-    from json.encoder import py_encode_basestring_ascii as _quote
+except ImportError:  # an interpreter without the C accelerator (PyPy): json's own, whatever it is there
+    from json.encoder import encode_basestring_ascii as _quote
 
 _INFINITY = float("inf")
 
