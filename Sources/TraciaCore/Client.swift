@@ -43,8 +43,8 @@ public final class TraciaClient: @unchecked Sendable {
         }
         if let routed = provider.routedTo?(options) { provider = routed.descriptor }
         if request.api != nil && !provider.choosesOpenAIAPI {
-            throw TraciaError(
-                .invalidRequest, "'api' chooses an OpenAI API: it is for openai, openai_compatible and azure, not \(provider.name)")
+            let takers = ProviderRegistry.all.filter(\.choosesOpenAIAPI).map(\.name).joined(separator: ", ")
+            throw TraciaError(.invalidRequest, "'api' chooses an OpenAI API: it is for \(takers), not \(provider.name)")
         }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
