@@ -421,6 +421,8 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       A Bedrock API key, sent as a Bearer token; preferred to SigV4.
  *   openai_compatible_api_key: header string. Default: none (no key is sent).
  *       Env: OPENAI_COMPATIBLE_API_KEY.
+ *   azure_api_key: header string. Default: none. Env: AZURE_OPENAI_API_KEY.
+ *       Azure OpenAI's key, sent as api-key; not with azure_ad_token.
  *   openai_base_url: URL. Default: https://api.openai.com/v1.
  *       Env: OPENAI_BASE_URL.
  *   anthropic_base_url: URL. Default: https://api.anthropic.com.
@@ -432,6 +434,26 @@ typedef void (*tracia_span_error_fn)(const char *span_id, const char *error_json
  *       Env: AWS_ENDPOINT_URL_BEDROCK_RUNTIME, else AWS_ENDPOINT_URL.
  *   openai_compatible_base_url: URL. Default: none (each openai_compatible
  *       call then needs its base_url). Env: OPENAI_COMPATIBLE_BASE_URL.
+ *   azure_base_url, azure_endpoint: URL (one of the two). Default: none
+ *       (each azure call then needs its base_url).
+ *       Env: AZURE_OPENAI_ENDPOINT. The Azure OpenAI resource,
+ *       https://{resource}.openai.azure.com (a trailing /openai or /openai/v1
+ *       is dropped). Calls go to {endpoint}/openai/v1/chat/completions and
+ *       /openai/v1/responses (the model, the deployment's name, in the body)
+ *       or, with a dated azure_api_version, to
+ *       {endpoint}/openai/deployments/{model}/chat/completions?api-version=V
+ *       and {endpoint}/openai/responses?api-version=V.
+ *   azure_api_version: letters, digits, '-', '_', '.'. Default: none (the v1
+ *       API). Env: OPENAI_API_VERSION. A dated version (2024-10-21,
+ *       2025-04-01-preview) for the deployment paths; "v1" is the v1 API.
+ *   azure_ad_token: header string. Default: none. Env: AZURE_OPENAI_AD_TOKEN.
+ *       A Microsoft Entra ID token (scope
+ *       https://cognitiveservices.azure.com/.default), sent as
+ *       Authorization: Bearer; it wins over the key, from options or the
+ *       environment, as in the OpenAI SDK, but not over a call's
+ *       provider_api_key. Giving both azure_api_key and azure_ad_token is
+ *       TRACIA_E_INVALID_REQUEST; a call with neither (nor a key of its own)
+ *       is TRACIA_E_MISSING_PROVIDER_API_KEY.
  *   anthropic_version: header string. Default: 2023-06-01.
  *       The anthropic-version header; with versions from 2026-10-21 on,
  *       temperature and top_p are not sent.
@@ -645,14 +667,29 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   stream: boolean. Default: false.
  *       true streams the reply chunk by chunk; false asks for it whole.
  *   provider: "openai", "anthropic", "google", "amazon_bedrock",
- *       "openai_compatible", "vertex" or "mock". Default: told from model
- *       (gemini-* goes to vertex with google_use_vertexai). vertex: claude-*
+ *       "openai_compatible", "azure", "vertex" or "mock". Default: told from
+ *       model (gemini-* goes to vertex with google_use_vertexai; never azure,
+ *       whose model is the deployment's name). vertex: claude-*
  *       models are Anthropic's on Vertex AI (publishers/anthropic,
  *       :streamRawPredict or :rawPredict, the Messages body without model and
  *       with anthropic_version; images and documents as base64 only), every
  *       other model id is Google's (publishers/google, :streamGenerateContent
  *       or :generateContent, the Gemini body). Model ids are letters, digits,
  *       '-', '.', '_' and '@' (claude-sonnet-4-5@20250929).
+ *   api: "chat" or "responses"; for openai, openai_compatible and azure
+ *       (others: TRACIA_E_INVALID_REQUEST). Default: "responses" on openai
+ *       and azure for the models only OpenAI's Responses API serves (the
+ *       -pro models of o1, o3 and gpt-5*, every *codex* model, computer-use*
+ *       and *deep-research*; the table is in
+ *       Sources/TraciaCore/Providers/OpenAIAPI.swift), else "chat".
+ *       "responses" sends the call to {base}/responses, statelessly: store
+ *       false, reasoning items asked with their encrypted_content
+ *       (include), the system and developer messages as instructions, the
+ *       messages as input items, function tools flat with strict false,
+ *       max_output_tokens, text.format for response_format, reasoning
+ *       {effort, summary "auto"}. The Responses API has no stop sequences:
+ *       stop_sequences there (and a reasoning budget without an effort) is
+ *       TRACIA_E_INVALID_REQUEST before any I/O.
  *   temperature: number 0..2. Default: the provider's.
  *   max_output_tokens: integer 1..10000000. Default: the provider's, but
  *       Anthropic needs one: the model family's documented maximum output,
@@ -745,6 +782,8 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   text: string; required by "text". For "reasoning": the reasoning text
  *       shown by the provider. Default: "".
  *   id: non-empty string; required by "tool_call". The tool call's id.
+ *       For "reasoning": the provider's id of its reasoning item (below).
+ *       Default: none.
  *   name: non-empty string; required by "tool_call". The tool called.
  *   arguments: object, or a string holding a JSON object; for "tool_call".
  *       Default: {}.
@@ -792,7 +831,14 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   back unchanged and a tool-calling follow-up is accepted by providers
  *   that check them (Anthropic and Bedrock thinking, Gemini 3 signatures,
  *   DeepSeek's thinking mode: a Chat Completions server other than OpenAI's
- *   own gets the turn's reasoning text back as reasoning_content).
+ *   own gets the turn's reasoning text back as reasoning_content; the
+ *   Responses API its reasoning items with their encrypted_content).
+ *   A "reasoning" part from the Responses API (api "responses"): id is the
+ *   reasoning item's id (rs_...), signature its encrypted_content, text
+ *   one paragraph of its summary; consecutive parts of one id are sent
+ *   back as that one item. Without its signature the stateless service
+ *   refuses the item (404 "Items are not persisted when `store` is set
+ *   to false").
  *
  * IMAGE_URL KEYS (the image_url of an "image_url" part)
  *   url: URL, as url above; required.
@@ -819,6 +865,9 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *       and file.
  *     openai_compatible: the same parts, any media type, no size limit;
  *       no file_id.
+ *     azure: as openai. With api "responses" (any of the three) the
+ *       parts go as input_image {image_url or file_id, detail} and
+ *       input_file {file_data and filename, or file_id}.
  *     anthropic: images jpeg, png, gif, webp by URL or data, at most 5 MiB
  *       of base64 each; documents application/pdf by URL or data, text/plain
  *       as data (sent as text: it must be UTF-8). Blocks image and document.
@@ -845,8 +894,10 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *   budget_tokens: integer 0..10000000. Default: none. The most tokens the
  *       model may spend on reasoning.
  *   One of the two is required. Each provider takes:
- *     openai, openai_compatible: reasoning_effort = effort; a budget alone
- *       is TRACIA_E_INVALID_REQUEST (Chat Completions has none).
+ *     openai, openai_compatible, azure: reasoning_effort = effort (api
+ *       "responses": reasoning {effort, summary "auto"}, the summary
+ *       streamed as the reasoning text); a budget alone is
+ *       TRACIA_E_INVALID_REQUEST (neither API has one).
  *     anthropic: thinking {type "enabled", budget_tokens}; an effort alone
  *       sets the budget 1024 (low), 2048 (medium) or 4096 (high). The budget
  *       must be at least 1024 and below max_output_tokens (which defaults to
@@ -888,7 +939,7 @@ TRACIA_WARN_UNUSED char *tracia_client_stats(tracia_client *client);
  *     amazon_bedrock: a {"cachePoint":{"type":"default","ttl"}} block after
  *       the marked content in system, messages[].content or
  *       toolConfig.tools.
- *     openai, openai_compatible, google: nothing is sent; they cache long
+ *     openai, openai_compatible, azure, google: nothing is sent; they cache long
  *       prompts on their own (custom_options can send OpenAI's
  *       prompt_cache_key).
  *   More than 4 breakpoints in one request (the request's own counting as

@@ -42,6 +42,10 @@ public final class TraciaClient: @unchecked Sendable {
                 "cannot tell the provider of model '\(request.model)'; pass 'provider' (\(ProviderRegistry.nameList))")
         }
         if let routed = provider.routedTo?(options) { provider = routed.descriptor }
+        if request.api != nil && !provider.choosesOpenAIAPI {
+            let takers = ProviderRegistry.all.filter(\.choosesOpenAIAPI).map(\.name).joined(separator: ", ")
+            throw TraciaError(.invalidRequest, "'api' chooses an OpenAI API: it is for \(takers), not \(provider.name)")
+        }
         var request = request
         if let variables = request.variables { request.messages = Interpolation.apply(variables, to: request.messages) }
         let key = request.providerAPIKey ?? options.providerKeys[provider.kind]

@@ -27,7 +27,9 @@ enum RequestFlags {
 
     static let rows: [Row] = [
         Row(
-            flag: "--provider", key: "provider", value: .text, help: "openai, anthropic, google, amazon_bedrock, openai_compatible or mock"),
+            flag: "--provider", key: "provider", value: .text,
+            help: "openai, anthropic, google, amazon_bedrock, openai_compatible, azure, vertex or mock"),
+        Row(flag: "--api", key: "api", value: .text, help: "chat or responses: OpenAI's API (openai, openai_compatible, azure)"),
         Row(flag: "--base-url", key: "base_url", value: .text, help: "the provider's base URL for this call"),
         Row(flag: "--provider-api-key", key: "provider_api_key", value: .text, help: "the provider's key for this call"),
         Row(flag: "--temperature", key: "temperature", value: .number, help: "0 to 2"),

@@ -7,6 +7,8 @@ enum Harness: String, CaseIterable {
     case openaiStream = "openai-stream"
     case openaiResponse = "openai-response"
     case openaiTextDelta = "openai-text-delta"
+    case responsesStream = "responses-stream"
+    case responsesBody = "responses-body"
     case anthropicStream = "anthropic-stream"
     case geminiStream = "gemini-stream"
     case bedrockStream = "bedrock-stream"
@@ -39,6 +41,10 @@ enum Harness: String, CaseIterable {
             decode(JSONBodyDecoder<OpenAIBody>(limit: 1 << 20), data)
         case .openaiTextDelta:
             Self.sameAsTheFullPath(data)
+        case .responsesStream:
+            decode(SSEDecoder<OpenAIResponsesEvents>(), data)
+        case .responsesBody:
+            decode(JSONBodyDecoder<OpenAIResponsesBody>(limit: 1 << 20), data)
         case .anthropicStream:
             decode(SSEDecoder<AnthropicEvents>(), data)
         case .geminiStream:

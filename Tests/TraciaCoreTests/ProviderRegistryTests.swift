@@ -38,7 +38,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesPrefixesAndOptionKeysAreUnique() {
     let names = ProviderRegistry.all.map(\.name)
     #expect(Set(names).count == names.count)
-    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "vertex", "mock"])
+    #expect(names == ["openai", "anthropic", "google", "amazon_bedrock", "openai_compatible", "azure", "vertex", "mock"])
     let prefixes = ProviderRegistry.all.compactMap(\.optionPrefix)
     #expect(Set(prefixes).count == prefixes.count)
     let providerKeys = ProviderRegistry.all.flatMap(\.optionKeys)
@@ -66,6 +66,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "aws_profile", "ca_file", "headers",
         "vertex_api_key", "vertex_base_url", "vertex_project", "vertex_location", "vertex_access_token", "vertex_api_version",
         "vertex_anthropic_version", "google_application_credentials", "google_token_uri", "google_use_vertexai",
+        "azure_api_key", "azure_base_url", "azure_endpoint", "azure_api_version", "azure_ad_token",
     ]
     #expect(ClientOptions.keys == documented)
     let unknown = resolveError { () throws(TraciaError) in _ = try ClientOptions.resolve(json: #"{"mock_api_key":"k"}"#) }
@@ -114,7 +115,8 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
 @Test func namesInSpansAndOpenTelemetry() {
     let expected: [ProviderKind: (String, String)] = [
         .openai: ("openai", "openai"), .anthropic: ("anthropic", "anthropic"), .google: ("google", "gcp.gemini"),
-        .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .vertex: ("google", "gcp.vertex_ai"),
+        .amazonBedrock: ("amazon_bedrock", "aws.bedrock"), .openaiCompatible: ("openai", "openai"), .azure: ("azure", "azure.ai.openai"),
+        .vertex: ("google", "gcp.vertex_ai"),
         .mock: ("mock", "mock"),
     ]
     for kind in ProviderKind.allCases {
@@ -233,7 +235,7 @@ private func request(_ model: String, provider: ProviderKind? = nil) -> RunReque
     func message(_ r: RunRequest) -> String? { resolveError { () throws(TraciaError) in _ = try c.resolve(r) }?.message }
     #expect(
         message(request("llama3"))
-            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible, vertex or mock)"
+            == "cannot tell the provider of model 'llama3'; pass 'provider' (openai, anthropic, google, amazon_bedrock, openai_compatible, azure, vertex or mock)"
     )
     #expect(
         message(request("llama3", provider: .openaiCompatible))

@@ -14,6 +14,7 @@ final class TestSink: EventSink {
     func toolCallStart(index: Int, id: String?, name: String?) { accumulator.startToolCall(index: index, id: id, name: name) }
     func toolCallArguments(index: Int, fragment: UnsafeBufferPointer<UInt8>) { accumulator.appendArguments(index: index, fragment) }
     func reasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) { accumulator.appendReasoning(block: block, bytes) }
+    func reasoningID(_ id: String, block: Int) { accumulator.setReasoningID(id, block: block) }
     func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         accumulator.appendReasoningSignature(block: block, bytes)
     }

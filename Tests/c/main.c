@@ -52,6 +52,11 @@
     X(test_cache_marks_the_provider_would_refuse_are_refused_before_any_io) \
     X(test_cache_marks_past_the_library_are_refused_by_the_fakes_as_by_the_services) \
     X(test_cache_counts_in_the_span_file_and_otlp_not_in_the_tracia_span) \
+    X(test_responses_text_streamed_and_whole) X(test_responses_tools_with_reasoning_follow_up_statelessly) \
+    X(test_responses_usage_and_stop_reasons) X(test_responses_failures_keep_partial_text) \
+    X(test_responses_chosen_for_models_only_it_serves) X(test_responses_abort_keeps_what_came) X(test_responses_media_parts) X(test_responses_events_in_item_order) \
+    X(test_azure_paths_of_each_api_and_version) X(test_azure_credentials_token_key_and_errors) X(test_azure_content_filter) \
+    X(test_azure_tool_follow_up_and_abort) \
     X(test_custom_headers_reach_the_provider) X(test_custom_headers_never_replace_the_librarys) \
     X(test_secret_header_values_are_scrubbed) X(test_missing_key_with_a_base_url_is_refused) \
     X(test_keyless_compatible_server_that_wants_a_key_says_where_it_goes) X(test_bad_base_urls_name_their_source_and_value) \

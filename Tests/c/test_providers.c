@@ -1,4 +1,5 @@
-/* The same behaviours through every provider's wire format, each against its fake server:
+/* The same behaviours through every provider's wire format (OpenAI's two APIs, Azure's too),
+ * each against its fake server:
  * text cut into single bytes, tool calls and the follow-up call, length stops, usage, errors
  * (HTTP, mid-stream, dropped, malformed) and abort. */
 #define _GNU_SOURCE
@@ -18,6 +19,8 @@ struct provider {
     long long input_tokens;   /* what the fake reports for a text answer */
     const char *tool_ids[2];
     void (*check_follow_up)(json_t *body);
+    const char *request_keys; /* more request keys ("\"k\":v,"), or "" */
+    const char *result_provider; /* the result's provider; NULL: name */
 };
 
 static void follow_up_openai(json_t *body) {
@@ -26,6 +29,25 @@ static void follow_up_openai(json_t *body) {
     CHECK_STR(str_at(body, "messages.3.role"), "tool");
     CHECK_STR(str_at(body, "messages.3.tool_call_id"), "call_A");
     CHECK_STR(str_at(body, "messages.4.tool_call_id"), "call_B");
+    CHECK_STR(str_at(body, "tool_choice"), "required");
+}
+
+static void follow_up_responses(json_t *body) {
+    CHECK_STR(str_at(body, "instructions"), "Be brief.");
+    CHECK_STR(str_at(body, "input.0.role"), "user");
+    CHECK_STR(str_at(body, "input.0.content"), "Weather?");
+    CHECK_STR(str_at(body, "input.1.type"), "function_call");
+    CHECK_STR(str_at(body, "input.1.call_id"), "call_A");
+    CHECK_STR(str_at(body, "input.1.arguments"), "{\"city\":\"Paris\"}");
+    CHECK_STR(str_at(body, "input.2.call_id"), "call_B");
+    CHECK_STR(str_at(body, "input.3.type"), "function_call_output");
+    CHECK_STR(str_at(body, "input.3.call_id"), "call_A");
+    CHECK_STR(str_at(body, "input.3.output"), "21C");
+    CHECK_STR(str_at(body, "input.4.call_id"), "call_B");
+    CHECK_STR(str_at(body, "input.5.content"), "Thanks");
+    CHECK(json_array_size(at(body, "input")) == 6);
+    CHECK_STR(str_at(body, "tools.0.name"), "get_weather");
+    CHECK_STR(str_at(body, "tools.0.parameters.type"), "object");
     CHECK_STR(str_at(body, "tool_choice"), "required");
 }
 
@@ -91,15 +113,22 @@ static void follow_up_bedrock(json_t *body) {
 }
 
 static const struct provider providers[] = {
-    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 9, {"call_A", "call_B"}, follow_up_openai},
+    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 9, {"call_A", "call_B"}, follow_up_openai,
+     "", NULL},
     {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key\"", "", 12, {"toolu_A", "toolu_B"},
-     follow_up_anthropic},
+     follow_up_anthropic, "", NULL},
     {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key\"", "", 8,
-     {"call_gemini_0", "call_gemini_1"}, follow_up_gemini},
+     {"call_gemini_0", "call_gemini_1"}, follow_up_gemini, "", NULL},
     {"amazon_bedrock", "anthropic.claude-3-haiku-20240307-v1:0", "FAKE_BEDROCK",
      "\"aws_access_key_id\":\"AKIDEXAMPLE\",\"aws_secret_access_key\":\"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\","
      "\"aws_session_token\":\"SESSIONTOKEN\",\"aws_region\":\"us-east-1\"",
-     "", 8, {"tooluse_A", "tooluse_B"}, follow_up_bedrock},
+     "", 8, {"tooluse_A", "tooluse_B"}, follow_up_bedrock, "", NULL},
+    {"openai responses", "gpt-5", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 9, {"call_A", "call_B"},
+     follow_up_responses, "\"api\":\"responses\",", "openai"},
+    {"azure", "gpt-4o-mini", "FAKE_AZURE", "\"azure_api_key\":\"azure-test-key\",\"azure_api_version\":\"2024-10-21\"", "", 9,
+     {"call_A", "call_B"}, follow_up_openai, "\"provider\":\"azure\",", NULL},
+    {"azure responses", "gpt-5", "FAKE_AZURE", "\"azure_ad_token\":\"azure-ad-test-token\"", "", 9, {"call_A", "call_B"},
+     follow_up_responses, "\"provider\":\"azure\",\"api\":\"responses\",", "azure"},
 };
 #define EACH_PROVIDER(p) for (const struct provider *p = providers; p < providers + sizeof providers / sizeof providers[0]; p++)
 
@@ -119,9 +148,9 @@ static tracia_client *client_for(const struct provider *p, const char *extra) {
 
 static char *request_for(const struct provider *p, const char *scenario, int stream, const char *messages, const char *extra) {
     char *out = NULL;
-    int n = asprintf(&out, "{\"model\":\"%s\",\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"messages\":%s%s%s}", p->model,
-                     stream ? "true" : "false", fake_url(p), scenario, p->base_suffix, messages, extra && *extra ? "," : "",
-                     extra ? extra : "");
+    int n = asprintf(&out, "{\"model\":\"%s\",%s\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"messages\":%s%s%s}", p->model,
+                     p->request_keys, stream ? "true" : "false", fake_url(p), scenario, p->base_suffix, messages,
+                     extra && *extra ? "," : "", extra ? extra : "");
     return n < 0 ? NULL : out;
 }
 
@@ -148,7 +177,7 @@ void test_providers_stream_utf8_bytewise(void) {
         CHECK_MSG(int_at(o.result, "usage.output_tokens") == 3, p->name);
         CHECK_MSG(int_at(o.result, "usage.total_tokens") == p->input_tokens + 3, p->name);
         CHECK_STR(str_at(o.result, "finish_reason"), "stop");
-        CHECK_STR(str_at(o.result, "provider"), p->name);
+        CHECK_STR(str_at(o.result, "provider"), p->result_provider ? p->result_provider : p->name);
         outcome_free(&o);
     }
 }
@@ -266,8 +295,8 @@ void test_providers_fault_matrix(void) {
                 char what[160], messages[] = "[{\"role\":\"user\",\"content\":\"partial text kept\"}]", *req;
                 snprintf(what, sizeof what, "%s %s %s", p->name, stream ? "stream" : "whole", f->scenario);
                 if (strcmp(f->scenario, "refused") == 0) {
-                    n = asprintf(&req, "{\"model\":\"%s\",\"stream\":%s,\"base_url\":\"http://127.0.0.1:1\",\"messages\":%s}",
-                                 p->model, stream ? "true" : "false", messages);
+                    n = asprintf(&req, "{\"model\":\"%s\",%s\"stream\":%s,\"base_url\":\"http://127.0.0.1:1\",\"messages\":%s}",
+                                 p->model, p->request_keys, stream ? "true" : "false", messages);
                     CHECK(n > 0);
                 } else {
                     req = request_for(p, f->scenario, stream, messages, "\"timeout_ms\":1500");

@@ -18,18 +18,22 @@ struct keyed_provider {
     const char *url_env;
     const char *key_options;
     const char *base_suffix;
+    const char *provider; /* NULL: told from the model */
 };
 
 static const struct keyed_provider keyed[] = {
-    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key-sentinel-0pena1x9f3b2c7d4e5f6a7b8c9d0\"", "/v1"},
-    {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key-sentinel-4nthr0p1c\"", ""},
-    {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key-sentinel-g00gle77\"", ""},
+    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key-sentinel-0pena1x9f3b2c7d4e5f6a7b8c9d0\"", "/v1", NULL},
+    {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key-sentinel-4nthr0p1c\"", "", NULL},
+    {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key-sentinel-g00gle77\"", "", NULL},
     {"bedrock bearer", "anthropic.claude-3-haiku-20240307-v1:0", "FAKE_BEDROCK",
-     "\"bedrock_api_key\":\"bedrock-test-key-sentinel-b3dr0ck\",\"aws_region\":\"us-east-1\"", ""},
+     "\"bedrock_api_key\":\"bedrock-test-key-sentinel-b3dr0ck\",\"aws_region\":\"us-east-1\"", "", NULL},
     {"bedrock sigv4", "anthropic.claude-3-haiku-20240307-v1:0", "FAKE_BEDROCK",
      "\"aws_access_key_id\":\"AKIDEXAMPLE\",\"aws_secret_access_key\":\"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\","
      "\"aws_session_token\":\"SESSIONTOKEN-sentinel-5e55\",\"aws_region\":\"us-east-1\"",
-     ""},
+     "", NULL},
+    {"openai responses", "gpt-5-codex", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key-sentinel-r35p0n535\"", "/v1", NULL},
+    {"azure key", "gpt-4o-mini", "FAKE_AZURE", "\"azure_api_key\":\"azure-test-key-sentinel-4zur3k3y\"", "", "azure"},
+    {"azure ad token", "gpt-5", "FAKE_AZURE", "\"azure_ad_token\":\"azure-ad-test-token-sentinel-4dt0k3n\"", "", "azure"},
 };
 
 static int leaks(const char *text) {
@@ -70,11 +74,14 @@ static void call_and_check(tracia_client *c, const struct keyed_provider *p, con
     char what[200], *req = NULL;
     snprintf(what, sizeof what, "%s %s %s%s", p->name, stream ? "stream" : "whole", scenario, abort_early ? " aborted" : "");
     const char *base = getenv(p->url_env);
+    char provider[64] = "";
+    if (p->provider) snprintf(provider, sizeof provider, "\"provider\":\"%s\",", p->provider);
     int n = asprintf(&req,
-                     "{\"model\":\"%s\",\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"timeout_ms\":2000,\"tools\":[{\"name\":"
-                     "\"get_weather\",\"parameters\":{\"type\":\"object\"}}],\"messages\":[{\"role\":\"user\",\"content\":"
-                     "\"Weather in Paris?\"}]}",
-                     p->model, stream ? "true" : "false", base ? base : "http://127.0.0.1:1", scenario, p->base_suffix);
+                     "{\"model\":\"%s\",%s\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"timeout_ms\":2000,"
+                     "\"tools\":[{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}],\"messages\":[{\"role\":\"user\","
+                     "\"content\":\"Weather in Paris?\"}]}",
+                     p->model, provider, stream ? "true" : "false", base ? base : "http://127.0.0.1:1",
+                     scenario, p->base_suffix);
     CHECK(n > 0);
     tracia_stream *s = tracia_run_local(c, req);
     CHECK_MSG(s != NULL, tracia_last_error());

@@ -17,13 +17,16 @@ struct fake {
     const char *base_suffix;
     /* Whether the fake has the keepalive scenario (Bedrock's event stream has no keep-alive). */
     int keeps_alive;
+    const char *request_keys; /* more request keys ("\"k\":v,"), or "" */
 };
 
 static const struct fake fakes[] = {
-    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 1},
-    {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key\"", "", 1},
-    {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key\"", "", 1},
-    {"amazon_bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "FAKE_BEDROCK", "\"bedrock_api_key\":\"bedrock-test-key\"", "", 0},
+    {"openai", "gpt-4.1-mini", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 1, ""},
+    {"anthropic", "claude-sonnet-4-5", "FAKE_ANTHROPIC", "\"anthropic_api_key\":\"sk-ant-test-key\"", "", 1, ""},
+    {"google", "gemini-2.5-flash", "FAKE_GOOGLE", "\"google_api_key\":\"gemini-test-key\"", "", 1, ""},
+    {"amazon_bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "FAKE_BEDROCK", "\"bedrock_api_key\":\"bedrock-test-key\"", "", 0, ""},
+    {"openai responses", "gpt-5", "FAKE_OPENAI", "\"openai_api_key\":\"sk-test-key\"", "/v1", 1, "\"api\":\"responses\","},
+    {"azure", "gpt-4o-mini", "FAKE_AZURE", "\"azure_api_key\":\"azure-test-key\"", "", 1, "\"provider\":\"azure\","},
 };
 #define EACH_FAKE(p) for (const struct fake *p = fakes; p < fakes + sizeof fakes / sizeof fakes[0]; p++)
 
@@ -42,8 +45,8 @@ static tracia_client *client_for(const struct fake *p, const char *spans, const 
 
 static char *request_for(const struct fake *p, const char *scenario, int stream, const char *content, const char *extra) {
     char *out = NULL;
-    int n = asprintf(&out, "{\"model\":\"%s\",\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]%s%s}",
-                     p->model, stream ? "true" : "false", fake_url(p), scenario, p->base_suffix, content, extra && *extra ? "," : "",
+    int n = asprintf(&out, "{\"model\":\"%s\",%s\"stream\":%s,\"base_url\":\"%s/s/%s%s\",\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]%s%s}",
+                     p->model, p->request_keys, stream ? "true" : "false", fake_url(p), scenario, p->base_suffix, content, extra && *extra ? "," : "",
                      extra ? extra : "");
     return n < 0 ? NULL : out;
 }
@@ -217,7 +220,8 @@ void test_first_chunk_timeout_spares_a_stream_with_content(void) {
 void test_usage_after_an_abort_on_every_provider(void) {
     struct expected {
         long long input, output, total;
-    } expected[] = {{0, 7, 7}, {12, 7, 19}, {8, 46, 54}, {0, 7, 7}};
+    } expected[] = {{0, 7, 7}, {12, 7, 19}, {8, 46, 54}, {0, 7, 7}, {0, 7, 7}, {0, 7, 7}};
+    CHECK(sizeof expected / sizeof expected[0] == sizeof fakes / sizeof fakes[0]);
     EACH_FAKE(p) {
         struct expected e = expected[p - fakes];
         char spans[128];

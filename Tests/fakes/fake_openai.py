@@ -14,13 +14,26 @@ Scenario `no-usage` is the text answer without any usage, streamed or whole, as 
 ignores stream_options.
 
 Prompt caching: scenario `cached` answers as `text` with prompt_tokens_details.cached_tokens in
-its usage (OpenAI caches on its own: the request carries no marks)."""
+its usage (OpenAI caches on its own: the request carries no marks).
+
+The same server answers the Responses API at .../v1/responses (fake_openai_responses.py). A model
+only Responses serves (the -pro models of o1, o3 and gpt-5*, codex, computer-use, deep-research)
+sent to /chat/completions gets the service's 404."""
 from fake_cache import openai_usage
 from fake_media import data_url, description, inline, is_web_url, referenced
-from fake_provider import FakeProvider, key_matches, last_user_text, sse, words
+from fake_openai_responses import ResponsesDialect
+from fake_provider import Dialects, FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT
 
 API_KEY = "sk-test-key"
+RESPONSES_ONLY = "This model is only supported in v1/responses and not in v1/chat/completions."
+
+
+def responses_only(model):
+    m = model.lower() if isinstance(model, str) else ""
+    if "codex" in m or m.startswith("computer-use") or "deep-research" in m:
+        return True
+    return m.startswith(("o1", "o3", "gpt-5")) and (m.endswith("-pro") or "-pro-" in m)
 
 
 def chunk(delta=None, finish=None, usage=None, choices=True):
@@ -129,9 +142,15 @@ class OpenAIDialect:
     def check(self, handler, request, raw):
         if not key_matches(handler.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
             return 401, "Incorrect API key provided: " + handler.headers.get("Authorization", "(none)")[-6:]
-        if handler.headers.get("Content-Type") != "application/json" or not isinstance(request, dict) \
-                or "model" not in request or "messages" not in request:
+        if handler.headers.get("Content-Type") != "application/json":
             return 400, "body must be JSON with model and messages"
+        return self.body_problem(request)
+
+    def body_problem(self, request):
+        if not isinstance(request, dict) or "model" not in request or "messages" not in request:
+            return 400, "body must be JSON with model and messages"
+        if responses_only(request["model"]):
+            return 404, RESPONSES_ONLY
         problem, _ = media_of(request["messages"])
         return (400, problem) if problem else None
 
@@ -213,4 +232,4 @@ class OpenAIDialect:
 
 
 def FakeOpenAI(address=("127.0.0.1", 0)):
-    return FakeProvider(OpenAIDialect(), address)
+    return FakeProvider(Dialects(OpenAIDialect(), ResponsesDialect()), address)

@@ -81,8 +81,11 @@ def last_user_text(request, default="Hello from the fake server"):
     """The text of the last user turn, in any of the dialects' request shapes."""
     if ANSWER in request:
         return request[ANSWER]
-    for message in reversed(request.get("messages") or request.get("contents") or []):
-        if message.get("role") != "user":
+    if isinstance(request.get("input"), str):
+        return request["input"]
+    items = request.get("input") if isinstance(request.get("input"), list) else []
+    for message in reversed(request.get("messages") or request.get("contents") or items):
+        if not isinstance(message, dict) or message.get("role") != "user":
             continue
         content = message.get("content", message.get("parts"))
         if isinstance(content, str):
@@ -98,7 +101,25 @@ def last_user_text(request, default="Hello from the fake server"):
 TOOL_SCENARIOS = ("tools", "thinking-tools", "redacted-thinking", "server-tools")
 
 # How each wire format spells a tool result in a request.
-TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"')
+TOOL_RESULT_MARKERS = (b'"role":"tool"', b'"role": "tool"', b'"tool_result"', b'"functionResponse"', b'"toolResult"',
+                       b'"function_call_output"')
+
+
+class Dialects:
+    """Several wire formats on one server, told apart by their paths (OpenAI's Chat Completions
+    and Responses); a path none of them knows gets the first one's 404."""
+
+    def __init__(self, *dialects):
+        self.dialects = dialects
+
+    def endpoint(self, parts):
+        return next((n for n in (d.endpoint(parts) for d in self.dialects) if n is not None), None)
+
+    def select(self, parts):
+        return next(d for d in self.dialects if d.endpoint(parts) is not None)
+
+    def error_body(self, status, message):
+        return self.dialects[0].error_body(status, message)
 
 
 class FakeProvider(ThreadingHTTPServer):
@@ -155,6 +176,7 @@ class Handler(BaseHTTPRequestHandler):
         endpoint = dialect.endpoint(parts)
         if endpoint is None:
             return self.error(404, "unknown path " + path)
+        self.dialect = dialect = dialect.select(parts) if isinstance(dialect, Dialects) else dialect
         scenario = ["text"]
         if parts[0] == "s":
             scenario = parts[1:len(parts) - endpoint]
@@ -188,9 +210,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def whole(self, name, args, request, path):
         """A non-streaming answer, misbehaving the same ways a stream can."""
-        dialect = self.server.dialect
+        dialect = self.dialect
         if name == "long":
             request = dict(request, messages=[{"role": "user", "content": "lorem " * int(args[0])}],
+                           input=[{"role": "user", "content": "lorem " * int(args[0])}],
                            contents=[{"role": "user", "parts": [{"text": "lorem " * int(args[0])}]}])
         body = json.dumps(dialect.body(name, request)).encode()
         if name == "midstream-error":
@@ -214,7 +237,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def stream(self, name, args, request, path):
-        dialect = self.server.dialect
+        dialect = self.dialect
         events = dialect.events(name, request)
         body = b"".join(events)
         partial = b"".join(events[:dialect.partial_events])
@@ -272,7 +295,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def error(self, status, message):
-        body, headers = self.server.dialect.error_body(status, message)
+        body, headers = getattr(self, "dialect", self.server.dialect).error_body(status, message)
         self.reply_json(status, body, headers)
 
     def reply_json(self, status, value, headers=None):

@@ -9,6 +9,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fake_anthropic import FakeAnthropic  # noqa: E402
+from fake_azure import FakeAzure  # noqa: E402
 from fake_aws_credentials import FakeAWSCredentials  # noqa: E402
 from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
@@ -19,7 +20,7 @@ from fake_vertex import FakeVertex  # noqa: E402
 
 
 def main():
-    servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "google": FakeGemini(), "bedrock": FakeBedrock(), "vertex": FakeVertex(), "collector": FakeCollector(),
+    servers = {"openai": FakeOpenAI(), "anthropic": FakeAnthropic(), "google": FakeGemini(), "bedrock": FakeBedrock(), "azure": FakeAzure(), "vertex": FakeVertex(), "collector": FakeCollector(),
                "aws_credentials": FakeAWSCredentials(), "embeddings": FakeEmbeddings()}
     for server in servers.values():
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -1,7 +1,7 @@
 # Sourced by the test runners: starts the fake provider servers and span collector on loopback
 # for the rest of the script and exports their base URLs as FAKE_OPENAI, FAKE_ANTHROPIC,
-# FAKE_GOOGLE, FAKE_BEDROCK, FAKE_VERTEX, FAKE_AWS_CREDENTIALS, FAKE_COLLECTOR and FAKE_EMBEDDINGS. Run from the
-# repository root.
+# FAKE_GOOGLE, FAKE_BEDROCK, FAKE_AZURE, FAKE_VERTEX, FAKE_AWS_CREDENTIALS, FAKE_COLLECTOR and FAKE_EMBEDDINGS.
+# Run from the repository root.
 coproc FAKES { exec python3 Tests/fakes/serve.py; }
 trap 'kill $FAKES_PID 2>/dev/null || true' EXIT
 read -r ports <&"${FAKES[0]}"

@@ -11,7 +11,7 @@ venv=$root/build/venv-python
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff pydantic anthropic google-genai
+"$venv/bin/pip" install --quiet --disable-pip-version-check pytest django starlette httpx mypy ruff pydantic anthropic google-genai openai
 # The official SDK, apart from this package (same import name): the tests compare its exported
 # names and its pydantic models with this package's. Only its types module is ever imported.
 official=$root/build/official-tracia

@@ -471,6 +471,11 @@ extension CallStream: EventSink {
         record { $0.appendReasoningSignature(block: block, bytes) }
     }
 
+    func reasoningID(_ id: String, block: Int) {
+        publish()
+        record { $0.setReasoningID(id, block: block) }
+    }
+
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int) {
         publish()
         if !hasContent && !bytes.isEmpty { contentArrived() }

@@ -19,6 +19,11 @@ struct FinishReasons: Sendable {
         .stop: ["stop"], .maxTokens: ["length"], .toolCalls: ["tool_calls", "function_call"], .contentFilter: ["content_filter"],
     ])
 
+    /// A Responses `status`, or for an incomplete one `incomplete_details.reason`.
+    static let responses = FinishReasons([
+        .stop: ["completed"], .maxTokens: ["max_output_tokens"], .contentFilter: ["content_filter"],
+    ])
+
     /// Messages `stop_reason`.
     static let anthropic = FinishReasons([
         .stop: ["end_turn", "stop_sequence"], .toolCalls: ["tool_use"], .maxTokens: ["max_tokens", "model_context_window_exceeded"],

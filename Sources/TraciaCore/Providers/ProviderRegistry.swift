@@ -30,6 +30,8 @@ struct ProviderDescriptor: Sendable {
     let settings: (any ProviderSettings.Type)?
     /// The engine task that carries out one call.
     let makeTask: TaskFactory
+    /// Whether a call may choose between OpenAI's Chat Completions and Responses (`api`).
+    var choosesOpenAIAPI = false
     /// Another provider that serves this one's calls when the client's options say so.
     var routedTo: (@Sendable (ClientOptions) -> ProviderKind?)? = nil
 
@@ -56,12 +58,16 @@ protocol ProviderSettings: Sendable {
     var secrets: [String] { get }
     /// Whether calls are authenticated without an API key.
     var signsRequests: Bool { get }
+    /// The base URL under a name of the provider's own (Azure's `azure_endpoint`), used when
+    /// the `<prefix>_base_url` option is not given.
+    var baseURL: String? { get }
 }
 
 extension ProviderSettings {
     func validate() throws(TraciaError) {}
     var secrets: [String] { [] }
     var signsRequests: Bool { false }
+    var baseURL: String? { nil }
 }
 
 /// The providers, one descriptor each. A provider is added by its file (adapter, settings) and
@@ -84,13 +90,25 @@ enum ProviderRegistry {
         { (stream) throws(TraciaError) in try HTTPCall(stream: stream, adapter: adapter) }
     }
 
+    /// Chat Completions or Responses, as `OpenAIAPI.of` chooses for the call.
+    private static func openAIFamily(_ chat: some ProviderAdapter) -> ProviderDescriptor.TaskFactory {
+        { (stream) throws(TraciaError) in
+            let call = stream.call
+            if OpenAIAPI.of(call.request, provider: call.provider) == .responses {
+                return try HTTPCall(stream: stream, adapter: OpenAIResponsesAdapter())
+            }
+            return try HTTPCall(stream: stream, adapter: chat)
+        }
+    }
+
     static let openAIModelPrefixes = ["gpt-", "o1", "o3", "o4", "chatgpt-", "davinci", "babbage", "text-", "ft:gpt-"]
 
     static let openAI = ProviderDescriptor(
         kind: .openai, optionPrefix: "openai", keyVariables: ["OPENAI_API_KEY"], baseURLVariables: ["OPENAI_BASE_URL"],
         missingKeyHint: "OPENAI_API_KEY", defaultBaseURL: OpenAIAdapter.defaultBaseURL,
         matchesModel: { model in openAIModelPrefixes.contains(where: model.hasPrefix) }, spanName: "openai",
-        openTelemetryName: "openai", requiresKey: true, requiresBaseURL: false, settings: nil, makeTask: httpCall(OpenAIAdapter()))
+        openTelemetryName: "openai", requiresKey: true, requiresBaseURL: false, settings: nil, makeTask: openAIFamily(OpenAIAdapter()),
+        choosesOpenAIAPI: true)
 
     static let anthropic = ProviderDescriptor(
         kind: .anthropic, optionPrefix: "anthropic", keyVariables: ["ANTHROPIC_API_KEY"], baseURLVariables: ["ANTHROPIC_BASE_URL"],
@@ -126,7 +144,17 @@ enum ProviderRegistry {
         kind: .openaiCompatible, optionPrefix: "openai_compatible", keyVariables: ["OPENAI_COMPATIBLE_API_KEY"],
         baseURLVariables: ["OPENAI_COMPATIBLE_BASE_URL"], missingKeyHint: "OPENAI_COMPATIBLE_API_KEY", defaultBaseURL: nil,
         matchesModel: { _ in false }, spanName: "openai", openTelemetryName: "openai", requiresKey: false, requiresBaseURL: true,
-        settings: nil, makeTask: httpCall(OpenAIAdapter()))
+        settings: nil, makeTask: openAIFamily(OpenAIAdapter()), choosesOpenAIAPI: true)
+
+    /// Azure OpenAI: the model is the deployment's name; never told from a model name.
+    static let azure = ProviderDescriptor(
+        kind: .azure, optionPrefix: "azure", keyVariables: ["AZURE_OPENAI_API_KEY"], baseURLVariables: ["AZURE_OPENAI_ENDPOINT"],
+        missingKeyHint: "AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN)", defaultBaseURL: nil, matchesModel: { _ in false },
+        spanName: "azure", openTelemetryName: "azure.ai.openai", requiresKey: true, requiresBaseURL: true, settings: AzureSettings.self,
+        makeTask: { (stream) throws(TraciaError) in
+            let call = stream.call
+            return try HTTPCall(stream: stream, adapter: AzureAdapter(api: OpenAIAPI.of(call.request, provider: call.provider)))
+        }, choosesOpenAIAPI: true)
 
     /// In process: no key, no URL, no options.
     static let mock = ProviderDescriptor(
@@ -144,6 +172,7 @@ extension ProviderKind {
         case .google: ProviderRegistry.google
         case .amazonBedrock: ProviderRegistry.amazonBedrock
         case .openaiCompatible: ProviderRegistry.openAICompatible
+        case .azure: ProviderRegistry.azure
         case .vertex: ProviderRegistry.vertex
         case .mock: ProviderRegistry.mock
         }

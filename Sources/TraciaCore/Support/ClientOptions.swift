@@ -98,6 +98,12 @@ public struct ClientOptions: Sendable {
             o.spanRetryBaseMS = try r.int("span_retry_base_ms", in: 0...600_000) ?? o.spanRetryBaseMS
             o.flushTimeoutMS = try r.int("flush_timeout_ms", in: 0...600_000) ?? o.flushTimeoutMS
             try o.readProviderSettings(options: r, environment: environment)
+            for provider in ProviderRegistry.all {
+                guard let prefix = provider.optionPrefix, r.value("\(prefix)_base_url") == nil,
+                    let url = o.providerSettings[provider.kind]?.baseURL
+                else { continue }
+                o.providerBaseURLs[provider.kind] = url
+            }
             o.headers = try CustomHeader.parse(r) ?? []
             o.maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 40)) ?? o.maxResponseBytes
             if let path = try r.string("ca_file", nonEmpty: true) {

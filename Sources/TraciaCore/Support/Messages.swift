@@ -31,12 +31,17 @@ public struct ReasoningPart: Sendable, Equatable {
     public var signature: String?
     /// A redacted block's encrypted data, which has no text.
     public var redactedData: String?
+    /// The provider's id of the item the part belongs to (OpenAI Responses `rs_…`, whose
+    /// `encrypted_content` is the signature): parts with one id are one item, a summary
+    /// paragraph each.
+    public var id: String?
 
-    public init(provider: ProviderKind, text: String = "", signature: String? = nil, redactedData: String? = nil) {
+    public init(provider: ProviderKind, text: String = "", signature: String? = nil, redactedData: String? = nil, id: String? = nil) {
         self.provider = provider
         self.text = text
         self.signature = signature
         self.redactedData = redactedData
+        self.id = id
     }
 }
 

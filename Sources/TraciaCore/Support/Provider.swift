@@ -7,6 +7,8 @@ public enum ProviderKind: String, Sendable, CaseIterable {
     case amazonBedrock = "amazon_bedrock"
     /// Any server that speaks OpenAI Chat Completions (Ollama, vLLM, llama.cpp, OpenRouter, …).
     case openaiCompatible = "openai_compatible"
+    /// Azure OpenAI: OpenAI's wire formats on an Azure resource.
+    case azure
     /// Google Vertex AI: Gemini and Claude models in a Google Cloud project.
     case vertex
     case mock

@@ -42,6 +42,8 @@ public struct RunRequest: Sendable {
     /// The request's own `cache_control`: a breakpoint on the last cacheable block (Anthropic's
     /// automatic caching).
     public var cacheMark: CacheMark?
+    /// The OpenAI API the call uses (`api`); nil: chosen by `OpenAIAPI.of`.
+    public var api: OpenAIAPI?
     public var mock = MockBehaviour()
     /// Headers added to the provider request, over the client's.
     var headers: [CustomHeader] = []
@@ -58,7 +60,7 @@ extension RunRequest {
         "timeout_ms", "first_chunk_timeout_ms", "variables", "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id",
         "trace_id", "parent_span_id", "tools", "tool_choice", "response_format", "base_url", "custom_options",
         "mock_response", "mock_tool_calls", "mock_chunk_delay_ms", "mock_error", "mock_reasoning", "reasoning",
-        CacheMark.key, CustomHeader.key,
+        CacheMark.key, CustomHeader.key, "api",
     ]
     // The keys of the request's nested objects; include/tracia.h documents each set. A part
     // kind that can be cached lists CacheMark.key among its keys.
@@ -69,7 +71,7 @@ extension RunRequest {
     static let commonPartKeys: Set<String> = ["type"]
     static let partKeys: [String: Set<String>] = [
         "text": ["text", CacheMark.key], "tool_call": ["id", "name", "arguments", CacheMark.key],
-        "reasoning": ["provider", "text", "signature", "redacted_data", "redactedData"], "server_tool": ["provider", "block"],
+        "reasoning": ["provider", "text", "signature", "redacted_data", "redactedData", "id"], "server_tool": ["provider", "block"],
         "image": MediaPartReader.imageKeys.union([CacheMark.key]), "document": MediaPartReader.documentKeys.union([CacheMark.key]),
         "image_url": MediaPartReader.imageURLPartKeys.union([CacheMark.key]), "file": MediaPartReader.filePartKeys.union([CacheMark.key]),
     ]
@@ -111,7 +113,7 @@ extension RunRequest {
         req.stream = try r.bool("stream") ?? false
         if let p = try r.string("provider") {
             guard let kind = ProviderKind(rawValue: p) else {
-                throw .invalid("unknown provider '\(p)' (expected openai, anthropic, google, amazon_bedrock, openai_compatible or mock)")
+                throw .invalid("unknown provider '\(p)' (expected \(ProviderRegistry.nameList))")
             }
             req.provider = kind
         }
@@ -140,6 +142,10 @@ extension RunRequest {
         req.customOptions = try r.object("custom_options").flatMap(JSONObject.init)
         if let reasoning = r.value("reasoning") { req.reasoning = try parseReasoning(reasoning) }
         req.cacheMark = try CacheMark.parse(r.value(CacheMark.key), context: "request")
+        if let name = try r.string("api") {
+            guard let api = OpenAIAPI(rawValue: name) else { throw .invalid("unknown api '\(name)' (expected chat or responses)") }
+            req.api = api
+        }
         req.headers = try CustomHeader.parse(r) ?? []
         try parseMock(r, into: &req.mock)
         return req
@@ -209,7 +215,7 @@ extension RunRequest {
             guard let provider = ProviderKind(rawValue: name) else { throw .invalid("\(context): unknown provider '\(name)'") }
             let part = ReasoningPart(
                 provider: provider, text: try r.string("text") ?? "", signature: try r.string("signature"),
-                redactedData: try r.firstString(["redacted_data", "redactedData"]))
+                redactedData: try r.firstString(["redacted_data", "redactedData"]), id: try r.string("id", nonEmpty: true))
             return .reasoning(part)
         case "server_tool":
             guard role == .assistant else { throw .invalid("\(context): server_tool parts belong to assistant messages") }

@@ -107,6 +107,7 @@ enum SpanPayload {
             var o: JSONObject = ["type": "reasoning", "provider": .string(r.provider.rawValue), "text": .string(r.text)]
             o["signature"] = r.signature.map(JSON.string)
             o[camelCase ? "redactedData" : "redacted_data"] = r.redactedData.map(JSON.string)
+            o["id"] = r.id.map(JSON.string)
             return .object(o)
         case .media(let m):
             return MediaRecord.json(m, camelCase: camelCase)

@@ -14,6 +14,7 @@ struct Accumulator {
         var text: [UInt8] = []
         var signature: [UInt8] = []
         var redactedData: [UInt8]?
+        var id: String?
     }
 
     /// A block of the assistant's turn other than its text, in arrival order, with the length
@@ -127,6 +128,10 @@ struct Accumulator {
         contentDeltas += 1
     }
 
+    mutating func setReasoningID(_ id: String, block: Int) {
+        reasoningBlocks[reasoningPosition(of: block)].id = id
+    }
+
     private mutating func reasoningPosition(of block: Int) -> Int {
         if let known = reasoningPositions[block] { return known }
         reasoningPositions[block] = reasoningBlocks.count
@@ -189,7 +194,7 @@ struct Accumulator {
                         ReasoningPart(
                             provider: provider, text: String(decoding: block.text, as: UTF8.self),
                             signature: block.signature.isEmpty ? nil : String(decoding: block.signature, as: UTF8.self),
-                            redactedData: block.redactedData.map { String(decoding: $0, as: UTF8.self) })))
+                            redactedData: block.redactedData.map { String(decoding: $0, as: UTF8.self) }, id: block.id)))
             }
         }
         takeText(upTo: text.count)

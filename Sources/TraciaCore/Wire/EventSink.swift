@@ -14,6 +14,8 @@ protocol EventSink: AnyObject {
     func reasoningSignature(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
     /// A piece of a redacted reasoning block's encrypted data.
     func redactedReasoning(_ bytes: UnsafeBufferPointer<UInt8>, block: Int)
+    /// The provider's id of the item reasoning block `block` belongs to (OpenAI Responses).
+    func reasoningID(_ id: String, block: Int)
     /// The usage so far; the last report wins.
     func usage(_ usage: Usage)
     /// A count the provider follows with its final one (Anthropic's message_start, Gemini's
@@ -33,6 +35,7 @@ protocol EventSink: AnyObject {
 
 extension EventSink {
     func toolCallEnd(index: Int) {}
+    func reasoningID(_ id: String, block: Int) {}
     func serverToolStart(index: Int, block: JSONObject, inputPath: [String], contentPath: [String]) {}
     func serverToolInput(index: Int, fragment: UnsafeBufferPointer<UInt8>) {}
     func serverToolContent(index: Int, item: JSON) {}

@@ -9,6 +9,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "Tests", "fakes"))
 
 from fake_anthropic import FakeAnthropic  # noqa: E402
+from fake_azure import FakeAzure  # noqa: E402
 from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
@@ -33,6 +34,13 @@ def provider_servers():
     yield servers
     for server in servers.values():
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def azure_server():
+    server = _serve(FakeAzure())
+    yield server
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ CLOSED = "this Tracia client is closed; create a new one"
 
 _REQUEST_FIELDS = ("provider", "temperature", "max_output_tokens", "top_p", "stop_sequences", "timeout_ms", "variables",
                    "provider_api_key", "tags", "user_id", "session_id", "send_trace", "span_id", "tools", "tool_choice",
-                   "response_format", "trace_id", "parent_span_id")
+                   "response_format", "trace_id", "parent_span_id", "api")
 
 
 class Tracia(Owner):
@@ -110,9 +110,11 @@ class Tracia(Owner):
                   send_trace: Optional[bool] = None, span_id: Optional[str] = None,
                   tools: Optional[List[Union[ToolDefinition, Dict[str, Any]]]] = None, tool_choice: Optional[ToolChoice] = None,
                   response_format: Optional[ResponseFormat] = None, trace_id: Optional[str] = None,
-                  parent_span_id: Optional[str] = None, **extra: Any) -> Union[RunLocalResult, LocalStream]:
+                  parent_span_id: Optional[str] = None, api: Optional[str] = None,
+                  **extra: Any) -> Union[RunLocalResult, LocalStream]:
         """Runs a call: a RunLocalResult, or with stream=True a LocalStream whose ids are known at
-        once. Extra keywords (base_url, custom_options, mock_response, ...) go to the request."""
+        once. `api` ("chat" or "responses") picks OpenAI's API for openai, openai_compatible and
+        azure. Extra keywords (base_url, custom_options, mock_response, ...) go to the request."""
         fields = dict(locals())
         call = self._start(messages, model, stream, _fields(fields, extra))
         if stream:
@@ -130,7 +132,7 @@ class Tracia(Owner):
                          send_trace: Optional[bool] = None, span_id: Optional[str] = None,
                          tools: Optional[List[Union[ToolDefinition, Dict[str, Any]]]] = None,
                          tool_choice: Optional[ToolChoice] = None, response_format: Optional[ResponseFormat] = None,
-                         trace_id: Optional[str] = None, parent_span_id: Optional[str] = None,
+                         trace_id: Optional[str] = None, parent_span_id: Optional[str] = None, api: Optional[str] = None,
                          **extra: Any) -> Union[RunLocalResult, AsyncLocalStream]:
         """run_local for asyncio: never blocks the event loop and uses no thread per call."""
         import asyncio

@@ -210,6 +210,7 @@ class LLMProvider(str, Enum):
     AMAZON_BEDROCK = "amazon_bedrock"
     VOYAGE = "voyage"
     OPENAI_COMPATIBLE = "openai_compatible"
+    AZURE = "azure"
     VERTEX = "vertex"
     MOCK = "mock"
 
@@ -256,12 +257,14 @@ class ReasoningPart(_Model):
     unchanged in the follow-up (it goes to that provider only)."""
 
     _fields = (("type", "type", "reasoning"), ("provider", "provider", _MISSING), ("text", "text", ""),
-               ("signature", "signature", None), ("redacted_data", "redactedData", None))
+               ("signature", "signature", None), ("redacted_data", "redactedData", None), ("id", "id", None))
     type: str
     provider: Union[LLMProvider, str]
     text: str
     signature: Optional[str]
     redacted_data: Optional[str]
+    # The Responses API's reasoning item (rs_...), whose encrypted_content is the signature.
+    id: Optional[str]
 
 
 class ServerToolPart(_Model):
@@ -452,7 +455,7 @@ def part_from_json(p: Dict[str, Any]) -> ContentPart:
         return ServerToolPart(provider=provider_of(p["provider"]), block=p.get("block", {}))
     if kind == "reasoning":
         return ReasoningPart(provider=provider_of(p["provider"]), text=p.get("text", ""), signature=p.get("signature"),
-                             redacted_data=p.get("redacted_data"))
+                             redacted_data=p.get("redacted_data"), id=p.get("id"))
     return TextPart(text=p.get("text", ""))
 
 
