@@ -40,6 +40,8 @@ final class CredentialFetcher {
             let result = job.run()
             engine.perform { done(result) }
         }
-        if !started { done(.failure(TraciaError(.unknown, "could not start a thread to run \(argv.first ?? "")"))) }
+        if case .failure(let error) = started {
+            done(.failure(TraciaError(.unknown, "could not start a thread to run \(argv.first ?? "") (error \(error.code))")))
+        }
     }
 }

@@ -81,23 +81,13 @@ final class Engine: @unchecked Sendable {
         }
         _ = tracia_multi_set_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0)
         exporter.wake = { [weak self] in self?.wake() }
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let rc = pthread_create(
-            &thread, &attributes,
-            { context in
-                let engine = Unmanaged<Engine>.fromOpaque(context!).takeRetainedValue()
-                engine.run()
-                return nil
-            }, context)
-        pthread_attr_destroy(&attributes)
-        if rc != 0 {
-            Unmanaged<Engine>.fromOpaque(context).release()
+        // The thread holds the engine until its loop ends.
+        switch DetachedThread.start({ [self] in run() }) {
+        case .success(let started): thread = started
+        case .failure(let error):
             worker.stop()
             curl_multi_cleanup(multi)
-            throw TraciaError(.unknown, "could not start the engine thread (error \(rc))")
+            throw TraciaError(.unknown, "could not start the engine thread (error \(error.code))")
         }
     }
 

@@ -47,9 +47,7 @@ struct EmbeddingRequest {
     var baseURL: String?
 
     static func parse(json: String) throws(TraciaError) -> EmbeddingRequest {
-        let doc = try JSONDocument.parse(json)
-        let r = try ObjectReader(doc.root, context: "request")
-        try r.rejectUnknown(allowed: keys)
+        let r = try ObjectReader.parse(json: json, context: "request", allowed: keys)
         guard let modelText = try r.string("model"), !modelText.isEmpty else { throw .invalid("model is required and cannot be empty") }
         let model = try RunRequest.validated(model: modelText)
         let texts: [String]

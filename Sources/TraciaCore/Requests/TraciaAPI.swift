@@ -11,9 +11,7 @@ struct APICallRequest {
     var timeoutMS: Int?
 
     static func parse(json: String) throws(TraciaError) -> APICallRequest {
-        let doc = try JSONDocument.parse(json)
-        let r = try ObjectReader(doc.root, context: "request")
-        try r.rejectUnknown(allowed: keys)
+        let r = try ObjectReader.parse(json: json, context: "request", allowed: keys)
         let method = try r.requiredString("method")
         guard methods.contains(method) else {
             throw .invalid("'method' must be one of GET, POST, PUT, PATCH, DELETE, not '\(method)'")

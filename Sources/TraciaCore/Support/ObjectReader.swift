@@ -9,6 +9,14 @@ struct ObjectReader {
         self.context = context
     }
 
+    /// The object of JSON text, its keys checked against `allowed` (the reader keeps the
+    /// document alive).
+    static func parse(json: String, context: String, allowed: Set<String>) throws(TraciaError) -> ObjectReader {
+        let reader = try ObjectReader(try JSONDocument.parse(json).root, context: context)
+        try reader.rejectUnknown(allowed: allowed)
+        return reader
+    }
+
     func rejectUnknown(allowed: Set<String>) throws(TraciaError) {
         for (key, _) in object.entries where !allowed.contains(key) {
             throw .invalid("unknown key '\(key)' in \(context)")

@@ -91,8 +91,8 @@ enum DetachedThread {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
-    /// Whether the thread started.
-    static func start(_ body: @escaping () -> Void) -> Bool {
+    /// The thread, or the error number when it could not start.
+    static func start(_ body: @escaping () -> Void) -> Result<pthread_t, ThreadStartError> {
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         var attributes = pthread_attr_t()
@@ -105,7 +105,14 @@ enum DetachedThread {
                 return nil
             }, context)
         pthread_attr_destroy(&attributes)
-        if rc != 0 { Unmanaged<Box>.fromOpaque(context).release() }
-        return rc == 0
+        guard rc == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            return .failure(ThreadStartError(code: rc))
+        }
+        return .success(thread)
+    }
+
+    struct ThreadStartError: Error {
+        let code: Int32
     }
 }
