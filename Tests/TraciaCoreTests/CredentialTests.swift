@@ -121,43 +121,34 @@ func messagesNameTheHostOfAURL(url: String, host: String) {
 
 @Test func aFetchOverHTTPGetsTheWholeReply() throws {
     let server = try LoopbackServer(contentType: "application/json", body: Array(#"{"token":"t"}"#.utf8))
-    let client = try TraciaClient(options: ClientOptions.resolve(json: #"{"spans_file":"/dev/null"}"#, environment: { _ in nil }))
-    defer { client.close() }
-    let reply = Mutex<Result<CredentialFetcher.Reply, TraciaError>?>(nil)
-    let done = try ReadyFDBox()
-    client.engine.perform {
-        CredentialFetcher(engine: client.engine).http(
-            method: "GET", url: "http://127.0.0.1:\(server.port)/token", headers: ["Metadata-Flavor: Google"], body: [],
-            timeoutMS: 5000
-        ) { result in
-            reply.withLock { $0 = result }
-            done.set()
-        }
-    }
-    #expect(done.wait(timeoutMS: 10_000))
-    let got = try reply.withLock { $0 }?.get()
+    let got = try fetchOnAnEngine(
+        method: "GET", url: "http://127.0.0.1:\(server.port)/token", headers: ["Metadata-Flavor: Google"]
+    )?.get()
     #expect(got?.status == 200)
     #expect(got.map { String(decoding: $0.body, as: UTF8.self) } == #"{"token":"t"}"#)
 }
 
 @Test func aFetchFromAClosedPortNamesTheHost() throws {
+    let reply = try fetchOnAnEngine(method: "PUT", url: "http://127.0.0.1:1/latest/api/token", headers: [])
+    guard case .failure(let error) = reply else { return #expect(Bool(false), "no failure") }
+    #expect(error.code == .networkError)
+    #expect(error.message.contains("127.0.0.1:1"))
+}
+
+/// One fetch by CredentialFetcher on a new client's engine thread, waited for; nil when it did not end in time.
+private func fetchOnAnEngine(method: String, url: String, headers: [String]) throws -> Result<CredentialFetcher.Reply, TraciaError>? {
     let client = try TraciaClient(options: ClientOptions.resolve(json: #"{"spans_file":"/dev/null"}"#, environment: { _ in nil }))
     defer { client.close() }
     let reply = Mutex<Result<CredentialFetcher.Reply, TraciaError>?>(nil)
     let done = try ReadyFDBox()
     client.engine.perform {
-        CredentialFetcher(engine: client.engine).http(
-            method: "PUT", url: "http://127.0.0.1:1/latest/api/token", headers: [], body: [], timeoutMS: 5000
-        ) {
-            result in
+        CredentialFetcher(engine: client.engine).http(method: method, url: url, headers: headers, body: [], timeoutMS: 5000) { result in
             reply.withLock { $0 = result }
             done.set()
         }
     }
     #expect(done.wait(timeoutMS: 10_000))
-    guard case .failure(let error) = reply.withLock({ $0 }) else { return #expect(Bool(false), "no failure") }
-    #expect(error.code == .networkError)
-    #expect(error.message.contains("127.0.0.1:1"))
+    return reply.withLock { $0 }
 }
 
 /// A readiness flag the test thread waits on.

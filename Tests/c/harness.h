@@ -55,6 +55,9 @@ struct outcome run_stream(tracia_stream *stream);
 void expect_run_refused(tracia_client *c, const char *request, const char *message);
 struct outcome run_call(tracia_client *client, const char *request);
 void outcome_free(struct outcome *o);
+/* Starts the request, reads `chunks` chunks, aborts and checks that the stream then ends and its
+ * result says aborted; returns that result (a new reference) for more checks, or NULL. */
+json_t *run_aborted_after(tracia_client *c, const char *request, int chunks);
 
 /* GET a URL and parse the JSON answer (NULL on failure). */
 json_t *get_json(const char *url);

@@ -91,6 +91,23 @@ struct outcome run_call(tracia_client *client, const char *request) {
     return o;
 }
 
+json_t *run_aborted_after(tracia_client *c, const char *request, int chunks) {
+    tracia_stream *s = tracia_run_local(c, request);
+    CHECK_MSG(s != NULL, tracia_last_error());
+    if (!s) return NULL;
+    const char *chunk;
+    size_t length;
+    for (int i = 0; i < chunks; i++) CHECK(tracia_stream_next(s, &chunk, &length) == 1);
+    tracia_stream_abort(s);
+    CHECK(tracia_stream_next(s, &chunk, &length) == 0);
+    char *result = tracia_stream_result(s);
+    json_t *r = result ? json_loads(result, 0, NULL) : NULL;
+    CHECK(json_is_true(at(r, "aborted")));
+    tracia_free(result);
+    tracia_stream_free(s);
+    return r;
+}
+
 void outcome_free(struct outcome *o) {
     free(o->text);
     free(o->span_id);

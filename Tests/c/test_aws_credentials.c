@@ -107,6 +107,24 @@ static void expect_refused(tracia_client *c, const char *text) {
     CHECK_MSG(strstr(tracia_last_error(), text) != NULL, tracia_last_error());
 }
 
+/* The container credentials endpoint: the fake's `path`. */
+static void use_container_endpoint(const char *path) {
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", credentials_fake(), path);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+}
+
+/* `times` calls in a row, each of which must succeed; with a `key_id`, each signed as
+ * last_signed_with(key_id, token) says. */
+static void expect_calls_succeed(tracia_client *c, const char *text, int times, const char *key_id, const char *token) {
+    for (int i = 0; i < times; i++) {
+        struct outcome o = call(c, text);
+        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
+        if (key_id) CHECK(last_signed_with(key_id, token));
+        outcome_free(&o);
+    }
+}
+
 static int message_has(struct outcome *o, const char *text) { return strstr(str_at(o->result, "error.message") ?: "", text) != NULL; }
 
 void test_aws_chain_order(void) {
@@ -178,12 +196,7 @@ void test_aws_credential_process(void) {
     set_path_env("AWS_CONFIG_FILE", "config");
 
     tracia_client *c = client("\"aws_profile\":\"proc\"");
-    for (int i = 0; i < 2; i++) {
-        struct outcome o = call(c, "from a process");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-        CHECK(last_signed_with("AKIDEXAMPLE", "SESSIONTOKEN"));
-        outcome_free(&o);
-    }
+    expect_calls_succeed(c, "from a process", 2, "AKIDEXAMPLE", "SESSIONTOKEN");
     tracia_client_free(c);
 
     c = client("\"aws_profile\":\"failing\"");
@@ -205,20 +218,14 @@ void test_aws_container_credentials(void) {
     make_dir();
     reset_env();
     char url[256];
-    snprintf(url, sizeof url, "%s/container/3600/auth", credentials_fake());
-    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    use_container_endpoint("/container/3600/auth");
     write_file("token", "container-token-abc", 0);
     set_path_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "token");
 
     /* One fetch for a run of calls while the keys are far from expiry. */
     long long before = fetches("container");
     tracia_client *c = client("");
-    for (int i = 0; i < 3; i++) {
-        struct outcome o = call(c, "container");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-        CHECK(last_signed_with("ASIAFAKE", "*"));
-        outcome_free(&o);
-    }
+    expect_calls_succeed(c, "container", 3, "ASIAFAKE", "*");
     CHECK(fetches("container") == before + 1);
     /* The token file is read at each fetch: a token with a newline is refused. */
     write_file("token", "container-token-abc\n", 0);
@@ -232,42 +239,27 @@ void test_aws_container_credentials(void) {
 
     /* Keys within the mandatory window are fetched again for each call; within the advisory
      * window a call uses them and a refresh starts. */
-    snprintf(url, sizeof url, "%s/container/5/auth", credentials_fake());
-    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    use_container_endpoint("/container/5/auth");
     c = client("");
     before = fetches("container");
-    for (int i = 0; i < 3; i++) {
-        o = call(c, "short-lived");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-        outcome_free(&o);
-    }
+    expect_calls_succeed(c, "short-lived", 3, NULL, NULL);
     CHECK(fetches("container") == before + 3);
     tracia_client_free(c);
     /* Keys that come with less than the 15 minutes of the advisory window are refreshed halfway
      * between their arrival and the mandatory 10 minutes (here after 2 s), not on every call. */
-    snprintf(url, sizeof url, "%s/container/604/auth", credentials_fake());
-    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    use_container_endpoint("/container/604/auth");
     c = client("");
     before = fetches("container");
-    for (int i = 0; i < 3; i++) {
-        o = call(c, "used at once");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-        outcome_free(&o);
-    }
+    expect_calls_succeed(c, "used at once", 3, NULL, NULL);
     CHECK(fetches("container") == before + 1);
     nanosleep(&(struct timespec){2, 500000000}, NULL);
-    for (int i = 0; i < 2; i++) {
-        o = call(c, "refreshed ahead");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-        outcome_free(&o);
-    }
+    expect_calls_succeed(c, "refreshed ahead", 2, NULL, NULL);
     CHECK(fetches("container") >= before + 2);
     tracia_client_free(c);
 
     /* Keys AWS stops taking before their stated expiry (revoked, or the clocks disagree) get
      * its 403 "security token ... expired": the call is tried once more with fresh keys. */
-    snprintf(url, sizeof url, "%s/container/3600/auth", credentials_fake());
-    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    use_container_endpoint("/container/3600/auth");
     c = client("");
     before = fetches("container");
     o = call(c, "before");
@@ -282,8 +274,7 @@ void test_aws_container_credentials(void) {
     tracia_client_free(c);
 
     /* A failing endpoint: a clear error, no request sent. */
-    snprintf(url, sizeof url, "%s/container-fail", credentials_fake());
-    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    use_container_endpoint("/container-fail");
     c = client("");
     o = call(c, "x");
     CHECK(o.rc < 0);

@@ -37,6 +37,14 @@ static struct outcome azure_call(tracia_client *c, const char *model, const char
 
 static json_t *last_request(const char *fragment) { return fake_request(azure_url(), fragment); }
 
+/* A streamed call of deployment `model` fails with `rc`, its message holding `message`. */
+static void expect_failure(tracia_client *c, const char *model, int rc, const char *message) {
+    struct outcome o = azure_call(c, model, "text", 1, HELLO, "");
+    CHECK(o.rc == rc);
+    CHECK_MSG(strstr(str_at(o.result, "error.message") ?: "", message) != NULL, str_at(o.result, "error.message"));
+    outcome_free(&o);
+}
+
 /* Azure settings of this machine's environment would change what the tests send. */
 static void without_azure_environment(void) {
     const char *names[] = {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "AZURE_OPENAI_ENDPOINT", "OPENAI_API_VERSION"};
@@ -107,11 +115,7 @@ void test_azure_credentials_token_key_and_errors(void) {
 
     /* The key from the environment alone: the fake refuses it with Azure's 401 body. */
     c = azure_client("");
-    o = azure_call(c, "gpt-4o-mini", "text", 1, HELLO, "");
-    CHECK(o.rc == TRACIA_E_UNAUTHORIZED);
-    CHECK_MSG(strstr(str_at(o.result, "error.message") ?: "", "HTTP 401: 401: Access denied due to invalid subscription key") != NULL,
-              str_at(o.result, "error.message"));
-    outcome_free(&o);
+    expect_failure(c, "gpt-4o-mini", TRACIA_E_UNAUTHORIZED, "HTTP 401: 401: Access denied due to invalid subscription key");
     tracia_client_free(c);
     unsetenv("AZURE_OPENAI_API_KEY");
 
@@ -128,11 +132,7 @@ void test_azure_credentials_token_key_and_errors(void) {
 
     /* Azure's 404 bodies read clearly; a deployment name that cannot be a path segment is refused. */
     c = azure_client("\"azure_api_key\":\"azure-test-key\",\"azure_api_version\":\"2024-10-21\"");
-    o = azure_call(c, "no-such-deployment", "text", 1, HELLO, "");
-    CHECK(o.rc == TRACIA_E_NOT_FOUND);
-    CHECK_MSG(strstr(str_at(o.result, "error.message") ?: "", "HTTP 404: DeploymentNotFound: The API deployment for this resource") != NULL,
-              str_at(o.result, "error.message"));
-    outcome_free(&o);
+    expect_failure(c, "no-such-deployment", TRACIA_E_NOT_FOUND, "HTTP 404: DeploymentNotFound: The API deployment for this resource");
     expect_run_refused(c, "{\"model\":\"../gpt-4o-mini\",\"provider\":\"azure\",\"messages\":" HELLO "}", "an Azure deployment name");
     tracia_client_free(c);
 }
@@ -189,20 +189,9 @@ void test_azure_tool_follow_up_and_abort(void) {
     char *req = NULL;
     CHECK(asprintf(&req, "{\"model\":\"gpt-4o-mini\",\"provider\":\"azure\",\"stream\":true,\"base_url\":\"%s/s/slow\",\"messages\":" HELLO "}",
                    azure_url()) > 0);
-    tracia_stream *s = tracia_run_local(c, req);
-    CHECK(s != NULL);
-    const char *chunk;
-    size_t length;
-    for (int i = 0; i < 5; i++) CHECK(tracia_stream_next(s, &chunk, &length) == 1);
-    tracia_stream_abort(s);
-    CHECK(tracia_stream_next(s, &chunk, &length) == 0);
-    char *result = tracia_stream_result(s);
-    json_t *r = json_loads(result, 0, NULL);
-    CHECK(json_is_true(at(r, "aborted")));
+    json_t *r = run_aborted_after(c, req, 5);
     CHECK(strncmp(str_at(r, "text") ?: "", "Il fait ", 8) == 0);
     json_decref(r);
-    tracia_free(result);
-    tracia_stream_free(s);
     free(req);
     tracia_client_free(c);
 }

@@ -312,6 +312,15 @@ static json_t *embed(tracia_client *c, const char *model, const char *input, con
     return finish(r, error);
 }
 
+/* An embedding that must succeed (a new reference). */
+static json_t *embedded(tracia_client *c, const char *model, const char *input, const char *base, const char *extra) {
+    json_t *error;
+    json_t *result = embed(c, model, input, base, extra, &error);
+    CHECK_MSG(result != NULL, str_at(error, "message"));
+    json_decref(error);
+    return result;
+}
+
 static void check_vector(json_t *result, int index, double length, int dimensions) {
     char path[64];
     snprintf(path, sizeof path, "embeddings.%d.values", index);
@@ -325,15 +334,13 @@ static void check_vector(json_t *result, int index, double length, int dimension
 
 void test_embeddings_of_every_wire_format(void) {
     tracia_client *c = embedding_client();
-    json_t *error;
     char tag[64];
     snprintf(tag, sizeof tag, "emb-%s", unique_token());
 
     /* OpenAI: one request, the texts as input, encoding_format float, dimensions. */
     char extra[256];
     snprintf(extra, sizeof extra, "\"dimensions\":4,\"tags\":[\"%s\"],\"user_id\":\"u-e\"", tag);
-    json_t *openai = embed(c, "text-embedding-3-small", "[\"one\",\"three\"]", "/v1", extra, &error);
-    CHECK_MSG(openai != NULL, str_at(error, "message"));
+    json_t *openai = embedded(c, "text-embedding-3-small", "[\"one\",\"three\"]", "/v1", extra);
     check_vector(openai, 0, 3, 4);
     check_vector(openai, 1, 5, 4);
     CHECK_STR(str_at(openai, "provider"), "openai");
@@ -365,11 +372,9 @@ void test_embeddings_of_every_wire_format(void) {
     CHECK(int_at(span, "totalTokens") == 2);
     json_decref(all);
     json_decref(openai);
-    json_decref(error);
 
     /* Voyage: the OpenAI shape at its own base, no encoding_format. */
-    json_t *voyage = embed(c, "voyage-3", "\"a voyage\"", "/v1", "", &error);
-    CHECK_MSG(voyage != NULL, str_at(error, "message"));
+    json_t *voyage = embedded(c, "voyage-3", "\"a voyage\"", "/v1", "");
     check_vector(voyage, 0, 8, 3);
     CHECK_STR(str_at(voyage, "provider"), "voyage");
     body = fake_request_body(embeddings_url(), "/v1/embeddings");
@@ -377,11 +382,9 @@ void test_embeddings_of_every_wire_format(void) {
     CHECK(at(body, "encoding_format") == NULL);
     json_decref(body);
     json_decref(voyage);
-    json_decref(error);
 
     /* Gemini: batchEmbedContents, one request per text, the model named in each. */
-    json_t *gemini = embed(c, "text-embedding-004", "[\"hi\",\"there\"]", "", "\"dimensions\":5", &error);
-    CHECK_MSG(gemini != NULL, str_at(error, "message"));
+    json_t *gemini = embedded(c, "text-embedding-004", "[\"hi\",\"there\"]", "", "\"dimensions\":5");
     check_vector(gemini, 0, 2, 5);
     check_vector(gemini, 1, 5, 5);
     CHECK_STR(str_at(gemini, "provider"), "google");
@@ -393,11 +396,9 @@ void test_embeddings_of_every_wire_format(void) {
     CHECK(int_at(sent, "body.requests.0.outputDimensionality") == 5);
     json_decref(sent);
     json_decref(gemini);
-    json_decref(error);
 
     /* Bedrock Titan: one invoke per text. */
-    json_t *titan = embed(c, "amazon.titan-embed-text-v2:0", "[\"alpha\",\"be\"]", "", "\"dimensions\":3", &error);
-    CHECK_MSG(titan != NULL, str_at(error, "message"));
+    json_t *titan = embedded(c, "amazon.titan-embed-text-v2:0", "[\"alpha\",\"be\"]", "", "\"dimensions\":3");
     check_vector(titan, 0, 5, 3);
     check_vector(titan, 1, 2, 3);
     CHECK_STR(str_at(titan, "provider"), "amazon_bedrock");
@@ -408,11 +409,9 @@ void test_embeddings_of_every_wire_format(void) {
     CHECK(int_at(sent, "body.dimensions") == 3);
     json_decref(sent);
     json_decref(titan);
-    json_decref(error);
 
     /* Bedrock Cohere: one invoke for every text. */
-    json_t *cohere = embed(c, "cohere.embed-english-v3", "[\"x\",\"yy\",\"zzz\"]", "", "", &error);
-    CHECK_MSG(cohere != NULL, str_at(error, "message"));
+    json_t *cohere = embedded(c, "cohere.embed-english-v3", "[\"x\",\"yy\",\"zzz\"]", "", "");
     check_vector(cohere, 2, 3, 3);
     sent = fake_request(embeddings_url(), "cohere.embed");
     CHECK_STR(str_at(sent, "path"), "/model/eu.cohere.embed-english-v3/invoke");
@@ -422,7 +421,6 @@ void test_embeddings_of_every_wire_format(void) {
     CHECK_STR(str_at(body, "input_type"), "search_document");
     json_decref(body);
     json_decref(cohere);
-    json_decref(error);
     tracia_client_free(c);
 }
 

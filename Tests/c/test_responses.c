@@ -38,40 +38,44 @@ static struct outcome call(tracia_client *c, const char *scenario, int stream, c
     return o;
 }
 
-void test_responses_text_streamed_and_whole(void) {
+/* `check` with one client for a streamed call, then for a whole one; `what` names the mode. */
+static void in_both_modes(void (*check)(tracia_client *c, int stream, const char *what)) {
     tracia_client *c = client();
-    for (int stream = 0; stream <= 1; stream++) {
-        const char *what = stream ? "stream" : "whole";
-        char scenario[96];
-        snprintf(scenario, sizeof scenario, "text/%s", unique_token());
-        struct outcome o = call(c, scenario, stream,
-                                "[{\"role\":\"developer\",\"content\":\"Be terse.\"},{\"role\":\"user\",\"content\":\"Il fait beau\"}]",
-                                "\"max_output_tokens\":64,\"temperature\":0.5");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message") ?: what);
-        CHECK_MSG(strcmp(o.text, "Il fait beau") == 0, o.text);
-        CHECK_MSG(stream ? o.chunks == 3 : o.chunks == 1, what);
-        CHECK_STR(str_at(o.result, "finish_reason"), "stop");
-        CHECK_STR(str_at(o.result, "provider"), "openai");
-        CHECK_MSG(int_at(o.result, "usage.input_tokens") == 9, what);
-        CHECK_MSG(int_at(o.result, "usage.output_tokens") == 3, what);
-        CHECK_MSG(int_at(o.result, "usage.total_tokens") == 12, what);
-        json_t *seen = fake_request(openai_url(), scenario);
-        CHECK_MSG(seen && strstr(str_at(seen, "path") ?: "", "/v1/responses"), what);
-        json_t *body = json_object_get(seen, "body");
-        CHECK_STR(str_at(body, "instructions"), "Be terse.");
-        CHECK_STR(str_at(body, "input.0.role"), "user");
-        CHECK_STR(str_at(body, "input.0.content"), "Il fait beau");
-        CHECK(json_array_size(at(body, "input")) == 1);
-        CHECK(json_is_false(at(body, "store")));
-        CHECK_STR(str_at(body, "include.0"), "reasoning.encrypted_content");
-        CHECK(int_at(body, "max_output_tokens") == 64);
-        CHECK(at(body, "messages") == NULL);
-        CHECK(stream ? json_is_true(at(body, "stream")) : at(body, "stream") == NULL);
-        json_decref(seen);
-        outcome_free(&o);
-    }
+    for (int stream = 0; stream <= 1; stream++) check(c, stream, stream ? "stream" : "whole");
     tracia_client_free(c);
 }
+
+static void text_streamed_or_whole(tracia_client *c, int stream, const char *what) {
+    char scenario[96];
+    snprintf(scenario, sizeof scenario, "text/%s", unique_token());
+    struct outcome o = call(c, scenario, stream,
+                            "[{\"role\":\"developer\",\"content\":\"Be terse.\"},{\"role\":\"user\",\"content\":\"Il fait beau\"}]",
+                            "\"max_output_tokens\":64,\"temperature\":0.5");
+    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message") ?: what);
+    CHECK_MSG(strcmp(o.text, "Il fait beau") == 0, o.text);
+    CHECK_MSG(stream ? o.chunks == 3 : o.chunks == 1, what);
+    CHECK_STR(str_at(o.result, "finish_reason"), "stop");
+    CHECK_STR(str_at(o.result, "provider"), "openai");
+    CHECK_MSG(int_at(o.result, "usage.input_tokens") == 9, what);
+    CHECK_MSG(int_at(o.result, "usage.output_tokens") == 3, what);
+    CHECK_MSG(int_at(o.result, "usage.total_tokens") == 12, what);
+    json_t *seen = fake_request(openai_url(), scenario);
+    CHECK_MSG(seen && strstr(str_at(seen, "path") ?: "", "/v1/responses"), what);
+    json_t *body = json_object_get(seen, "body");
+    CHECK_STR(str_at(body, "instructions"), "Be terse.");
+    CHECK_STR(str_at(body, "input.0.role"), "user");
+    CHECK_STR(str_at(body, "input.0.content"), "Il fait beau");
+    CHECK(json_array_size(at(body, "input")) == 1);
+    CHECK(json_is_false(at(body, "store")));
+    CHECK_STR(str_at(body, "include.0"), "reasoning.encrypted_content");
+    CHECK(int_at(body, "max_output_tokens") == 64);
+    CHECK(at(body, "messages") == NULL);
+    CHECK(stream ? json_is_true(at(body, "stream")) : at(body, "stream") == NULL);
+    json_decref(seen);
+    outcome_free(&o);
+}
+
+void test_responses_text_streamed_and_whole(void) { in_both_modes(text_streamed_or_whole); }
 
 static struct outcome follow_up(tracia_client *c, int stream, const char *message, const char *token) {
     char *messages = NULL, scenario[128];
@@ -98,100 +102,94 @@ static char *without_encrypted_content(json_t *result) {
     return out;
 }
 
-void test_responses_tools_with_reasoning_follow_up_statelessly(void) {
-    tracia_client *c = client();
-    for (int stream = 0; stream <= 1; stream++) {
-        const char *what = stream ? "stream" : "whole";
-        struct outcome o = call(c, "thinking-tools", stream, WEATHER,
-                                "\"reasoning\":{\"effort\":\"low\"},\"tools\":[{\"name\":\"get_weather\",\"parameters\":"
-                                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}],\"tool_choice\":\"auto\"");
-        CHECK_MSG(o.rc == 0, str_at(o.result, "error.message") ?: what);
-        CHECK_MSG(strcmp(o.text, "") == 0, what);
-        CHECK_STR(str_at(o.result, "finish_reason"), "tool_calls");
-        CHECK_STR(str_at(o.result, "reasoning"), REASONING_TEXT);
-        CHECK(int_at(o.result, "usage.reasoning_tokens") == 41);
-        CHECK(int_at(o.result, "usage.output_tokens") == 38 + 41);
-        CHECK(json_array_size(at(o.result, "tool_calls")) == 2);
-        CHECK_STR(str_at(o.result, "tool_calls.0.id"), "call_A");
-        CHECK_STR(str_at(o.result, "tool_calls.0.arguments.city"), "Paris");
-        CHECK_STR(str_at(o.result, "tool_calls.1.id"), "call_B");
-        CHECK_STR(str_at(o.result, "tool_calls.1.arguments.city"), "Rome");
-        CHECK_STR(str_at(o.result, "message.content.0.type"), "reasoning");
-        CHECK_STR(str_at(o.result, "message.content.0.id"), "rs_fake_tools");
-        CHECK_STR(str_at(o.result, "message.content.0.signature"), THINKING_TOOLS_SIGNATURE);
-        CHECK_STR(str_at(o.result, "message.content.1.type"), "tool_call");
-        json_t *sent = fake_request_body(openai_url(), "thinking-tools");
-        CHECK_STR(str_at(sent, "tools.0.type"), "function");
-        CHECK_STR(str_at(sent, "tools.0.name"), "get_weather");
-        CHECK(json_is_false(at(sent, "tools.0.strict")));
-        CHECK(at(sent, "tools.0.function") == NULL);
-        CHECK_STR(str_at(sent, "reasoning.effort"), "low");
-        CHECK_STR(str_at(sent, "reasoning.summary"), "auto");
-        json_decref(sent);
+static void tools_with_reasoning_follow_up(tracia_client *c, int stream, const char *what) {
+    struct outcome o = call(c, "thinking-tools", stream, WEATHER,
+                            "\"reasoning\":{\"effort\":\"low\"},\"tools\":[{\"name\":\"get_weather\",\"parameters\":"
+                            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}],\"tool_choice\":\"auto\"");
+    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message") ?: what);
+    CHECK_MSG(strcmp(o.text, "") == 0, what);
+    CHECK_STR(str_at(o.result, "finish_reason"), "tool_calls");
+    CHECK_STR(str_at(o.result, "reasoning"), REASONING_TEXT);
+    CHECK(int_at(o.result, "usage.reasoning_tokens") == 41);
+    CHECK(int_at(o.result, "usage.output_tokens") == 38 + 41);
+    CHECK(json_array_size(at(o.result, "tool_calls")) == 2);
+    CHECK_STR(str_at(o.result, "tool_calls.0.id"), "call_A");
+    CHECK_STR(str_at(o.result, "tool_calls.0.arguments.city"), "Paris");
+    CHECK_STR(str_at(o.result, "tool_calls.1.id"), "call_B");
+    CHECK_STR(str_at(o.result, "tool_calls.1.arguments.city"), "Rome");
+    CHECK_STR(str_at(o.result, "message.content.0.type"), "reasoning");
+    CHECK_STR(str_at(o.result, "message.content.0.id"), "rs_fake_tools");
+    CHECK_STR(str_at(o.result, "message.content.0.signature"), THINKING_TOOLS_SIGNATURE);
+    CHECK_STR(str_at(o.result, "message.content.1.type"), "tool_call");
+    json_t *sent = fake_request_body(openai_url(), "thinking-tools");
+    CHECK_STR(str_at(sent, "tools.0.type"), "function");
+    CHECK_STR(str_at(sent, "tools.0.name"), "get_weather");
+    CHECK(json_is_false(at(sent, "tools.0.strict")));
+    CHECK(at(sent, "tools.0.function") == NULL);
+    CHECK_STR(str_at(sent, "reasoning.effort"), "low");
+    CHECK_STR(str_at(sent, "reasoning.summary"), "auto");
+    json_decref(sent);
 
-        /* The message as it came: the fake checks the reasoning item, the calls and the outputs. */
-        char *message = json_dumps(at(o.result, "message"), JSON_COMPACT);
-        char token[64];
-        snprintf(token, sizeof token, "%s", unique_token());
-        struct outcome accepted = follow_up(c, stream, message, token);
-        CHECK_MSG(accepted.rc == 0, str_at(accepted.result, "error.message") ?: what);
-        CHECK_STR(accepted.text, "Weather?");
-        json_t *body = fake_request_body(openai_url(), token);
-        CHECK_STR(str_at(body, "input.1.type"), "reasoning");
-        CHECK_STR(str_at(body, "input.1.encrypted_content"), THINKING_TOOLS_SIGNATURE);
-        CHECK_STR(str_at(body, "input.2.type"), "function_call");
-        CHECK_STR(str_at(body, "input.2.call_id"), "call_A");
-        CHECK_STR(str_at(body, "input.2.arguments"), "{\"city\":\"Paris\"}");
-        CHECK_STR(str_at(body, "input.4.type"), "function_call_output");
-        CHECK_STR(str_at(body, "input.4.output"), "21C");
-        json_decref(body);
+    /* The message as it came: the fake checks the reasoning item, the calls and the outputs. */
+    char *message = json_dumps(at(o.result, "message"), JSON_COMPACT);
+    char token[64];
+    snprintf(token, sizeof token, "%s", unique_token());
+    struct outcome accepted = follow_up(c, stream, message, token);
+    CHECK_MSG(accepted.rc == 0, str_at(accepted.result, "error.message") ?: what);
+    CHECK_STR(accepted.text, "Weather?");
+    json_t *body = fake_request_body(openai_url(), token);
+    CHECK_STR(str_at(body, "input.1.type"), "reasoning");
+    CHECK_STR(str_at(body, "input.1.encrypted_content"), THINKING_TOOLS_SIGNATURE);
+    CHECK_STR(str_at(body, "input.2.type"), "function_call");
+    CHECK_STR(str_at(body, "input.2.call_id"), "call_A");
+    CHECK_STR(str_at(body, "input.2.arguments"), "{\"city\":\"Paris\"}");
+    CHECK_STR(str_at(body, "input.4.type"), "function_call_output");
+    CHECK_STR(str_at(body, "input.4.output"), "21C");
+    json_decref(body);
 
-        /* Without the encrypted content the stateless service has nothing to go on: its 404. */
-        char *stripped = without_encrypted_content(o.result);
-        snprintf(token, sizeof token, "%s", unique_token());
-        struct outcome refused = follow_up(c, stream, stripped, token);
-        CHECK(refused.rc == TRACIA_E_NOT_FOUND);
-        CHECK(int_at(refused.result, "error.status_code") == 404);
-        CHECK_MSG(strstr(str_at(refused.result, "error.message") ?: "", "Items are not persisted when `store` is set to false") != NULL,
-                  str_at(refused.result, "error.message"));
-        outcome_free(&refused);
-        free(stripped);
-        outcome_free(&accepted);
-        free(message);
+    /* Without the encrypted content the stateless service has nothing to go on: its 404. */
+    char *stripped = without_encrypted_content(o.result);
+    snprintf(token, sizeof token, "%s", unique_token());
+    struct outcome refused = follow_up(c, stream, stripped, token);
+    CHECK(refused.rc == TRACIA_E_NOT_FOUND);
+    CHECK(int_at(refused.result, "error.status_code") == 404);
+    CHECK_MSG(strstr(str_at(refused.result, "error.message") ?: "", "Items are not persisted when `store` is set to false") != NULL,
+              str_at(refused.result, "error.message"));
+    outcome_free(&refused);
+    free(stripped);
+    outcome_free(&accepted);
+    free(message);
+    outcome_free(&o);
+}
+
+void test_responses_tools_with_reasoning_follow_up_statelessly(void) { in_both_modes(tools_with_reasoning_follow_up); }
+
+static void usage_and_stop_reasons(tracia_client *c, int stream, const char *what) {
+    struct outcome cached = call(c, "cached", stream, WEATHER, "");
+    CHECK_MSG(cached.rc == 0, what);
+    CHECK(int_at(cached.result, "usage.input_tokens") == 4512);
+    CHECK(int_at(cached.result, "usage.cache_read_input_tokens") == 3000);
+    outcome_free(&cached);
+
+    struct outcome thinking = call(c, "thinking", stream, "[{\"role\":\"user\",\"content\":\"Il fait beau\"}]", "");
+    CHECK_MSG(thinking.rc == 0, what);
+    CHECK_STR(thinking.text, "Il fait beau");
+    CHECK_STR(str_at(thinking.result, "reasoning"), REASONING_TEXT);
+    CHECK(int_at(thinking.result, "usage.output_tokens") == 3 + 41);
+    CHECK(int_at(thinking.result, "usage.reasoning_tokens") == 41);
+    outcome_free(&thinking);
+
+    const char *scenarios[][2] = {{"length", "max_tokens"}, {"filtered", "content_filter"}};
+    for (int i = 0; i < 2; i++) {
+        struct outcome o = call(c, scenarios[i][0], stream, WEATHER, "");
+        CHECK_MSG(o.rc == 0, scenarios[i][0]);
+        CHECK_STR(o.text, "Weather?");
+        CHECK_STR(str_at(o.result, "finish_reason"), scenarios[i][1]);
         outcome_free(&o);
     }
-    tracia_client_free(c);
 }
 
-void test_responses_usage_and_stop_reasons(void) {
-    tracia_client *c = client();
-    for (int stream = 0; stream <= 1; stream++) {
-        const char *what = stream ? "stream" : "whole";
-        struct outcome cached = call(c, "cached", stream, WEATHER, "");
-        CHECK_MSG(cached.rc == 0, what);
-        CHECK(int_at(cached.result, "usage.input_tokens") == 4512);
-        CHECK(int_at(cached.result, "usage.cache_read_input_tokens") == 3000);
-        outcome_free(&cached);
-
-        struct outcome thinking = call(c, "thinking", stream, "[{\"role\":\"user\",\"content\":\"Il fait beau\"}]", "");
-        CHECK_MSG(thinking.rc == 0, what);
-        CHECK_STR(thinking.text, "Il fait beau");
-        CHECK_STR(str_at(thinking.result, "reasoning"), REASONING_TEXT);
-        CHECK(int_at(thinking.result, "usage.output_tokens") == 3 + 41);
-        CHECK(int_at(thinking.result, "usage.reasoning_tokens") == 41);
-        outcome_free(&thinking);
-
-        const char *scenarios[][2] = {{"length", "max_tokens"}, {"filtered", "content_filter"}};
-        for (int i = 0; i < 2; i++) {
-            struct outcome o = call(c, scenarios[i][0], stream, WEATHER, "");
-            CHECK_MSG(o.rc == 0, scenarios[i][0]);
-            CHECK_STR(o.text, "Weather?");
-            CHECK_STR(str_at(o.result, "finish_reason"), scenarios[i][1]);
-            outcome_free(&o);
-        }
-    }
-    tracia_client_free(c);
-}
+void test_responses_usage_and_stop_reasons(void) { in_both_modes(usage_and_stop_reasons); }
 
 void test_responses_failures_keep_partial_text(void) {
     tracia_client *c = client();
@@ -232,41 +230,43 @@ void test_responses_failures_keep_partial_text(void) {
     tracia_client_free(c);
 }
 
+/* A one-line call: `keys` name the model (and the API), the base URL is the fake's plus `base_path`. */
+static struct outcome call_hi(tracia_client *c, const char *keys, const char *base_path) {
+    char *req = NULL;
+    CHECK(asprintf(&req, "{%s,\"base_url\":\"%s%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", keys, openai_url(),
+                   base_path) > 0);
+    struct outcome o = run_call(c, req);
+    free(req);
+    return o;
+}
+
 void test_responses_chosen_for_models_only_it_serves(void) {
     tracia_client *c = client();
     const char *models[] = {"gpt-5-codex", "o3-pro", "gpt-5.2-pro-2025-12-11", "codex-mini-latest"};
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
-        char token[64], *req = NULL;
+        char token[64], keys[128], base_path[128];
         snprintf(token, sizeof token, "%s", unique_token());
-        CHECK(asprintf(&req, "{\"model\":\"%s\",\"provider\":\"openai\",\"base_url\":\"%s/s/text/%s/v1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                       models[i], openai_url(), token) > 0);
-        struct outcome o = run_call(c, req);
+        snprintf(keys, sizeof keys, "\"model\":\"%s\",\"provider\":\"openai\"", models[i]);
+        snprintf(base_path, sizeof base_path, "/s/text/%s/v1", token);
+        struct outcome o = call_hi(c, keys, base_path);
         CHECK_MSG(o.rc == 0, models[i]);
         json_t *seen = fake_request(openai_url(), token);
         CHECK_MSG(strstr(str_at(seen, "path") ?: "", "/v1/responses") != NULL, models[i]);
         json_decref(seen);
         outcome_free(&o);
-        free(req);
     }
     /* Forced to Chat Completions: the service's 404 for such a model. */
-    struct outcome chat;
-    char *req = NULL;
-    CHECK(asprintf(&req, "{\"model\":\"gpt-5-codex\",\"api\":\"chat\",\"base_url\":\"%s/v1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-                   openai_url()) > 0);
-    chat = run_call(c, req);
+    struct outcome chat = call_hi(c, "\"model\":\"gpt-5-codex\",\"api\":\"chat\"", "/v1");
     CHECK(chat.rc == TRACIA_E_NOT_FOUND);
     CHECK_MSG(strstr(str_at(chat.result, "error.message") ?: "", "only supported in v1/responses") != NULL, str_at(chat.result, "error.message"));
     outcome_free(&chat);
-    free(req);
     /* gpt-5 itself is served by both: Chat Completions unless asked. */
-    CHECK(asprintf(&req, "{\"model\":\"gpt-5\",\"base_url\":\"%s/v1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", openai_url()) > 0);
-    chat = run_call(c, req);
+    chat = call_hi(c, "\"model\":\"gpt-5\"", "/v1");
     CHECK(chat.rc == 0);
     json_t *seen = fake_request(openai_url(), "/v1/");
     CHECK(strstr(str_at(seen, "path") ?: "", "/chat/completions") != NULL);
     json_decref(seen);
     outcome_free(&chat);
-    free(req);
     tracia_client_free(c);
 }
 

@@ -67,21 +67,46 @@ static struct outcome vertex_call(tracia_client *c, const char *model, const cha
     return o;
 }
 
-static size_t exchanges(void) {
+/* The token endpoint's exchanges so far, oldest first (a new reference). */
+static json_t *exchange_log(void) {
     char url[512];
     snprintf(url, sizeof url, "%s/_exchanges", vertex_url());
-    json_t *all = get_json(url);
+    return get_json(url);
+}
+
+static size_t exchanges(void) {
+    json_t *all = exchange_log();
     size_t n = json_array_size(all);
     json_decref(all);
     return n;
+}
+
+/* A streamed call to scenario s/text that must succeed and answer `content`, its echo. */
+static void expect_echo(tracia_client *c, const char *model, const char *content) {
+    struct outcome o = vertex_call(c, model, "s/text", 1, content);
+    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
+    CHECK_STR(o.text, content);
+    outcome_free(&o);
+}
+
+/* A client of the fake's service account, at the token endpoint's usual behaviour. */
+static tracia_client *service_account_client(char **path) {
+    *path = credentials_file("_service_account", NULL);
+    return vertex_client(*path, "", "");
+}
+
+/* The client and its credentials file go together. */
+static void vertex_done(tracia_client *c, char *path) {
+    tracia_client_free(c);
+    remove_file(path);
 }
 
 static const char *GEMINI = "gemini-2.5-flash";
 static const char *CLAUDE = "claude-sonnet-4-5@20250929";
 
 void test_vertex_gemini_and_claude_with_a_service_account(void) {
-    char *path = credentials_file("_service_account", NULL);
-    tracia_client *c = vertex_client(path, "", "");
+    char *path;
+    tracia_client *c = service_account_client(&path);
     size_t before = exchanges();
     for (int stream = 1; stream >= 0; stream--) {
         struct outcome o = vertex_call(c, GEMINI, "s/text", stream, "hello from gemini on vertex");
@@ -119,27 +144,22 @@ void test_vertex_gemini_and_claude_with_a_service_account(void) {
     }
     /* Four calls, one token: the client caches it. */
     CHECK(exchanges() == before + 1);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_pkcs1_key_and_global_location(void) {
     char *path = credentials_file("_service_account?format=pkcs1", NULL);
     tracia_client *c = vertex_client(path, "", "\"vertex_location\":\"global\",\"vertex_project\":\"other-project\"");
-    struct outcome o = vertex_call(c, GEMINI, "s/text", 1, "pkcs one");
-    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-    CHECK_STR(o.text, "pkcs one");
-    outcome_free(&o);
+    expect_echo(c, GEMINI, "pkcs one");
     json_t *r = fake_request(vertex_url(), "/projects/other-project/");
     CHECK(strstr(str_at(r, "path") ?: "", "/v1beta1/projects/other-project/locations/global/publishers/google/models/") != NULL);
     json_decref(r);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_tools_with_follow_up(void) {
-    char *path = credentials_file("_service_account", NULL);
-    tracia_client *c = vertex_client(path, "", "");
+    char *path;
+    tracia_client *c = service_account_client(&path);
     const char *models[] = {GEMINI, CLAUDE};
     for (int m = 0; m < 2; m++) {
         const char *tools = "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"parameters\":{\"type\":\"object\","
@@ -170,13 +190,12 @@ void test_vertex_tools_with_follow_up(void) {
         CHECK(o.length > 0);
         outcome_free(&o);
     }
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_errors_in_google_envelope(void) {
-    char *path = credentials_file("_service_account", NULL);
-    tracia_client *c = vertex_client(path, "", "");
+    char *path;
+    tracia_client *c = service_account_client(&path);
     /* Claude's error is Anthropic's JSON inside Google's message. */
     struct outcome o = vertex_call(c, CLAUDE, "s/status/400", 1, "x");
     CHECK(o.rc < 0);
@@ -206,8 +225,7 @@ void test_vertex_errors_in_google_envelope(void) {
     json_t *r = fake_request(vertex_url(), "/publishers/google/");
     CHECK_STR(str_at(r, "headers.Authorization"), "Bearer ya29.not-a-minted-token");
     json_decref(r);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_token_refusal_names_the_file(void) {
@@ -242,8 +260,7 @@ void test_vertex_token_refusal_names_the_file(void) {
     CHECK_STR(str_at(o.result, "error.code"), "NETWORK_ERROR");
     CHECK_MSG(strstr(str_at(o.result, "error.message") ?: "", "127.0.0.1") != NULL, str_at(o.result, "error.message"));
     outcome_free(&o);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_revoked_token_is_refreshed_once(void) {
@@ -255,13 +272,9 @@ void test_vertex_revoked_token_is_refreshed_once(void) {
     outcome_free(&o);
     usleep(1200 * 1000);
     /* The cached token looks good for an hour, the service refuses it: one 401, a fresh token, success. */
-    o = vertex_call(c, CLAUDE, "s/text", 1, "second");
-    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-    CHECK_STR(o.text, "second");
-    outcome_free(&o);
+    expect_echo(c, CLAUDE, "second");
     CHECK(exchanges() == before + 2);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_tokens_refreshed_ahead_during_a_long_run(void) {
@@ -288,9 +301,7 @@ void test_vertex_tokens_refreshed_ahead_during_a_long_run(void) {
     snprintf(counts, sizeof counts, "%zu tokens for %d calls", exchanges() - before, calls);
     CHECK_MSG(exchanges() - before == 2, counts);
     /* The last calls carried the new token. */
-    char url[512];
-    snprintf(url, sizeof url, "%s/_exchanges", vertex_url());
-    json_t *all = get_json(url);
+    json_t *all = exchange_log();
     const char *minted = str_at(json_array_get(all, json_array_size(all) - 1), "token");
     json_t *r = fake_request(vertex_url(), "/s/text/long-run/");
     char bearer[256];
@@ -298,57 +309,38 @@ void test_vertex_tokens_refreshed_ahead_during_a_long_run(void) {
     CHECK_STR(str_at(r, "headers.Authorization"), bearer);
     json_decref(r);
     json_decref(all);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_authorized_user_file(void) {
     char *path = credentials_file("_authorized_user", NULL);
     tracia_client *c = vertex_client(path, "", "");
-    struct outcome o = vertex_call(c, GEMINI, "s/text", 1, "as a user");
-    CHECK_MSG(o.rc == 0, str_at(o.result, "error.message"));
-    CHECK_STR(o.text, "as a user");
-    outcome_free(&o);
+    expect_echo(c, GEMINI, "as a user");
     /* The quota project is the project and is billed. */
     json_t *r = fake_request(vertex_url(), "/projects/fake-quota-project/");
     CHECK(r != NULL);
     CHECK_STR(str_at(r, "headers.x-goog-user-project"), "fake-quota-project");
     json_decref(r);
-    char url[512];
-    snprintf(url, sizeof url, "%s/_exchanges", vertex_url());
-    json_t *all = get_json(url);
+    json_t *all = exchange_log();
     json_t *last = json_array_get(all, json_array_size(all) - 1);
     CHECK_STR(str_at(last, "grant_type"), "refresh_token");
     CHECK_STR(str_at(last, "content_type"), "application/x-www-form-urlencoded");
     json_decref(all);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_abort(void) {
-    char *path = credentials_file("_service_account", NULL);
-    tracia_client *c = vertex_client(path, "", "");
+    char *path;
+    tracia_client *c = service_account_client(&path);
     const char *models[] = {GEMINI, CLAUDE};
     for (int m = 0; m < 2; m++) {
         char *req = vertex_request(models[m], "s/slow", 1, "[{\"role\":\"user\",\"content\":\"a b c\"}]", "");
-        tracia_stream *s = tracia_run_local(c, req);
-        CHECK_MSG(s != NULL, tracia_last_error());
-        const char *chunk;
-        size_t length;
-        for (int i = 0; i < 4; i++) CHECK(tracia_stream_next(s, &chunk, &length) == 1);
-        tracia_stream_abort(s);
-        CHECK(tracia_stream_next(s, &chunk, &length) == 0);
-        char *r = tracia_stream_result(s);
-        json_t *j = json_loads(r, 0, NULL);
-        CHECK(json_is_true(at(j, "aborted")));
-        CHECK(strncmp(str_at(j, "text") ?: "", "a b x", 5) == 0);
-        json_decref(j);
-        tracia_free(r);
-        tracia_stream_free(s);
+        json_t *r = run_aborted_after(c, req, 4);
+        CHECK(strncmp(str_at(r, "text") ?: "", "a b x", 5) == 0);
+        json_decref(r);
         free(req);
     }
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }
 
 void test_vertex_configuration_refused_clearly(void) {
@@ -376,8 +368,7 @@ void test_vertex_configuration_refused_clearly(void) {
     char *req = vertex_request(GEMINI, "s/text", 1, "[{\"role\":\"user\",\"content\":\"x\"}]", "");
     expect_run_refused(c, req, "needs a Google Cloud project");
     free(req);
-    tracia_client_free(c);
-    remove_file(sa);
+    vertex_done(c, sa);
 
     /* Nothing that authenticates. */
     c = tracia_client_new("{\"vertex_project\":\"p\",\"spans_file\":\"/dev/null\"}");
@@ -414,6 +405,5 @@ void test_vertex_serves_gemini_models_when_asked(void) {
     json_t *r = fake_request(vertex_url(), "/locations/global/publishers/google/models/gemini-2.5-flash:generateContent");
     CHECK(r != NULL);
     json_decref(r);
-    tracia_client_free(c);
-    remove_file(path);
+    vertex_done(c, path);
 }

@@ -18,9 +18,9 @@ expire after the lifetime the path asks for; fake_bedrock.py accepts them until 
 import datetime
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from fake_provider import quiet_handle_error
+from fake_provider import QuietServer
 
 CONTAINER_TOKEN = "container-token-abc"
 IMDS_ROLE = "fake-instance-role"
@@ -115,11 +115,6 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(404, "Not Found", "text/plain")
 
 
-class FakeAWSCredentials(ThreadingHTTPServer):
-    daemon_threads = True
-
+class FakeAWSCredentials(QuietServer):
     def __init__(self, address=("127.0.0.1", 0)):
         super().__init__(address, Handler)
-
-    def handle_error(self, request, client_address):
-        quiet_handle_error(super(), request, client_address)

@@ -15,18 +15,15 @@ for the prompt slug "hold" answers after HOLD_SECONDS (for aborts in flight).
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from fake_provider import key_matches, quiet_handle_error
+from fake_provider import JSONHandler, QuietServer, key_matches
 from fake_tracia_api import TraciaAPI
 
 API_KEY = "tr-test-key"
 HOLD_SECONDS = 5
 
 
-class FakeCollector(ThreadingHTTPServer):
-    daemon_threads = True
-
+class FakeCollector(QuietServer):
     def __init__(self, address=("127.0.0.1", 0)):
         super().__init__(address, Handler)
         self.lock = threading.Lock()
@@ -42,24 +39,8 @@ class FakeCollector(ThreadingHTTPServer):
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def handle_error(self, request, client_address):
-        quiet_handle_error(super(), request, client_address)
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, value):
-        body = json.dumps(value).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(JSONHandler):
     def api(self, method, body=b""):
         if self.path != "/_api_requests" and not key_matches(self.headers.get("Authorization", "").removeprefix("Bearer "), API_KEY):
             return self.reply(401, {"error": {"code": "UNAUTHORIZED", "message": "Invalid API key"}})

@@ -9,9 +9,8 @@ GET /_requests lists what came (path, headers, body), as the provider fakes do."
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from fake_provider import quiet_handle_error
+from fake_provider import JSONHandler, QuietServer
 
 SCENARIOS = ("/unauthorized", "/server-error", "/short", "/hold")
 HOLD_SECONDS = 5
@@ -21,32 +20,14 @@ def vector(text, position, dimensions):
     return ([float(len(text)), float(position), 0.5] + [0.25] * max(0, dimensions - 3))[:dimensions]
 
 
-class FakeEmbeddings(ThreadingHTTPServer):
-    daemon_threads = True
-
+class FakeEmbeddings(QuietServer):
     def __init__(self, address=("127.0.0.1", 0)):
         super().__init__(address, Handler)
         self.lock = threading.Lock()
         self.requests = []
 
-    def handle_error(self, request, client_address):
-        quiet_handle_error(super(), request, client_address)
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, value):
-        body = json.dumps(value).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(JSONHandler):
     def do_GET(self):
         if self.path == "/_requests":
             with self.server.lock:

@@ -45,5 +45,27 @@ def referenced(kind, where):
     return f"{kind} {where}"
 
 
+def parts_of(messages, kinds, field):
+    """(where, message, part, kind) of each content part of the messages whose type is one of
+    `kinds`; `where` names it as the service does ("messages[0].content[1]" for field "messages")."""
+    for i, message in enumerate(messages if isinstance(messages, list) else []):
+        content = message.get("content") if isinstance(message, dict) else None
+        for j, part in enumerate(content if isinstance(content, list) else []):
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind in kinds:
+                yield f"{field}[{i}].content[{j}]", message, part, kind
+
+
+def image_at(url, media_types):
+    """The description of an image given by http(s) URL or as a base64 data: URL of one of
+    `media_types`; None for anything else."""
+    inline_data = data_url(url)
+    if inline_data and inline_data[0] in media_types:
+        return inline("image", *inline_data)
+    if is_web_url(url):
+        return referenced("image", url)
+    return None
+
+
 def description(parts):
     return ", ".join(parts) if parts else "no media"

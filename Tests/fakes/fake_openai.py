@@ -20,8 +20,8 @@ The same server answers the Responses API at .../v1/responses (fake_openai_respo
 only Responses serves (the -pro models of o1, o3 and gpt-5*, codex, computer-use, deep-research)
 sent to /chat/completions gets the service's 404."""
 from fake_cache import openai_usage
-from fake_media import data_url, description, inline, is_web_url, referenced
-from fake_openai_responses import ResponsesDialect
+from fake_media import data_url, description, image_at, inline, parts_of, referenced
+from fake_openai_responses import IMAGE_TYPES, ResponsesDialect
 from fake_provider import Dialects, FakeProvider, key_matches, last_user_text, sse, words
 from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT
 
@@ -79,47 +79,34 @@ def reasoning_usage(prompt, answer):
             "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": OPENAI_REASONING_TOKENS}}
 
 
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif")
-
-
 def media_of(messages):
     """(problem, descriptions): Chat Completions' image_url and file parts, only in user messages;
     images by http(s) URL or base64 data: URL of IMAGE_TYPES, documents as a PDF data: URL with
     a filename, or a file_id."""
     found = []
-    for i, message in enumerate(messages if isinstance(messages, list) else []):
-        content = message.get("content") if isinstance(message, dict) else None
-        for j, part in enumerate(content if isinstance(content, list) else []):
-            kind = part.get("type") if isinstance(part, dict) else None
-            if kind not in ("image_url", "file"):
-                continue
-            where = f"messages[{i}].content[{j}]"
-            if message.get("role") != "user":
-                return f"Invalid '{where}': {kind} parts are only allowed in user messages.", found
-            if kind == "image_url":
-                image = part.get("image_url") if isinstance(part.get("image_url"), dict) else {}
-                url = image.get("url")
-                if image.get("detail", "auto") not in ("auto", "low", "high"):
-                    return f"Invalid '{where}.image_url.detail': expected auto, low or high.", found
-                inline_data = data_url(url)
-                if inline_data and inline_data[0] in IMAGE_TYPES:
-                    found.append(inline("image", *inline_data))
-                elif is_web_url(url):
-                    found.append(referenced("image", url))
-                else:
-                    return f"Invalid '{where}.image_url.url': expected an http(s) URL or a base64 data URL of {', '.join(IMAGE_TYPES)}.", found
-                continue
-            file = part.get("file") if isinstance(part, dict) else None
-            file = file if isinstance(file, dict) else {}
-            if "file_id" in file and "file_data" not in file and isinstance(file["file_id"], str):
-                found.append(referenced("document", file["file_id"]))
-                continue
-            inline_data = data_url(file.get("file_data"))
-            if not inline_data or inline_data[0] != "application/pdf":
-                return f"Invalid '{where}.file.file_data': expected a base64 data URL of application/pdf.", found
-            if not isinstance(file.get("filename"), str) or not file["filename"]:
-                return f"Missing required parameter: '{where}.file.filename'.", found
-            found.append(inline("document", *inline_data))
+    for where, message, part, kind in parts_of(messages, ("image_url", "file"), "messages"):
+        if message.get("role") != "user":
+            return f"Invalid '{where}': {kind} parts are only allowed in user messages.", found
+        if kind == "image_url":
+            image = part.get("image_url") if isinstance(part.get("image_url"), dict) else {}
+            if image.get("detail", "auto") not in ("auto", "low", "high"):
+                return f"Invalid '{where}.image_url.detail': expected auto, low or high.", found
+            described = image_at(image.get("url"), IMAGE_TYPES)
+            if described is None:
+                return f"Invalid '{where}.image_url.url': expected an http(s) URL or a base64 data URL of {', '.join(IMAGE_TYPES)}.", found
+            found.append(described)
+            continue
+        file = part.get("file")
+        file = file if isinstance(file, dict) else {}
+        if "file_id" in file and "file_data" not in file and isinstance(file["file_id"], str):
+            found.append(referenced("document", file["file_id"]))
+            continue
+        inline_data = data_url(file.get("file_data"))
+        if not inline_data or inline_data[0] != "application/pdf":
+            return f"Invalid '{where}.file.file_data': expected a base64 data URL of application/pdf.", found
+        if not isinstance(file.get("filename"), str) or not file["filename"]:
+            return f"Missing required parameter: '{where}.file.filename'.", found
+        found.append(inline("document", *inline_data))
     return None, found
 
 

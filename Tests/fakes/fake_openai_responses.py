@@ -20,7 +20,7 @@ failed (response.failed with a server_error), midstream-error (text, then an `er
 response.failed, as the service sends them), and the shared misbehaviours. Usage counts
 output_tokens_details.reasoning_tokens."""
 from fake_cache import CACHE_READ, PROMPT
-from fake_media import data_url, description, inline, is_web_url, referenced
+from fake_media import data_url, description, image_at, inline, parts_of, referenced
 from fake_provider import compact_json, key_matches, last_user_text, words
 from fake_reasoning import OPENAI_REASONING_TOKENS, REASONING_PIECES, REASONING_TEXT, THINKING_SIGNATURE, THINKING_TOOLS_SIGNATURE
 
@@ -158,37 +158,27 @@ def finished(status, output, use, reason):
 def media_of(items):
     """(problem, descriptions): input_image and input_file parts, only in user messages."""
     found = []
-    for i, item in enumerate(items if isinstance(items, list) else []):
-        content = item.get("content") if isinstance(item, dict) else None
-        for j, part in enumerate(content if isinstance(content, list) else []):
-            kind = part.get("type") if isinstance(part, dict) else None
-            if kind not in ("input_image", "input_file"):
-                continue
-            where = f"input[{i}].content[{j}]"
-            if item.get("role") != "user":
-                return f"Invalid '{where}': {kind} parts are only allowed in user messages.", found
-            if "file_id" in part:
-                found.append(referenced("image" if kind == "input_image" else "document", part["file_id"]))
-                continue
-            if kind == "input_image":
-                url = part.get("image_url")
-                inline_data = data_url(url)
-                if inline_data and inline_data[0] in IMAGE_TYPES:
-                    found.append(inline("image", *inline_data))
-                elif is_web_url(url):
-                    found.append(referenced("image", url))
-                else:
-                    return f"Invalid '{where}.image_url': expected an http(s) URL or a base64 data URL of an image.", found
-                continue
-            if "file_url" in part:
-                found.append(referenced("document", part["file_url"]))
-                continue
-            inline_data = data_url(part.get("file_data"))
-            if not inline_data:
-                return f"Invalid '{where}.file_data': expected a base64 data URL.", found
-            if not part.get("filename"):
-                return f"Missing required parameter: '{where}.filename'.", found
-            found.append(inline("document", *inline_data))
+    for where, item, part, kind in parts_of(items, ("input_image", "input_file"), "input"):
+        if item.get("role") != "user":
+            return f"Invalid '{where}': {kind} parts are only allowed in user messages.", found
+        if "file_id" in part:
+            found.append(referenced("image" if kind == "input_image" else "document", part["file_id"]))
+            continue
+        if kind == "input_image":
+            image = image_at(part.get("image_url"), IMAGE_TYPES)
+            if image is None:
+                return f"Invalid '{where}.image_url': expected an http(s) URL or a base64 data URL of an image.", found
+            found.append(image)
+            continue
+        if "file_url" in part:
+            found.append(referenced("document", part["file_url"]))
+            continue
+        inline_data = data_url(part.get("file_data"))
+        if not inline_data:
+            return f"Invalid '{where}.file_data': expected a base64 data URL.", found
+        if not part.get("filename"):
+            return f"Missing required parameter: '{where}.filename'.", found
+        found.append(inline("document", *inline_data))
     return None, found
 
 

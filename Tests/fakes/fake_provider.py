@@ -64,6 +64,30 @@ def quiet_handle_error(server, request, client_address):
         server.handle_error(request, client_address)
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server whose clients may leave early (see quiet_handle_error)."""
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        quiet_handle_error(super(), request, client_address)
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """An HTTP/1.1 handler that logs nothing and answers JSON with reply()."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, value):
+        body = json.dumps(value).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def key_matches(given, key):
     return given == key or (given or "").startswith(key + "-sentinel-")
 
@@ -122,8 +146,7 @@ class Dialects:
         return self.dialects[0].error_body(status, message)
 
 
-class FakeProvider(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeProvider(QuietServer):
     request_queue_size = 1024
 
     def __init__(self, dialect, address=("127.0.0.1", 0), handler=None):
@@ -137,9 +160,6 @@ class FakeProvider(ThreadingHTTPServer):
     @property
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def handle_error(self, request, client_address):
-        quiet_handle_error(super(), request, client_address)
 
     def attempt(self, token):
         with self.lock:

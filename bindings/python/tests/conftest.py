@@ -1,7 +1,10 @@
-"""Fixtures: the project's fake OpenAI server and span collector, in this process, on loopback."""
+"""Fixtures: the project's fake servers (OpenAI, the other providers, Vertex AI, the embedding
+endpoints, the span collector), in this process, on loopback."""
+import json
 import os
 import sys
 import threading
+import urllib.request
 
 import pytest
 
@@ -12,8 +15,10 @@ from fake_anthropic import FakeAnthropic  # noqa: E402
 from fake_azure import FakeAzure  # noqa: E402
 from fake_bedrock import FakeBedrock  # noqa: E402
 from fake_collector import FakeCollector  # noqa: E402
+from fake_embeddings import FakeEmbeddings  # noqa: E402
 from fake_gemini import FakeGemini  # noqa: E402
 from fake_openai import FakeOpenAI  # noqa: E402
+from fake_vertex import FakeVertex  # noqa: E402
 
 
 def _serve(server):
@@ -41,6 +46,28 @@ def azure_server():
     server = _serve(FakeAzure())
     yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def vertex():
+    """The fake Vertex AI and its token endpoint, one for each test module."""
+    server = _serve(FakeVertex())
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def embeddings():
+    """The base URL of the fake embedding endpoints, one server for each test module."""
+    server = _serve(FakeEmbeddings())
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def fetch(url):
+    """The JSON a fake answers at url."""
+    with urllib.request.urlopen(url) as reply:
+        return json.load(reply)
 
 
 @pytest.fixture(scope="session")

@@ -2,24 +2,9 @@
 API, run unchanged against the fakes; only the client's construction points at them. The
 README shows no embedding example, so run_embedding is called as its docstring documents it.
 The fake Tracia API starts empty: each test first puts in place what the example reads."""
-import os
-import sys
-import threading
-
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Tests", "fakes"))
-from fake_embeddings import FakeEmbeddings  # noqa: E402
-
-from tracia import CreatePromptOptions, Tracia  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def embeddings():
-    server = FakeEmbeddings()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+from tracia import CreatePromptOptions, Tracia
 
 
 @pytest.fixture

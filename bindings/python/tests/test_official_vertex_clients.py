@@ -3,30 +3,14 @@ and exchanges the service account's JWT at the fake endpoint, google-genai and a
 AnthropicVertex parse the fake's answers, whole and streamed, and they reach the same paths as
 libtracia does for the same project, location and models."""
 import json
-import threading
-import urllib.request
 
 import anthropic  # the official clients, installed by run-tests.sh
-import pytest
 from google import genai
 
-from fake_vertex import FakeVertex
+from conftest import fetch
 from tracia import Tracia
 
 GEMINI, CLAUDE, LOCATION = "gemini-2.5-flash", "claude-sonnet-4-5@20250929", "europe-west4"
-
-
-@pytest.fixture(scope="module")
-def vertex():
-    server = FakeVertex()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-
-
-def fetch(url):
-    with urllib.request.urlopen(url) as reply:
-        return json.load(reply)
 
 
 def paths(server, marker):

@@ -1,26 +1,11 @@
 """client.prompts, client.spans and run_embedding against the fake Tracia API and the fake
 embedding endpoints, sync and async, through the real library."""
 import asyncio
-import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Tests", "fakes"))
-from fake_embeddings import FakeEmbeddings  # noqa: E402
-
-from tracia import (CreatePromptOptions, CreateSpanPayload, EvaluateOptions, ListSpansOptions, RunOptions,  # noqa: E402
-                    Tracia, TraciaError, TraciaErrorCode, UpdatePromptOptions)
-
-
-@pytest.fixture(scope="module")
-def embeddings():
-    import threading
-
-    server = FakeEmbeddings()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+from tracia import (CreatePromptOptions, CreateSpanPayload, EvaluateOptions, ListSpansOptions, RunOptions, Tracia, TraciaError,
+                    TraciaErrorCode, UpdatePromptOptions)
 
 
 @pytest.fixture

@@ -2,26 +2,11 @@
 (credentials file, project and location in the environment), against the fake Vertex AI and its
 fake Google token endpoint."""
 import json
-import threading
-import urllib.request
 
 import pytest
 
-from fake_vertex import FakeVertex
+from conftest import fetch
 from tracia import LLMProvider, Tracia, TraciaError, TraciaErrorCode
-
-
-@pytest.fixture(scope="module")
-def vertex():
-    server = FakeVertex()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-
-
-def fetch(url):
-    with urllib.request.urlopen(url) as reply:
-        return json.load(reply)
 
 
 @pytest.fixture
