@@ -126,6 +126,7 @@ func messagesNameTheHostOfAURL(url: String, host: String) {
     )?.get()
     #expect(got?.status == 200)
     #expect(got.map { String(decoding: $0.body, as: UTF8.self) } == #"{"token":"t"}"#)
+    server.join()
 }
 
 @Test func aFetchFromAClosedPortNamesTheHost() throws {
