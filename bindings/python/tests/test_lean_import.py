@@ -13,7 +13,8 @@ def test_import_and_first_stream_load_no_heavy_modules():
               "c = tracia.Tracia(spans_file='/dev/null')\n"
               "s = c.run_local(model='mock/x', messages=[{'role': 'user', 'content': 'lean'}], stream=True)\n"
               "assert next(iter(s)) == 'lean'\n"
-              "print(' '.join(m for m in ('json', 're', 'typing', 'random', 'concurrent.futures', 'asyncio', 'logging', 'selectors') if m in sys.modules))")
+              "print(' '.join(m for m in ('json', 're', 'typing', 'random', 'concurrent.futures', 'asyncio', 'logging', 'selectors',\n"
+              "                           'tracia._prompts', 'tracia._spans', 'tracia._api_types', 'tracia._embeddings') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""

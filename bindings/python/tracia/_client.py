@@ -19,6 +19,8 @@ TYPE_CHECKING = False  # typing costs a cold start several ms; it is needed only
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, List, Optional, Union
 
+    from ._prompts import Prompts
+    from ._spans import Spans
     from ._types import ResponseFormat, ToolChoice
 
 CLOSED = "this Tracia client is closed; create a new one"
@@ -57,11 +59,27 @@ class Tracia(Owner):
         # client may call it until its last stream is freed: each stream keeps a reference.
         self._span_errors = span_error_callback(on_span_error)
         _ffi.set_span_error_callback(ptr, self._span_errors, None)
-        from ._prompts import Prompts
-        from ._spans import Spans
+        self._prompts: Optional[Prompts] = None
+        self._spans: Optional[Spans] = None
 
-        self.prompts = Prompts(self)
-        self.spans = Spans(self)
+    # Made on first use: a program that only runs calls never imports the API's models.
+    @property
+    def prompts(self) -> Prompts:
+        """The Tracia prompts API: list, get, create, update, delete, run (and their a... forms)."""
+        if self._prompts is None:
+            from ._prompts import Prompts
+
+            self._prompts = Prompts(self)
+        return self._prompts
+
+    @property
+    def spans(self) -> Spans:
+        """The Tracia spans API: create, get, list, evaluate (and their a... forms)."""
+        if self._spans is None:
+            from ._spans import Spans
+
+            self._spans = Spans(self)
+        return self._spans
 
     def _use(self) -> Any:
         """The client pointer, counted as in use until _done(); raises once the client is closed
