@@ -20,7 +20,7 @@
     X(test_ids_known_before_the_first_chunk) X(test_mock_provider) X(test_error_names_and_versions) \
     X(test_providers_stream_utf8_bytewise) X(test_providers_non_streaming) X(test_providers_tool_calls_and_follow_up) \
     X(test_providers_length_stop) X(test_providers_fault_matrix) X(test_providers_retry_after) X(test_providers_abort) X(test_bedrock_auth_and_model_ids) \
-    X(test_aws_chain_order) X(test_aws_credential_process) X(test_aws_container_credentials) X(test_aws_instance_metadata) \
+    X(test_aws_chain_order) X(test_aws_credential_process) X(test_aws_container_credentials) X(test_aws_instance_metadata) X(test_aws_fetched_keys_sign_embeddings) \
     X(test_anthropic_version_and_sampling) X(test_hostile_requests) X(test_hostile_options) X(test_model_names_with_control_characters_or_spaces) \
     X(test_free_while_another_thread_is_in_next) X(test_process_exit_never_hangs_or_crashes) X(test_out_of_file_descriptors) \
     X(test_slow_reader_pauses_the_transfer) X(test_result_of_a_long_stream_without_reading) \

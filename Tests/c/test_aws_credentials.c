@@ -327,3 +327,45 @@ void test_aws_instance_metadata(void) {
     tracia_client_free(c);
     reset_env();
 }
+
+/* An embedding request signs with the keys the chain fetches too, from the client's cache. */
+void test_aws_fetched_keys_sign_embeddings(void) {
+    make_dir();
+    reset_env();
+    use_container_endpoint("/container/3600");
+    const char *embeddings = getenv("FAKE_EMBEDDINGS") ?: "http://127.0.0.1:1";
+    tracia_client *c = client("\"aws_region\":\"us-east-1\"");
+    long long before = fetches("container");
+    char request[512];
+    snprintf(request, sizeof request,
+             "{\"model\":\"amazon.titan-embed-text-v2:0\",\"input\":[\"alpha\",\"be\"],\"base_url\":\"%s\"}", embeddings);
+    for (int i = 0; i < 2; i++) {
+        tracia_request *r = tracia_run_embedding(c, request);
+        CHECK_MSG(r != NULL, tracia_last_error());
+        char *result = r ? tracia_request_result(r) : NULL;
+        CHECK_MSG(result != NULL, tracia_last_error());
+        json_t *j = result ? json_loads(result, 0, NULL) : NULL;
+        CHECK(json_array_size(json_object_get(j, "embeddings")) == 2);
+        json_decref(j);
+        tracia_free(result);
+        tracia_request_free(r);
+    }
+    CHECK(fetches("container") == before + 1);
+    char url[256];
+    snprintf(url, sizeof url, "%s/_requests", embeddings);
+    json_t *requests = get_json(url);
+    const char *auth = str_at(json_array_get(requests, json_array_size(requests) - 1), "headers.Authorization");
+    CHECK_MSG(auth && strstr(auth, "Credential=ASIAFAKE") != NULL, auth);
+    json_decref(requests);
+    tracia_client_free(c);
+
+    /* The endpoint failing fails the request with its error, before any request to Bedrock. */
+    use_container_endpoint("/container-fail");
+    c = client("");
+    tracia_request *r = tracia_run_embedding(c, request);
+    CHECK(r != NULL && tracia_request_result(r) == NULL);
+    CHECK_MSG(strstr(tracia_last_error(), "HTTP 500") != NULL, tracia_last_error());
+    tracia_request_free(r);
+    tracia_client_free(c);
+    reset_env();
+}

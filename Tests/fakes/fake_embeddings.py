@@ -4,12 +4,15 @@ OpenAI and Voyage POST /v1/embeddings (Voyage's has no encoding_format), Gemini 
 Titan ({"inputText"}) and Cohere ({"texts"}). A text's vector is [its length, its position, 0.5,
 ...] with `dimensions` values (default 3). Scenarios by a path prefix: /unauthorized answers 401,
 /server-error 500 (each provider's error body), /short one vector too few, /hold answers
-after HOLD_SECONDS (for aborts in flight).
+after HOLD_SECONDS (for aborts in flight). A Bedrock request signed with SigV4 must carry a
+signature fake_bedrock.py accepts (its test keys, or keys fake_aws_credentials.py issued), else
+403 with AWS's message.
 GET /_requests lists what came (path, headers, body), as the provider fakes do."""
 import json
 import threading
 import time
 
+from fake_bedrock import sigv4_problem
 from fake_provider import JSONHandler, QuietServer
 
 SCENARIOS = ("/unauthorized", "/server-error", "/short", "/hold")
@@ -55,6 +58,10 @@ class Handler(JSONHandler):
             if kind == "bedrock":
                 return self.reply(status, {"message": "fake failure"})
             return self.reply(status, {"error": {"message": "fake failure", "type": "invalid_request_error"}})
+        if kind == "bedrock" and self.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 "):
+            problem = sigv4_problem(self, raw)
+            if problem:
+                return self.reply(403, {"message": problem})
         drop = 1 if scenario == "/short" else 0
         if kind == "openai":
             texts = body["input"] if isinstance(body["input"], list) else [body["input"]]

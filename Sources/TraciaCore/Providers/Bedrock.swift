@@ -196,8 +196,13 @@ struct BedrockAdapter: ProviderAdapter {
 
     /// The source of a call signed with credentials that take I/O; none for a call with an API key.
     func credentialSource(for call: ResolvedCall) -> (any CredentialSource)? {
-        guard call.apiKey == nil else { return nil }
-        switch call.settings(BedrockSettings.self).plan {
+        Self.credentialSource(call.settings(BedrockSettings.self), apiKey: call.apiKey)
+    }
+
+    /// Where the keys of a request without an API key come from, when getting them takes I/O.
+    static func credentialSource(_ settings: BedrockSettings, apiKey: String?) -> (any CredentialSource)? {
+        guard apiKey == nil else { return nil }
+        switch settings.plan {
         case .process(let argv, let profile): return AWSProcessSource(argv: argv, profile: profile)
         case .container(let endpoint): return AWSContainerSource(endpoint: endpoint)
         case .instanceMetadata(let endpoint): return AWSInstanceMetadataSource(endpoint: endpoint)

@@ -87,7 +87,7 @@ extension EmbeddingProvider {
 /// One embedding run: its requests one after another on the engine, then the result and the span.
 final class EmbeddingRun: @unchecked Sendable {
     let request: EmbeddingRequest
-    let plan: EmbeddingPlan
+    private var plan: EmbeddingPlan
     let pending: PendingRequest
     let exporter: SpanExporter
     let spanID: String
@@ -116,7 +116,22 @@ final class EmbeddingRun: @unchecked Sendable {
 
     func start() {
         pending.onAbort { [self] in record(nil, error: "the request was aborted") }
-        send(0)
+        guard let source = plan.credentialSource, let sign = plan.sign else { return send(0) }
+        // The client's cached credential, else a fetch, on the engine thread (as for calls).
+        let engine = pending.engine
+        engine.perform { [self] in
+            engine.credentials.credential(from: source) { [self] result in
+                guard !pending.isDone else { return }
+                do throws(TraciaError) {
+                    let credential = try result.get()
+                    plan.secrets += credential.secrets
+                    plan.requests = try sign(credential)
+                    send(0)
+                } catch {
+                    fail(error)
+                }
+            }
+        }
     }
 
     private func send(_ index: Int) {

@@ -97,6 +97,11 @@ struct Embedded {
 struct EmbeddingPlan {
     var provider: EmbeddingProvider
     var requests: [HTTPRequest]
+    /// Where the requests' credential comes from when getting it takes I/O (AWS keys from a
+    /// helper program, a container or instance metadata); `requests` are then made by `sign`
+    /// once it has come.
+    var credentialSource: (any CredentialSource)?
+    var sign: ((Credential) throws(TraciaError) -> [HTTPRequest])?
     var read: (JSONRef, inout Embedded) throws(TraciaError) -> Void
     var error: (Int, [UInt8]) -> TraciaError
     var secrets: [String]
@@ -180,13 +185,24 @@ struct EmbeddingPlan {
                 }
                 read = readTitan
             }
-            var requests: [HTTPRequest] = []
-            for body in bodies {
-                requests.append(
-                    try BedrockAdapter.authorized(
-                        endpoint: endpoint, tail: tail, body: body, headers: headers, apiKey: key, settings: bedrock, fetched: nil))
+            func requests(_ fetched: Credential?) throws(TraciaError) -> [HTTPRequest] {
+                var requests: [HTTPRequest] = []
+                for body in bodies {
+                    requests.append(
+                        try BedrockAdapter.authorized(
+                            endpoint: endpoint, tail: tail, body: body, headers: headers, apiKey: key, settings: bedrock,
+                            fetched: fetched))
+                }
+                return requests
             }
-            plan = EmbeddingPlan(provider: provider, requests: requests, read: read, error: BedrockAdapter().error, secrets: secrets)
+            let source = BedrockAdapter.credentialSource(bedrock, apiKey: key)
+            plan = EmbeddingPlan(
+                provider: provider, requests: source == nil ? try requests(nil) : [], read: read, error: BedrockAdapter().error,
+                secrets: secrets)
+            if let source {
+                plan.credentialSource = source
+                plan.sign = { (credential) throws(TraciaError) in try requests(credential) }
+            }
         }
         return plan
     }
