@@ -1181,8 +1181,13 @@ tracia_request *tracia_api_request(tracia_client *client, const char *request_js
  *                    TRACIA_E_UNSUPPORTED_MODEL, as the official SDK)
  *   base_url         URL (default: the client's <provider>_base_url option,
  *                    else the provider's; Voyage https://api.voyageai.com/v1)
+ *   headers          object (HEADERS): added to the provider requests, over
+ *                    the client's headers option; one the request already
+ *                    carries fails the request with TRACIA_E_INVALID_REQUEST
  *   send_trace, span_id, trace_id, parent_span_id, tags, user_id,
  *   session_id, timeout_ms   as in tracia_run_local()
+ * Bedrock keys that take I/O to obtain (credential_process, container
+ * credentials, instance metadata) are fetched and cached as for calls.
  * Wire formats: OpenAI and Voyage POST {base}/embeddings; Gemini POST
  * {base}/v1beta/models/{model}:batchEmbedContents; Bedrock POST
  * {endpoint}/model/{model}/invoke (the model id with aws_region's geography

@@ -69,7 +69,7 @@
     X(test_request_functions_with_null) X(test_request_fd_readiness_and_result_twice) \
     X(test_request_abort_and_free_in_flight) X(test_embeddings_of_every_wire_format) \
     X(test_embedding_failures_from_the_providers) X(test_embedding_requests_refused_before_any_io) \
-    X(test_embedding_abort_in_flight_records_an_error_span)
+    X(test_embedding_abort_in_flight_records_an_error_span) X(test_embedding_requests_carry_custom_headers)
 
 #define DECLARE(name) void name(void);
 TESTS(DECLARE)

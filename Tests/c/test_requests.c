@@ -545,3 +545,22 @@ void test_embedding_abort_in_flight_records_an_error_span(void) {
     tracia_client_free(c);
     CHECK(now_ms() - before < 2000);
 }
+
+/* Custom headers reach the embedding provider too, the request's over the client's; one the
+ * provider's request already has is refused. */
+void test_embedding_requests_carry_custom_headers(void) {
+    tracia_client *c = test_client("\"max_retries\":0,\"headers\":{\"X-Title\":\"client\",\"X-Gateway\":\"gw\"}");
+    json_t *ok = embedded(c, "text-embedding-3-small", "[\"a\"]", "/v1", "\"headers\":{\"x-title\":\"request\"}");
+    json_decref(ok);
+    json_t *sent = fake_request(embeddings_url(), "/v1/embeddings");
+    CHECK_STR(str_at(sent, "headers.x-title"), "request"); /* sent as the request spells it */
+    CHECK_STR(str_at(sent, "headers.X-Gateway"), "gw");
+    json_decref(sent);
+    json_t *error = NULL;
+    json_t *refused = embed(c, "text-embedding-3-small", "[\"a\"]", "/v1", "\"headers\":{\"Authorization\":\"Bearer x\"}", &error);
+    CHECK(refused == NULL);
+    CHECK_STR(str_at(error, "code"), "INVALID_REQUEST");
+    CHECK_MSG(strstr(str_at(error, "message") ?: "", "'Authorization'") != NULL, str_at(error, "message"));
+    json_decref(error);
+    tracia_client_free(c);
+}

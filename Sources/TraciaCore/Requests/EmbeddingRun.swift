@@ -88,6 +88,8 @@ extension EmbeddingProvider {
 final class EmbeddingRun: @unchecked Sendable {
     let request: EmbeddingRequest
     private var plan: EmbeddingPlan
+    /// The client's and the request's custom headers.
+    private let headers: [CustomHeader]
     let pending: PendingRequest
     let exporter: SpanExporter
     let spanID: String
@@ -104,6 +106,8 @@ final class EmbeddingRun: @unchecked Sendable {
     init(_ request: EmbeddingRequest, plan: EmbeddingPlan, pending: PendingRequest, exporter: SpanExporter, options: ClientOptions) {
         self.request = request
         self.plan = plan
+        headers = CustomHeader.merged(client: options.headers, call: request.headers)
+        self.plan.secrets += headers.filter { $0.secret && $0.value.count >= 4 }.map(\.value)
         self.pending = pending
         self.exporter = exporter
         spanID = request.spanID ?? Ids.span()
@@ -139,6 +143,14 @@ final class EmbeddingRun: @unchecked Sendable {
         var one = spec
         one.url = plan.requests[index].url
         one.headers = plan.requests[index].headers
+        if let taken = CustomHeader.conflict(headers, with: one.headers) {
+            return fail(
+                TraciaError(
+                    .invalidRequest,
+                    "custom header '\(taken.name)' is one the library sets for \(plan.provider.rawValue) embeddings; custom headers add to a request and never replace its own"
+                ))
+        }
+        one.headers += headers.map(\.line)
         one.body = plan.requests[index].body
         pending.run(one, deadline: deadline) { [self] result in
             switch result {

@@ -28,7 +28,7 @@ enum EmbeddingProvider: String, CaseIterable {
 struct EmbeddingRequest {
     static let keys: Set<String> = [
         "input", "model", "provider", "provider_api_key", "dimensions", "send_trace", "span_id", "tags", "user_id", "session_id",
-        "trace_id", "parent_span_id", "timeout_ms", "base_url",
+        "trace_id", "parent_span_id", "timeout_ms", "base_url", CustomHeader.key,
     ]
 
     var texts: [String]
@@ -45,6 +45,8 @@ struct EmbeddingRequest {
     var sessionID: String?
     var timeoutMS: Int?
     var baseURL: String?
+    /// Added to the provider requests, over the client's.
+    var headers: [CustomHeader] = []
 
     static func parse(json: String) throws(TraciaError) -> EmbeddingRequest {
         let r = try ObjectReader.parse(json: json, context: "request", allowed: keys)
@@ -79,6 +81,7 @@ struct EmbeddingRequest {
         if let url = try r.string("base_url", nonEmpty: true) {
             request.baseURL = try RunRequest.validated(url: url, from: "'base_url' in request")
         }
+        request.headers = try CustomHeader.parse(r) ?? []
         return request
     }
 }
