@@ -61,8 +61,7 @@ public final class TraciaClient: @unchecked Sendable {
         // and a request without one would only come back as a 401. Keyless servers are what
         // openai_compatible is for.
         if provider.requiresKey && key == nil && !(settings?.signsRequests ?? false) {
-            throw TraciaError(
-                .missingProviderAPIKey, "no API key for \(provider.name): set \(provider.missingKeyHint) or pass provider_api_key")
+            throw .missingKey(for: provider.name, hint: provider.missingKeyHint)
         }
         var secrets = options.secrets + request.headers.filter { $0.secret && $0.value.count >= 4 }.map(\.value)
         if let key, key.count >= 4 { secrets.append(key) }

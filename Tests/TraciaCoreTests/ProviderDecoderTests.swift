@@ -124,7 +124,7 @@ func geminiStream(pieceSize: Int) throws {
             == "us.anthropic.claude-3-haiku-20240307-v1:0")
     #expect(
         BedrockAdapter.regionalModelID("global.anthropic.claude-opus-4-6-v1", region: "eu-west-1") == "global.anthropic.claude-opus-4-6-v1")
-    #expect(SigV4.uriEncode("eu.anthropic.claude-3-haiku-20240307-v1:0", keepSlash: false) == "eu.anthropic.claude-3-haiku-20240307-v1%3A0")
+    #expect("eu.anthropic.claude-3-haiku-20240307-v1:0".percentEncoded(keepSlash: false) == "eu.anthropic.claude-3-haiku-20240307-v1%3A0")
     let r = try RunRequest.parse(
         json: #"""
             {"model":"amazon.nova-lite-v1:0","max_output_tokens":10,"tool_choice":"none","tools":[{"name":"w"}],

@@ -121,7 +121,9 @@ final class HTTPExchange: CurlOwner {
         let transportFailure = Curl.transportFailure(code)
         let outcome = AttemptOutcome(status: status == 0 ? nil : status, transportFailure: transportFailure, hints: hints)
         let isAnswer = transportFailure == nil && status > 0
-        if isAnswer && !RetryPolicy.isRetryable(status: status, for: spec.policy) {
+        // A 2xx is the answer; whether another status is worth another attempt (a 409 is the
+        // API's CONFLICT, a 404 final) is the policy's to say.
+        if isAnswer && (200..<300).contains(status) {
             return end(.success(ExchangeReply(status: status, body: received)), on: engine)
         }
         let decision = spec.policy.decide(
@@ -139,24 +141,5 @@ final class HTTPExchange: CurlOwner {
         guard !ended else { return }
         ended = true
         done(result)
-    }
-}
-
-extension RetryPolicy {
-    /// Calls of the Tracia REST API: the provider calls' backoff, but a 409 is the API's
-    /// answer (the slug is taken), not a reason to try again.
-    static func apiCalls(maxRetries: Int) -> RetryPolicy {
-        var policy = providerCalls(maxRetries: maxRetries)
-        policy.eligibility = .apiAnswers
-        return policy
-    }
-
-    /// Whether a response with this status is one the policy may retry.
-    static func isRetryable(status: Int, for policy: RetryPolicy) -> Bool {
-        switch policy.eligibility {
-        case .everyFailure: !(200..<300).contains(status)
-        case .transientFailures: isRetryable(status: status)
-        case .apiAnswers: status != 409 && isRetryable(status: status)
-        }
     }
 }

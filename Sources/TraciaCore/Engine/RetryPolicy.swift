@@ -67,6 +67,14 @@ struct RetryPolicy: Equatable, Sendable {
             eligibility: .transientFailures, serverWaitCapMS: 60_000)
     }
 
+    /// Calls of the Tracia REST API: the provider calls' backoff, but a 409 is the API's
+    /// answer (the slug is taken), not a reason to try again.
+    static func apiCalls(maxRetries: Int) -> RetryPolicy {
+        var policy = providerCalls(maxRetries: maxRetries)
+        policy.eligibility = .apiAnswers
+        return policy
+    }
+
     /// Span posts: `maxAttempts` attempts in all, waiting base·n after the n-th failure.
     static func spanExport(maxAttempts: Int, retryBaseMS: Int64) -> RetryPolicy {
         RetryPolicy(

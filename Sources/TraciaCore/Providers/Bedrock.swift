@@ -127,15 +127,18 @@ struct BedrockAdapter: ProviderAdapter {
     func httpRequest(for call: ResolvedCall) throws(TraciaError) -> HTTPRequest {
         let settings = call.settings(BedrockSettings.self)
         let endpoint = call.baseURL ?? settings.endpoint
-        let modelID = Self.regionalModelID(call.request.model, region: settings.region)
-        // The id is one path segment: ':' and '/' are percent-encoded, as the AWS SDKs do.
-        let modelSegment = SigV4.uriEncode(modelID, keepSlash: false)
-        let tail = "/model/\(modelSegment)/" + (call.request.stream ? "converse-stream" : "converse")
+        let tail = Self.modelPath(call.request.model, region: settings.region, action: call.request.stream ? "converse-stream" : "converse")
         let body = try Self.body(for: call.request).serializedBytes()
         let accept = call.request.stream ? ["Accept: application/vnd.amazon.eventstream"] : []
         return try Self.authorized(
             endpoint: endpoint, tail: tail, body: body, headers: ["Content-Type: application/json"] + accept, apiKey: call.apiKey,
             settings: settings, fetched: call.credential)
+    }
+
+    /// `/model/{id}/{action}`: the id with the region's geography prefix, as one path segment
+    /// (':' and '/' percent-encoded, as the AWS SDKs send it).
+    static func modelPath(_ model: String, region: String, action: String) -> String {
+        "/model/\(regionalModelID(model, region: region).percentEncoded(keepSlash: false))/\(action)"
     }
 
     /// A request to the runtime endpoint with its credentials: the API key as a bearer token,

@@ -194,9 +194,7 @@ enum GoogleTokenExchange {
     }
 
     static func form(_ fields: [(String, String)]) -> [UInt8] {
-        Array(
-            fields.map { "\(SigV4.uriEncode($0.0, keepSlash: false))=\(SigV4.uriEncode($0.1, keepSlash: false))" }.joined(separator: "&")
-                .utf8)
+        Array(String.formEncoded(fields).utf8)
     }
 
     /// The token of a reply; a refusal (`invalid_grant`, `invalid_client`…) is UNAUTHORIZED and

@@ -44,21 +44,7 @@ enum SigV4 {
 
     static func canonicalRequest(path: String, headers: [(String, String)], signedNames: String, body: [UInt8]) -> String {
         let canonicalHeaders = headers.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1.trimmingSpaces)\n" }.joined()
-        return "POST\n\(uriEncode(path))\n\n\(canonicalHeaders)\n\(signedNames)\n\(hex(sha256(body)))"
-    }
-
-    /// Percent-encodes all but unreserved characters and '/'.
-    static func uriEncode(_ s: String, keepSlash: Bool = true) -> String {
-        var out = ""
-        for byte in s.utf8 {
-            let c = Character(UnicodeScalar(byte))
-            if c.isASCII && (c.isLetter || c.isNumber || "-._~".contains(c) || (keepSlash && c == "/")) {
-                out.append(c)
-            } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
+        return "POST\n\(path.percentEncoded())\n\n\(canonicalHeaders)\n\(signedNames)\n\(hex(sha256(body)))"
     }
 
     static func amzDate() -> String {

@@ -134,10 +134,9 @@ struct EmbeddingPlan {
         let key = r.providerAPIKey ?? kind.flatMap { options.providerKeys[$0] } ?? (provider == .voyage ? voyageKey() : nil)
         let chosenURL = r.baseURL ?? kind.flatMap { options.providerBaseURLs[$0] }
         let bedrock = options.providerSettings[.amazonBedrock] as? BedrockSettings ?? .defaults
-        let signs = provider == .amazonBedrock && bedrock.credentials != nil
-        if key == nil && chosenURL == nil && !signs {
-            let hint = provider == .voyage ? "VOYAGE_API_KEY" : kind?.descriptor.missingKeyHint ?? ""
-            throw TraciaError(.missingProviderAPIKey, "no API key for \(provider.rawValue): set \(hint) or pass provider_api_key")
+        // The rule of calls: a base URL does not stand in for a key.
+        if key == nil && !(provider == .amazonBedrock && bedrock.signsRequests) {
+            throw .missingKey(for: provider.rawValue, hint: provider == .voyage ? "VOYAGE_API_KEY" : kind?.descriptor.missingKeyHint ?? "")
         }
         var secrets = options.secrets
         if let key, key.count >= 4 { secrets.append(key) }
@@ -172,8 +171,7 @@ struct EmbeddingPlan {
         case .amazonBedrock:
             let endpoint = chosenURL ?? bedrock.endpoint
             // The official SDK gives embedding models the region's geography prefix as it does chat models.
-            let modelID = BedrockAdapter.regionalModelID(r.model, region: bedrock.region)
-            let tail = "/model/\(SigV4.uriEncode(modelID, keepSlash: false))/invoke"
+            let tail = BedrockAdapter.modelPath(r.model, region: bedrock.region, action: "invoke")
             let headers = json + ["Accept: application/json"]
             let bodies: [[UInt8]]
             let read: (JSONRef, inout Embedded) throws(TraciaError) -> Void

@@ -131,4 +131,9 @@ public struct TraciaError: Error, Sendable, Equatable {
     }
 
     static func invalid(_ message: String) -> TraciaError { TraciaError(.invalidRequest, message) }
+
+    /// A request without the key its provider needs; `hint` says where the key goes.
+    static func missingKey(for provider: String, hint: String) -> TraciaError {
+        TraciaError(.missingProviderAPIKey, "no API key for \(provider): set \(hint) or pass provider_api_key")
+    }
 }

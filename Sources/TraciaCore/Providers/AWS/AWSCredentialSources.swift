@@ -206,12 +206,9 @@ struct AWSInstanceMetadataSource: CredentialSource {
             switch result {
             case .failure(let error) where unreachable && (error.code == .networkError || error.code == .timeout):
                 // Nothing answered at all: not an EC2 instance, so no credentials anywhere.
-                done(
-                    .failure(
-                        TraciaError(
-                            .missingProviderAPIKey,
-                            "no API key for amazon_bedrock: set \(BedrockSettings.missingKeyHint) or pass provider_api_key "
-                                + "(\(name) did not answer: \(error.message))")))
+                var missing = TraciaError.missingKey(for: "amazon_bedrock", hint: BedrockSettings.missingKeyHint)
+                missing.message += " (\(name) did not answer: \(error.message))"
+                done(.failure(missing))
             case .failure(let error):
                 done(.failure(TraciaError(error.code, "\(name): \(error.message)")))
             case .success(let body):
